@@ -1,0 +1,19 @@
+/**
+ * Jest runs TypeScript through @swc/jest (fast, no type-check: `npm run typecheck` does that).
+ * @middy/core 7 and @octokit/webhooks-methods 6 ship ESM only, so the custom resolver retries
+ * with the `import` condition and swc transforms those packages to CommonJS too.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  resolver: '<rootDir>/test/support/esm-fallback-resolver.cjs',
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@octokit)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  testTimeout: 60000,
+};
