@@ -2,16 +2,19 @@
  * `npm run bench`: runs every bench module in order, prints each table and writes them all to
  * .bench/results.json. Each module compares against a baseline measured in the same run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable, type BenchTable } from './table';
 
 type BenchModule = { run: () => Promise<BenchTable[]> };
 
-/** Bench modules, in the order they print. */
-const modules: Record<string, () => Promise<BenchModule>> = {
-  bundles: () => import('./bundles.bench'),
-};
+/** Every `bench/*.bench.ts`, in file-name order; `npm run bench -- <name>` runs only the named ones. */
+const modules = Object.fromEntries(
+  readdirSync(__dirname)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .sort()
+    .map((file) => [file.replace(/\.bench\.ts$/, ''), () => import(join(__dirname, file)) as Promise<BenchModule>]),
+);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
