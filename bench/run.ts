@@ -13,7 +13,10 @@ const modules = Object.fromEntries(
   readdirSync(__dirname)
     .filter((file) => file.endsWith('.bench.ts'))
     .sort()
-    .map((file) => [file.replace(/\.bench\.ts$/, ''), () => import(join(__dirname, file)) as Promise<BenchModule>]),
+    .map((file) => [
+      file.replace(/\.bench\.ts$/, ''),
+      () => import(join(__dirname, file)) as Promise<BenchModule>,
+    ]),
 );
 
 async function main(): Promise<void> {
@@ -29,7 +32,10 @@ async function main(): Promise<void> {
   }
   const dir = join(__dirname, '..', '.bench');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, tables }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'results.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, tables }, null, 2)}\n`,
+  );
   console.log(`written: .bench/results.json`);
 }
 

@@ -12,8 +12,17 @@ export function renderTable(table: BenchTable): string {
   const cells = [table.columns, ...table.rows.map((row) => row.map(String))];
   const widths = table.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>
-    row.map((cell, i) => (/^[-+]?[0-9.,]+( ?[%a-zA-Z$×x]+)?$/.test(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
-  const out = [`## ${table.title}`, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)];
+    row
+      .map((cell, i) =>
+        /^[-+]?[0-9.,]+( ?[%a-zA-Z$×x]+)?$/.test(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
+      )
+      .join('  ');
+  const out = [
+    `## ${table.title}`,
+    line(table.columns),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(line),
+  ];
   for (const note of table.notes ?? []) out.push(`  ${note}`);
   return out.join('\n');
 }

@@ -48,7 +48,8 @@ export async function getSecret(
   // Imported lazily so bundles that only use local values stay small at cold start.
   const client = options.client ?? (await import('./clients/secrets-manager')).secretsManager;
   const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!result.SecretString) throw new SecretUnavailableError(`secret ${source.arnVariable} has no string value yet`);
+  if (!result.SecretString)
+    throw new SecretUnavailableError(`secret ${source.arnVariable} has no string value yet`);
   cache.set(source.arnVariable, { value: result.SecretString, fetchedAt: now });
   return result.SecretString;
 }

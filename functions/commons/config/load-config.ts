@@ -25,7 +25,11 @@ export class ConfigError extends Error {
 
 /** `pipelines[1].target.canary.percent` from zod's path array. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) =>
+      typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part),
+    '',
+  );
 }
 
 function describeValue(value: unknown): string {
@@ -34,13 +38,30 @@ function describeValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The value at the issue's path; a discriminated union reports its whole object, so pick the key. */
+function offendingValue(issue: z.core.$ZodIssue): unknown {
+  const input = 'input' in issue ? issue.input : undefined;
+  const last = issue.path.at(-1);
+  if (
+    issue.code === 'invalid_union' &&
+    typeof last === 'string' &&
+    input &&
+    typeof input === 'object' &&
+    last in input
+  ) {
+    return (input as Record<string, unknown>)[last];
+  }
+  return input;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path) || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove it or check its spelling`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: required field is missing`;
-  const got = 'input' in issue ? describeValue(issue.input) : 'missing';
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `${where}: required field is missing`;
+  const got = describeValue(offendingValue(issue));
   return `${where} = ${got}: ${issue.message}`;
 }
 
@@ -57,7 +78,9 @@ export function parseConfigText(text: string, source = 'pipelines.yaml'): Pipeli
   try {
     document = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new ConfigError(source, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`], { cause: error });
+    throw new ConfigError(source, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`], {
+      cause: error,
+    });
   }
   return parseConfig(document, source);
 }
@@ -68,7 +91,11 @@ export function loadConfig(path = process.env.PIPELINES_FILE ?? DEFAULT_CONFIG_P
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], { cause: error });
+    throw new ConfigError(
+      path,
+      [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`],
+      { cause: error },
+    );
   }
   return parseConfigText(text, path);
 }
@@ -77,7 +104,9 @@ export function loadConfig(path = process.env.PIPELINES_FILE ?? DEFAULT_CONFIG_P
 export function findPipeline(config: PipelinesConfig, name: string): PipelineSettings {
   const pipeline = config.pipelines.find((p) => p.name === name);
   if (!pipeline) {
-    throw new ConfigError('pipelines.yaml', [`no pipeline named "${name}"; known: ${config.pipelines.map((p) => p.name).join(', ')}`]);
+    throw new ConfigError('pipelines.yaml', [
+      `no pipeline named "${name}"; known: ${config.pipelines.map((p) => p.name).join(', ')}`,
+    ]);
   }
   return pipeline;
 }

@@ -10,7 +10,9 @@ let cached: PipelinesConfig | undefined;
 
 /** The whole validated configuration, loaded once per process. */
 export function getConfig(): PipelinesConfig {
-  cached ??= process.env.PIPELINES_JSON ? parseConfig(JSON.parse(process.env.PIPELINES_JSON), 'PIPELINES_JSON') : loadConfig();
+  cached ??= process.env.PIPELINES_JSON
+    ? parseConfig(JSON.parse(process.env.PIPELINES_JSON), 'PIPELINES_JSON')
+    : loadConfig();
   return cached;
 }
 

@@ -33,10 +33,21 @@ const build = z
     pythonVersion: z.enum(['3.10', '3.11', '3.12', '3.13'], {
       error: 'must be one of "3.10", "3.11", "3.12", "3.13" (quote it in YAML)',
     }),
-    requirementsFile: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, { error: 'must be a relative path such as requirements.txt' }).default('requirements.txt'),
-    testPath: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, { error: 'must be a relative path such as tests' }).default('tests'),
+    requirementsFile: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}$/, { error: 'must be a relative path such as requirements.txt' })
+      .default('requirements.txt'),
+    testPath: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}$/, { error: 'must be a relative path such as tests' })
+      .default('tests'),
     timeoutMinutes: int(5, 120, ' minutes').default(20),
-    buildspec: z.string().regex(/^[A-Za-z0-9._/-]{1,200}\.ya?ml$/, { error: 'must be a relative path to a .yml file in the app repository' }).optional(),
+    buildspec: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}\.ya?ml$/, {
+        error: 'must be a relative path to a .yml file in the app repository',
+      })
+      .optional(),
   })
   .strict();
 
@@ -69,8 +80,16 @@ const approval = z
 const elasticBeanstalk = z
   .object({
     kind: z.literal('elastic-beanstalk'),
-    application: z.string().regex(EB_APPLICATION, { error: 'must be an Elastic Beanstalk application name (1-100 letters, digits, spaces, . _ -)' }),
-    environment: z.string().regex(EB_ENVIRONMENT, { error: 'must be an Elastic Beanstalk environment name (4-40 letters, digits and hyphens)' }),
+    application: z
+      .string()
+      .regex(EB_APPLICATION, {
+        error: 'must be an Elastic Beanstalk application name (1-100 letters, digits, spaces, . _ -)',
+      }),
+    environment: z
+      .string()
+      .regex(EB_ENVIRONMENT, {
+        error: 'must be an Elastic Beanstalk environment name (4-40 letters, digits and hyphens)',
+      }),
     canary: z
       .object({
         percent: percent(1, 50),
@@ -85,15 +104,37 @@ const ec2Ssm = z
     kind: z.literal('ec2-ssm'),
     instanceTag: z
       .object({
-        key: z.string().regex(TAG_PART, { error: 'must be a tag key (1-128 letters, digits, spaces, _ . : / = + @ -)' }),
-        value: z.string().regex(TAG_PART, { error: 'must be a tag value (1-128 letters, digits, spaces, _ . : / = + @ -)' }),
+        key: z
+          .string()
+          .regex(TAG_PART, { error: 'must be a tag key (1-128 letters, digits, spaces, _ . : / = + @ -)' }),
+        value: z
+          .string()
+          .regex(TAG_PART, { error: 'must be a tag value (1-128 letters, digits, spaces, _ . : / = + @ -)' }),
       })
       .strict(),
     service: z.string().regex(SYSTEMD_UNIT, { error: 'must be a systemd unit name such as microblog' }),
-    appDirectory: z.string().regex(/^\/[A-Za-z0-9._/-]{1,200}$/, { error: 'must be an absolute path such as /opt/microblog' }).default('/opt/microblog'),
-    healthUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]*$/, { error: 'must be a local URL such as http://127.0.0.1:5000/health' }).default('http://127.0.0.1:5000/'),
-    maxConcurrency: z.string().regex(/^([1-9][0-9]{0,2}|[1-9][0-9]?%|100%)$/, { error: 'must be a count such as "1" or a share such as "33%"' }).default('1'),
-    maxErrors: z.string().regex(/^([0-9]{1,3}|[0-9]{1,2}%|100%)$/, { error: 'must be a count such as "0" or a share such as "10%"' }).default('0'),
+    appDirectory: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]{1,200}$/, { error: 'must be an absolute path such as /opt/microblog' })
+      .default('/opt/microblog'),
+    healthUrl: z
+      .string()
+      .regex(/^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]*$/, {
+        error: 'must be a local URL such as http://127.0.0.1:5000/health',
+      })
+      .default('http://127.0.0.1:5000/'),
+    maxConcurrency: z
+      .string()
+      .regex(/^([1-9][0-9]{0,2}|[1-9][0-9]?%|100%)$/, {
+        error: 'must be a count such as "1" or a share such as "33%"',
+      })
+      .default('1'),
+    maxErrors: z
+      .string()
+      .regex(/^([0-9]{1,3}|[0-9]{1,2}%|100%)$/, {
+        error: 'must be a count such as "0" or a share such as "10%"',
+      })
+      .default('0'),
   })
   .strict();
 
@@ -105,7 +146,10 @@ const verify = z
   .object({
     smokeTest: z
       .object({
-        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://app.example.com/health' }),
+        url: z.url({
+          protocol: /^https?$/,
+          error: 'must be an http(s) URL such as https://app.example.com/health',
+        }),
         expectStatus: int(100, 599).default(200),
         bodyContains: z.string().max(200, { error: 'must be at most 200 characters' }).optional(),
         attempts: int(1, 10).default(3),
@@ -113,7 +157,10 @@ const verify = z
       })
       .strict(),
     bakeMinutes: int(0, 120, ' minutes').default(5),
-    alarms: z.array(z.string().regex(ALARM_NAME, { error: 'must be a CloudWatch alarm name' })).max(20, { error: 'may list at most 20 alarms' }).default([]),
+    alarms: z
+      .array(z.string().regex(ALARM_NAME, { error: 'must be a CloudWatch alarm name' }))
+      .max(20, { error: 'may list at most 20 alarms' })
+      .default([]),
   })
   .strict();
 
@@ -127,12 +174,26 @@ const notify = z
 
 export const pipelineSchema = z
   .object({
-    name: z.string().regex(PIPELINE_NAME, { error: 'must be 3-32 lower-case letters, digits and hyphens, starting with a letter' }),
+    name: z
+      .string()
+      .regex(PIPELINE_NAME, {
+        error: 'must be 3-32 lower-case letters, digits and hyphens, starting with a letter',
+      }),
     repository: z.string().regex(REPOSITORY, { error: 'must be a GitHub repository as owner/name' }),
     branch: z.string().regex(BRANCH, { error: 'must be a branch name such as main (no spaces, no "..")' }),
-    build: build.default({ pythonVersion: '3.11', requirementsFile: 'requirements.txt', testPath: 'tests', timeoutMinutes: 20 }),
+    build: build.default({
+      pythonVersion: '3.11',
+      requirementsFile: 'requirements.txt',
+      testPath: 'tests',
+      timeoutMinutes: 20,
+    }),
     scan: scan.default({ failOn: 'high', timeoutMinutes: 30 }),
-    health: health.default({ maxCpuPercent: 80, maxMemoryPercent: 85, maxDiskPercent: 90, allowedEnvironmentHealth: ['Green'] }),
+    health: health.default({
+      maxCpuPercent: 80,
+      maxMemoryPercent: 85,
+      maxDiskPercent: 90,
+      allowedEnvironmentHealth: ['Green'],
+    }),
     approval: approval.default({ required: false, timeoutMinutes: 60 }),
     target,
     verify,
@@ -150,7 +211,12 @@ export const configSchema = z
     const seen = new Set<string>();
     config.pipelines.forEach((pipeline, index) => {
       if (seen.has(pipeline.name)) {
-        ctx.addIssue({ code: 'custom', path: ['pipelines', index, 'name'], input: pipeline.name, message: 'must be unique; another pipeline already uses this name' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pipelines', index, 'name'],
+          input: pipeline.name,
+          message: 'must be unique; another pipeline already uses this name',
+        });
       }
       seen.add(pipeline.name);
     });

@@ -7,7 +7,10 @@
 import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { getSecret } from '../secrets';
 
-export const SLACK_WEBHOOK_SECRET = { arnVariable: 'SLACK_WEBHOOK_SECRET_ARN', valueVariable: 'SLACK_WEBHOOK_URL' };
+export const SLACK_WEBHOOK_SECRET = {
+  arnVariable: 'SLACK_WEBHOOK_SECRET_ARN',
+  valueVariable: 'SLACK_WEBHOOK_URL',
+};
 
 export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
@@ -15,7 +18,10 @@ export class SlackDeliveryError extends Error {
 
 export type SlackMessage = IncomingWebhookSendArguments;
 
-export async function postSlackMessage(message: SlackMessage, options: { timeoutMs?: number } = {}): Promise<void> {
+export async function postSlackMessage(
+  message: SlackMessage,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
   const url = await getSecret(SLACK_WEBHOOK_SECRET);
   const webhook = new IncomingWebhook(url, { timeout: options.timeoutMs ?? 5000 });
   try {

@@ -49,7 +49,13 @@ export interface HealthGateResult {
 
 // ---- beanstalk-deploy: application version, TrafficSplitting canary, status, rollback ----
 export type BeanstalkDeployEvent =
-  | { action: 'createVersion'; pipeline: string; commitSha: string; artifact: ArtifactLocation; description?: string }
+  | {
+      action: 'createVersion';
+      pipeline: string;
+      commitSha: string;
+      artifact: ArtifactLocation;
+      description?: string;
+    }
   | { action: 'versionStatus'; pipeline: string; versionLabel: string }
   | { action: 'startDeploy'; pipeline: string; versionLabel: string }
   | { action: 'deployStatus'; pipeline: string; versionLabel: string; startedAt: string }
@@ -148,12 +154,7 @@ export interface ApprovalDecision {
 
 // ---- deploy-history: audit trail, last good version, dashboard numbers ----
 export type DeploymentOutcome =
-  | 'succeeded'
-  | 'failed'
-  | 'rolled-back'
-  | 'superseded'
-  | 'rejected'
-  | 'approval-expired';
+  'succeeded' | 'failed' | 'rolled-back' | 'superseded' | 'rejected' | 'approval-expired';
 export type DeployHistoryEvent =
   | { action: 'recordStart'; executionArn: string; input: PipelineInput }
   | {
