@@ -78,8 +78,21 @@ export const ApprovalsTable = {
   timeToLiveAttribute: 'expiresAtEpoch',
 } as const satisfies TableDesign;
 
+/**
+ * One item per notice the notifier sent (`<executionArn>#<status>`): claimed with a conditional
+ * put before Slack is called, so a redelivered EventBridge event sends nothing twice.
+ * Items expire through TTL on `expiresAtEpoch`.
+ */
+export const NotificationsTable = {
+  id: 'Notifications',
+  envVar: 'NOTIFICATIONS_TABLE',
+  localName: 'notifications',
+  partitionKey: { name: 'notificationId', type: 'S' },
+  timeToLiveAttribute: 'expiresAtEpoch',
+} as const satisfies TableDesign;
+
 /** Every table the controller owns. */
-export const TABLES: readonly TableDesign[] = [DeployLocksTable, DeployHistoryTable, ApprovalsTable];
+export const TABLES: readonly TableDesign[] = [DeployLocksTable, DeployHistoryTable, ApprovalsTable, NotificationsTable];
 
 /** Physical table name: the table's environment variable, else its local name. */
 export function tableName(design: TableDesign, env: NodeJS.ProcessEnv = process.env): string {
