@@ -14,6 +14,12 @@ export const SLACK_WEBHOOK_SECRET = {
 
 export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
+  /** HTTP status Slack answered with; undefined when no answer came (timeout, network error). */
+  readonly status: number | undefined;
+  constructor(message: string, options?: { status?: number | undefined }) {
+    super(message);
+    this.status = options?.status;
+  }
 }
 
 export type SlackMessage = IncomingWebhookSendArguments;
@@ -29,7 +35,9 @@ export async function postSlackMessage(
   } catch (error) {
     // @slack/webhook errors may embed the request config (and so the URL): keep only the code.
     const code = (error as { code?: string }).code ?? 'unknown';
-    const status = (error as { original?: { response?: { status?: number } } }).original?.response?.status;
-    throw new SlackDeliveryError(`Slack webhook failed (${code}${status ? `, HTTP ${status}` : ''})`);
+    // @slack/webhook 8 (fetch) puts the status on `statusCode`; older axios-based versions on `original.response`.
+    const status =
+      (error as { statusCode?: number }).statusCode ?? (error as { original?: { response?: { status?: number } } }).original?.response?.status;
+    throw new SlackDeliveryError(`Slack webhook failed (${code}${status ? `, HTTP ${status}` : ''})`, { status });
   }
 }
