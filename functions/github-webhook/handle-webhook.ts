@@ -1,0 +1,138 @@
+/**
+ * `POST /webhooks/github` as a plain function over a normalised request: the Lambda handler and
+ * the local sandbox's HTTP server both call it. Order matters: cheap refusals first, the
+ * signature before any parsing, and only a verified, well-formed push reaches Step Functions.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { decide } from './decide';
+import { parseDelivery } from './parse-delivery';
+import type { WebhookRequest } from './read-request';
+import { failure, json, type WebhookResponse } from './responses';
+import type { Route } from './routes';
+import { startPipelines, type StartOutcome } from './start-pipeline';
+import { checkSignature, strictUtf8 } from './verify-signature';
+import { REFRESH_AFTER_MS, webhookSecretProvider, type SecretProvider } from './webhook-secret';
+
+export const WEBHOOK_PATH = '/webhooks/github';
+/** Default body limit; GitHub caps payloads at 25 MB but pushes are far smaller. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface WebhookDeps {
+  /** The routes, or a function that reads them (its error becomes a logged 500). */
+  routes: readonly Route[] | (() => readonly Route[]);
+  sfn: SFNClient;
+  logger: Logger;
+  secret?: SecretProvider;
+  maxBodyBytes?: number;
+  now?: () => Date;
+}
+
+const EVENT = /^[a-z_]{1,64}$/;
+const DELIVERY = /^[A-Za-z0-9._-]{1,100}$/;
+const defaultSecret = webhookSecretProvider();
+
+/** Handles one request; never throws (unexpected failures become a generic 500). */
+export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
+  const log = deps.logger.createChild();
+  try {
+    return await handle(request, deps, log);
+  } catch (error) {
+    log.error('webhook failed unexpectedly', { errorName: (error as Error)?.name });
+    return failure(500, 'internal error');
+  }
+}
+
+async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): Promise<WebhookResponse> {
+  const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
+  if (path !== WEBHOOK_PATH) return failure(404, 'not found');
+  if (request.method.toUpperCase() !== 'POST') return failure(405, 'method not allowed', 'use POST', { allow: 'POST' });
+  const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (request.body.length > maxBytes) return failure(413, 'payload too large', `the body is over ${maxBytes} bytes`);
+
+  const headers = request.headers;
+  const signatureHeader = headers['x-hub-signature-256'];
+  const event = headers['x-github-event']?.trim();
+  const deliveryId = headers['x-github-delivery']?.trim();
+  log.appendPersistentKeys({ deliveryId: deliveryId?.slice(0, 100), event: event?.slice(0, 64) });
+
+  const verified = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
+  if (verified) return verified;
+
+  if (!event || !EVENT.test(event)) return failure(400, 'malformed delivery', 'X-GitHub-Event header is missing or invalid');
+  if (!deliveryId || !DELIVERY.test(deliveryId)) return failure(400, 'malformed delivery', 'X-GitHub-Delivery header is missing or invalid');
+  const parsed = parseDelivery(headers['content-type'], strictUtf8(request.body) ?? '');
+  if (!parsed.ok) return failure(400, 'malformed delivery', parsed.message);
+
+  const repository = (parsed.payload.repository as { full_name?: unknown } | null | undefined)?.full_name;
+  const after = parsed.payload.after;
+  log.appendPersistentKeys({
+    repository: typeof repository === 'string' ? repository.slice(0, 140) : undefined,
+    commitSha: typeof after === 'string' ? after.slice(0, 64) : undefined,
+  });
+
+  let routes: readonly Route[];
+  try {
+    routes = typeof deps.routes === 'function' ? deps.routes() : deps.routes;
+  } catch (error) {
+    log.error('webhook routes are not configured correctly', { error: (error as Error).message });
+    return failure(500, 'webhook is not configured');
+  }
+
+  const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+  const decision = decide({ event, deliveryId, receivedAt }, parsed.payload, routes);
+  switch (decision.kind) {
+    case 'ping':
+      log.info('ping', { hookId: decision.hookId });
+      return json(200, { status: 'pong', zen: decision.zen, hookId: decision.hookId });
+    case 'ignore':
+      log.info('delivery ignored', { reason: decision.reason });
+      return json(202, { status: 'ignored', reason: decision.reason });
+    case 'malformed':
+      log.warn('malformed push', { reason: decision.message });
+      return failure(400, 'malformed delivery', decision.message);
+    case 'start':
+      return answerStarts(await startPipelines(deps.sfn, decision.starts), log);
+  }
+}
+
+/** Undefined when the signature is valid, else the 401 or 500 to answer. */
+async function verify(body: Buffer, header: string | undefined, secret: SecretProvider, log: Logger): Promise<WebhookResponse | undefined> {
+  let value: string;
+  try {
+    value = await secret.get(false);
+  } catch (error) {
+    // A deployment mistake: log which setting is missing (never a value), answer generically.
+    log.error('webhook secret is unavailable', { errorName: (error as Error)?.name, error: (error as Error)?.message });
+    return failure(500, 'webhook is not configured');
+  }
+  let check = await checkSignature(value, body, header);
+  if (!check.valid && check.reason === 'mismatch' && secret.ageMs() > REFRESH_AFTER_MS) {
+    // The secret may have been rotated since it was cached: read it again, once.
+    const fresh = await secret.get(true).catch(() => value);
+    if (fresh !== value) check = await checkSignature(fresh, body, header);
+  }
+  if (check.valid) return undefined;
+  log.warn('signature rejected', { reason: check.reason });
+  const message = check.reason === 'missing' ? 'X-Hub-Signature-256 header is missing' : 'X-Hub-Signature-256 does not match the body';
+  return failure(401, 'invalid signature', message);
+}
+
+function answerStarts(outcomes: StartOutcome[], log: Logger): WebhookResponse {
+  const failed = outcomes.filter((o) => o.kind === 'failed');
+  const duplicates = outcomes.every((o) => o.kind === 'duplicate');
+  // In a mixed answer (a redelivery after a partial failure) each existing execution is flagged.
+  const executions = outcomes.flatMap((o) => (o.kind === 'failed' ? [] : [{ ...o.execution, ...(o.kind === 'duplicate' && !duplicates && { duplicate: true }) }]));
+  if (failed.length) {
+    // Whatever did start is reported; a redelivery starts the rest and finds these as duplicates.
+    const retryable = failed.some((f) => f.retryable);
+    log.error('could not start pipeline', { failures: failed.map(({ pipeline, errorName }) => ({ pipeline, errorName })), executions });
+    return json(retryable ? 503 : 502, { error: retryable ? 'Step Functions is busy; redeliver later' : 'could not start the pipeline', executions });
+  }
+  if (duplicates) {
+    log.info('redelivery: executions already exist', { executions });
+    return json(200, { status: 'duplicate', executions });
+  }
+  log.info('pipelines started', { executions });
+  return json(202, { status: 'started', executions });
+}
