@@ -1,7 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, logger, maxBodyBytes } from '../../functions/github-webhook/handler';
+import { handler, maxBodyBytes } from '../../functions/github-webhook/handler';
 import { arnFor, captureOutput, httpApiEvent, restApiEvent, ROUTES, SECRET, signedRequest } from './support';
 
 const sfnMock = mockClient(SFNClient);
@@ -90,21 +90,27 @@ test('maxBodyBytes falls back to 5 MiB for missing or nonsense values', () => {
 });
 
 test('PIPELINE_ROUTES broken: 500 with a generic error, the problem in the log', async () => {
+  // Prepare: a handler module whose logger was built at DEBUG (Powertools resets the level to
+  // the one it started with on every warm invocation).
   process.env.PIPELINE_ROUTES = '[{"pipeline": "retail-bank"}]';
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  let debugHandler: typeof handler | undefined;
+  jest.isolateModules(() => {
+    debugHandler = (jest.requireActual('../../functions/github-webhook/handler') as { handler: typeof handler }).handler;
+  });
+  process.env.POWERTOOLS_LOG_LEVEL = saved.POWERTOOLS_LOG_LEVEL;
 
-  logger.setLogLevel('DEBUG');
-  try {
-    const { result, lines } = await captureOutput(() => invoke(httpApiEvent(signedRequest('push-retail-bank-main'))));
+  // Act
+  const { result, lines } = await captureOutput(() => debugHandler!(httpApiEvent(signedRequest('push-retail-bank-main')), context) as ReturnType<typeof invoke>);
 
-    expect(result.statusCode).toBe(500);
-    expect(JSON.parse(result.body)).toEqual({ error: 'webhook is not configured' });
-    expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
-    expect(lines).toContain('PIPELINE_ROUTES[0].repository must be a GitHub repository');
-    expect(lines).toContain('"function_request_id":"6f1b2c3d-0000-4000-8000-000000000001"');
-    expect(lines).not.toContain(SECRET);
-  } finally {
-    logger.setLogLevel('SILENT');
-  }
+  // Assess
+  expect(result.statusCode).toBe(500);
+  expect(JSON.parse(result.body)).toEqual({ error: 'webhook is not configured' });
+  expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+  expect(lines).toContain('PIPELINE_ROUTES[0].repository must be a GitHub repository');
+  expect(lines).toContain('"function_request_id":"6f1b2c3d-0000-4000-8000-000000000001"');
+  expect(lines).toContain('"deliveryId":"5c1e7a40-2731-11f0-8b6a-3d2f9e4c1a77"');
+  expect(lines).not.toContain(SECRET);
 });
 
 test('no secret configured: 500 with a generic error', async () => {
