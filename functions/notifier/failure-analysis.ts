@@ -1,0 +1,231 @@
+/**
+ * Reads an execution's history (GetExecutionHistory events, any order) and says what an operator
+ * needs first: which step failed, with which error and cause, and what was rolled back. Pure:
+ * no AWS client here (history.ts fetches the events).
+ *
+ * The pipelines' state names read as a checklist ("Deploy", "Verify", "Roll back to last good
+ * version", "Release deploy lock", ...) and their Fail states end with an error from ErrorNames,
+ * which is what the rollback judgement keys on.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { ErrorNames } from '../commons/types/tasks';
+import type { FailureStatus } from './status-event';
+
+/** A task error that was not retried away. */
+export interface StepFailure {
+  state: string | null;
+  error: string | null;
+  cause: string | null;
+}
+
+export type RollbackOutcome =
+  /** The run failed before anything in production changed. */
+  | 'not-needed'
+  /** Something may have changed but no rollback state ran. */
+  | 'not-run'
+  /** Rolled back to the last good version and the rollback held. */
+  | 'held'
+  /** The rollback itself failed: the target may be on a broken version. */
+  | 'failed'
+  /** Elastic Beanstalk moved canary traffic back by itself. */
+  | 'reverted-by-beanstalk'
+  /** The run timed out or was stopped while rolling back. */
+  | 'interrupted';
+
+export interface RollbackSummary {
+  outcome: RollbackOutcome;
+  /** Rollback states entered, in order. */
+  states: string[];
+  /** Version label or commit rolled back to, when the rollback task's parameters said so. */
+  target: string | null;
+  /** EC2 instances the rollback covered, when the parameters listed them. */
+  instanceCount: number | null;
+  /** The failure inside the rollback, when it failed. */
+  failure: StepFailure | null;
+}
+
+export interface FailureAnalysis {
+  status: FailureStatus;
+  /** The step the operator should look at first. */
+  failedStep: string | null;
+  /** The execution's error (a Fail state's error name, States.Timeout, ...). */
+  error: string | null;
+  cause: string | null;
+  /** The task failure that started it all, when there was one. */
+  taskFailure: StepFailure | null;
+  rollback: RollbackSummary;
+}
+
+/** Errors of runs that stop before the deploy step: production was not touched. */
+const PRE_DEPLOY_ERRORS = new Set<string>([
+  ErrorNames.BuildFailed,
+  ErrorNames.TestsFailed,
+  ErrorNames.ScanFailed,
+  ErrorNames.HealthGateFailed,
+  ErrorNames.ApprovalExpired,
+  ErrorNames.ApprovalRejected,
+  ErrorNames.TargetNotFound,
+  ErrorNames.TargetUnhealthy,
+  ErrorNames.Config,
+]);
+
+const ROLLBACK_STATE = /roll(?:ing)?[ -]?back/i;
+const CLEANUP_STATE = /roll(?:ing)?[ -]?back|release (?:the )?deploy lock|record (?:the )?outcome|notify/i;
+const CHANGING_STATE = /^(?:deploy|verify|roll|canary)/i;
+/** Event types whose details carry {error, cause} for a failed unit of work. */
+const FAILURE_TYPES = new Set([
+  'TaskFailed',
+  'TaskTimedOut',
+  'TaskStartFailed',
+  'TaskSubmitFailed',
+  'LambdaFunctionFailed',
+  'LambdaFunctionTimedOut',
+  'LambdaFunctionStartFailed',
+  'LambdaFunctionScheduleFailed',
+  'ActivityFailed',
+  'ActivityTimedOut',
+  'ActivityScheduleFailed',
+  'EvaluationFailed',
+]);
+const WORK_STATE_TYPES = new Set(['TaskStateEntered', 'ParallelStateEntered', 'MapStateEntered', 'WaitStateEntered']);
+
+type Details = { error?: string; cause?: string; name?: string; parameters?: string; input?: string };
+
+/** `TaskFailed` -> `taskFailedEventDetails`. */
+function detailsOf(event: HistoryEvent): Details | undefined {
+  if (!event.type) return undefined;
+  if (event.type.endsWith('StateEntered')) return event.stateEnteredEventDetails as Details | undefined;
+  const key = `${event.type[0]!.toLowerCase()}${event.type.slice(1)}EventDetails`;
+  return (event as unknown as Record<string, unknown>)[key] as Details | undefined;
+}
+
+class History {
+  readonly events: HistoryEvent[];
+  private readonly byId = new Map<number, HistoryEvent>();
+  private readonly retried = new Set<number>();
+
+  constructor(events: readonly HistoryEvent[]) {
+    this.events = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+    for (const event of this.events) {
+      if (event.id !== undefined) this.byId.set(event.id, event);
+      // A retry schedules the task again with previousEventId pointing at the failure.
+      if (event.type?.endsWith('Scheduled') && event.previousEventId !== undefined) this.retried.add(event.previousEventId);
+    }
+  }
+
+  /** Name of the state an event belongs to: follow previousEventId up to its StateEntered. */
+  stateOf(event: HistoryEvent): string | null {
+    let current: HistoryEvent | undefined = event;
+    for (let hops = 0; current && hops < 50; hops += 1) {
+      if (current.type?.endsWith('StateEntered')) return detailsOf(current)?.name ?? null;
+      current = current.previousEventId ? this.byId.get(current.previousEventId) : undefined;
+    }
+    // Fall back to the last state entered before the event.
+    const before = this.events.filter((e) => (e.id ?? 0) < (event.id ?? 0) && e.type?.endsWith('StateEntered'));
+    const last = before.at(-1);
+    return last ? (detailsOf(last)?.name ?? null) : null;
+  }
+
+  /** Task failures that no Retry recovered, in order. */
+  terminalFailures(): (StepFailure & { id: number })[] {
+    return this.events
+      .filter((e) => e.type && FAILURE_TYPES.has(e.type) && !this.retried.has(e.id ?? -1))
+      .map((e) => ({ id: e.id ?? 0, state: this.stateOf(e), error: detailsOf(e)?.error ?? null, cause: detailsOf(e)?.cause ?? null }));
+  }
+
+  /** Names of states entered, in order (with the event ids). */
+  entered(): { id: number; type: string; name: string }[] {
+    return this.events
+      .filter((e) => e.type?.endsWith('StateEntered'))
+      .map((e) => ({ id: e.id ?? 0, type: e.type ?? '', name: detailsOf(e)?.name ?? '' }));
+  }
+
+  terminal(): { error: string | null; cause: string | null } {
+    const end = this.events.findLast((e) => e.type === 'ExecutionFailed' || e.type === 'ExecutionTimedOut' || e.type === 'ExecutionAborted');
+    const details = end ? detailsOf(end) : undefined;
+    return { error: details?.error ?? null, cause: details?.cause ?? null };
+  }
+
+  /** Parameters of the tasks scheduled in the given states (JSON-parsed, unparsable skipped). */
+  scheduledParameters(states: ReadonlySet<string>): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const event of this.events) {
+      if (!event.type?.endsWith('Scheduled')) continue;
+      const state = this.stateOf(event);
+      if (!state || !states.has(state)) continue;
+      const raw = event.taskScheduledEventDetails?.parameters ?? event.lambdaFunctionScheduledEventDetails?.input;
+      try {
+        const value = raw ? (JSON.parse(raw) as unknown) : null;
+        if (typeof value === 'object' && value !== null) out.push(value as Record<string, unknown>);
+      } catch {
+        // Parameters are for display only; an unreadable one is skipped.
+      }
+    }
+    return out;
+  }
+}
+
+/** Where a rollback went, from the rollback tasks' parameters (`Payload` for lambda:invoke). */
+function rollbackTarget(parameters: Record<string, unknown>[]): { target: string | null; instanceCount: number | null } {
+  for (const p of parameters) {
+    const payload = (typeof p.Payload === 'object' && p.Payload !== null ? p.Payload : p) as Record<string, unknown>;
+    const version = typeof payload.versionLabel === 'string' ? payload.versionLabel : null;
+    const commit = typeof payload.commitSha === 'string' ? payload.commitSha.slice(0, 7) : null;
+    const instances = Array.isArray(payload.instanceIds) ? payload.instanceIds.length : null;
+    if (version || commit || instances !== null) return { target: version ?? (commit ? `commit ${commit}` : null), instanceCount: instances };
+  }
+  return { target: null, instanceCount: null };
+}
+
+function judgeRollback(history: History, status: FailureStatus, error: string | null, failures: StepFailure[]): RollbackSummary {
+  const entered = history.entered();
+  const states = [...new Set(entered.filter((s) => ROLLBACK_STATE.test(s.name)).map((s) => s.name))];
+  const { target, instanceCount } = rollbackTarget(history.scheduledParameters(new Set(states)));
+  const failure = failures.find((f) => f.state && ROLLBACK_STATE.test(f.state)) ?? null;
+  const base = { states, target, instanceCount, failure };
+
+  if (error === ErrorNames.CanaryReverted) return { ...base, outcome: 'reverted-by-beanstalk' };
+  if (error === ErrorNames.RollbackFailed || failure) return { ...base, outcome: 'failed' };
+  if (states.length > 0) {
+    const last = entered.filter((s) => s.type !== 'FailStateEntered').at(-1);
+    if (status !== 'FAILED' && last && ROLLBACK_STATE.test(last.name)) return { ...base, outcome: 'interrupted' };
+    return { ...base, outcome: 'held' };
+  }
+  if (error === ErrorNames.VerifyFailedRolledBack) return { ...base, outcome: 'held' };
+  if ((error && PRE_DEPLOY_ERRORS.has(error)) || !entered.some((s) => CHANGING_STATE.test(s.name))) return { ...base, outcome: 'not-needed' };
+  return { ...base, outcome: 'not-run' };
+}
+
+/** The step to show: the first real failure, else the last work state before the cleanup began. */
+function pickFailedStep(history: History, primary: StepFailure | undefined): string | null {
+  if (primary?.state) return primary.state;
+  const entered = history.entered();
+  const firstCleanup = entered.find((s) => CLEANUP_STATE.test(s.name));
+  const before = entered.filter((s) => WORK_STATE_TYPES.has(s.type) && !CLEANUP_STATE.test(s.name) && (!firstCleanup || s.id < firstCleanup.id));
+  return before.at(-1)?.name ?? entered.findLast((s) => s.type === 'FailStateEntered')?.name ?? null;
+}
+
+/** Analyses a failed, timed-out or aborted execution's history. */
+export function analyseFailure(
+  status: FailureStatus,
+  events: readonly HistoryEvent[],
+  fallback: { error?: string | null; cause?: string | null } = {},
+): FailureAnalysis {
+  const history = new History(events);
+  const terminal = history.terminal();
+  const error = terminal.error ?? fallback.error ?? null;
+  const cause = terminal.cause ?? fallback.cause ?? null;
+  const failures = history.terminalFailures();
+  const primary = failures.find((f) => !f.state || !ROLLBACK_STATE.test(f.state)) ?? failures[0];
+  const rollback = judgeRollback(history, status, error, failures);
+
+  let failedStep: string | null;
+  if (status === 'FAILED') {
+    failedStep = pickFailedStep(history, primary);
+  } else {
+    // Timed out or stopped: the step that was running at the time.
+    failedStep = history.entered().filter((s) => WORK_STATE_TYPES.has(s.type)).at(-1)?.name ?? null;
+  }
+  const taskFailure = primary ? { state: primary.state, error: primary.error, cause: primary.cause } : null;
+  return { status, failedStep, error, cause, taskFailure, rollback };
+}

@@ -1,0 +1,183 @@
+/**
+ * Slack Block Kit messages for pipeline outcomes. Everything that came from outside (commit
+ * message, author, causes) is scrubbed of secrets and escaped for Slack's mrkdwn, so a commit
+ * message cannot ping a channel or forge a link.
+ */
+import { commitUrl, executionConsoleUrl } from '../commons/console-links';
+import type { SlackMessage } from '../commons/slack/post-message';
+import { ErrorNames } from '../commons/types/tasks';
+import { summariseCause } from './cause-text';
+import type { NoticeInput } from './execution-input';
+import type { FailureAnalysis, RollbackSummary } from './failure-analysis';
+import { safeText } from './scrub';
+import type { ExecutionStatus } from './status-event';
+
+/** What every message needs about the run. */
+export interface NoticeContext {
+  pipeline: string;
+  executionArn: string;
+  executionName: string;
+  status: ExecutionStatus;
+  input: NoticeInput;
+  startDate: Date;
+  stopDate: Date | null;
+}
+
+/** Fail states of the pipeline: the run already cleaned up, so redriving would only re-enter the Fail state. */
+const NAMED_FAIL_ERRORS = new Set<string>([
+  ErrorNames.BuildFailed,
+  ErrorNames.TestsFailed,
+  ErrorNames.ScanFailed,
+  ErrorNames.HealthGateFailed,
+  ErrorNames.ApprovalExpired,
+  ErrorNames.ApprovalRejected,
+  ErrorNames.DeployFailed,
+  ErrorNames.CanaryReverted,
+  ErrorNames.VerifyFailedRolledBack,
+  ErrorNames.RollbackFailed,
+]);
+
+/** Escapes Slack mrkdwn control characters (`&`, `<`, `>`). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Scrubbed, trimmed, escaped; `fallback` when empty. */
+function show(text: string | null | undefined, max: number, fallback = 'unknown'): string {
+  return escapeMrkdwn(safeText(text, max) ?? fallback);
+}
+
+/** Inline code that cannot be broken out of. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** `12m 3s`, `1h 4m`, `45s`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+function commitField(context: NoticeContext): string {
+  const { repository, commitSha, commitMessage } = context.input;
+  const firstLine = commitMessage?.split('\n')[0] ?? '';
+  const title = firstLine ? ` ${show(firstLine, 120)}` : '';
+  if (!commitSha) return `unknown commit${title}`;
+  const short = commitSha.slice(0, 7);
+  return repository ? `<${commitUrl(repository, commitSha)}|${short}>${title}` : `${code(short)}${title}`;
+}
+
+function contextLine(context: NoticeContext): string {
+  const parts = [`execution ${code(context.executionName)}`];
+  if (context.stopDate) parts.push(`ran ${formatDuration(context.stopDate.getTime() - context.startDate.getTime())}`);
+  if (context.input.pusher) parts.push(`pushed by ${show(context.input.pusher, 60)}`);
+  if (context.input.branch) parts.push(`branch ${show(context.input.branch, 100)}`);
+  return parts.join(' · ');
+}
+
+/** The line that says what happened to production. */
+export function rollbackLine(rollback: RollbackSummary): string {
+  const target = rollback.target ? ` to ${code(safeText(rollback.target, 100) ?? '')}` : '';
+  const instances = rollback.instanceCount ? ` on ${rollback.instanceCount} instance${rollback.instanceCount === 1 ? '' : 's'}` : '';
+  switch (rollback.outcome) {
+    case 'not-needed':
+      return 'Nothing to roll back: the run stopped before production was changed.';
+    case 'not-run':
+      return ':warning: No rollback ran. Check the target, and roll back with the command below if it is unhealthy.';
+    case 'held':
+      return `:leftwards_arrow_with_hook: Rolled back${target}${instances} and the rollback held: production is on the last good version.`;
+    case 'reverted-by-beanstalk':
+      return ':leftwards_arrow_with_hook: Elastic Beanstalk reverted the canary by itself: all traffic is back on the previous version.';
+    case 'interrupted':
+      return `:warning: The run stopped while rolling back${target}: the target may be on a mixed version. Check it, then roll back.`;
+    case 'failed': {
+      const where = rollback.failure?.state ?? rollback.states.at(-1) ?? 'the rollback';
+      const why = rollback.failure?.error ? ` (${code(safeText(rollback.failure.error, 100) ?? '')})` : '';
+      return `:rotating_light: *Rollback${target} FAILED* at ${show(where, 100)}${why}: the target may be on a broken version. Act now.`;
+    }
+  }
+}
+
+function headline(context: NoticeContext, step: string | null): string {
+  const at = step ? ` at ${safeText(step, 80)}` : '';
+  if (context.status === 'TIMED_OUT') return `:stopwatch: ${context.pipeline}: deployment timed out${at}`;
+  if (context.status === 'ABORTED') return `:black_square_for_stop: ${context.pipeline}: deployment was stopped (aborted)${at}`;
+  return `:x: ${context.pipeline}: deployment failed${at}`;
+}
+
+function errorText(analysis: FailureAnalysis): string {
+  const error = safeText(analysis.error, 120);
+  const task = analysis.taskFailure?.error ? safeText(analysis.taskFailure.error, 120) : null;
+  if (!error && analysis.status === 'ABORTED') return 'stopped by a person or a StopExecution call';
+  if (!error) return task ? code(task) : 'unknown';
+  const from = task && task !== error ? ` (from ${code(task)}${analysis.taskFailure?.state ? ` in ${show(analysis.taskFailure.state, 80)}` : ''})` : '';
+  return `${code(error)}${from}`;
+}
+
+function commands(context: NoticeContext, analysis: FailureAnalysis): string {
+  const lines: string[] = [];
+  const redrivable = analysis.status !== 'FAILED' || !analysis.error || !NAMED_FAIL_ERRORS.has(analysis.error);
+  if (redrivable) {
+    lines.push(`Retry from the failed step: ${code(`aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`)}`);
+  } else {
+    lines.push(`Retry: push a fix to ${show(context.input.branch ?? 'the branch', 100)} (the run already cleaned up, so a redrive would only re-enter its Fail state)`);
+  }
+  lines.push(`Roll back: ${code(`npx deployctl rollback ${context.pipeline} --aws`)}`);
+  return lines.join('\n');
+}
+
+/** Block Kit message for a failed, timed-out or aborted run. */
+export function failureMessage(context: NoticeContext, analysis: FailureAnalysis): SlackMessage {
+  const consoleUrl = executionConsoleUrl(context.executionArn);
+  const summary = summariseCause(analysis.taskFailure?.cause ?? analysis.cause) ?? summariseCause(analysis.cause);
+  const cause = safeText(summary?.text, 1200);
+  const title = headline(context, analysis.failedStep);
+  const links = [`<${consoleUrl}|Open the execution in the Step Functions console>`];
+  if (summary?.logsUrl) links.push(`<${summary.logsUrl}|Build logs>`);
+  return {
+    text: `${title}: ${safeText(analysis.error, 120) ?? context.status} (${context.input.commitSha?.slice(0, 7) ?? 'unknown commit'})`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Pipeline*\n${escapeMrkdwn(context.pipeline)}` },
+          { type: 'mrkdwn', text: `*Commit*\n${commitField(context)}` },
+          { type: 'mrkdwn', text: `*Author*\n${show(context.input.commitAuthor, 80)}` },
+          { type: 'mrkdwn', text: `*Failed step*\n${show(analysis.failedStep, 100)}` },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Error*\n${errorText(analysis)}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Cause*\n${cause ? `\`\`\`${escapeMrkdwn(cause).replace(/```/g, "'''")}\`\`\`` : 'none given'}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Rollback*\n${rollbackLine(analysis.rollback)}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*What now*\n${commands(context, analysis)}` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(context) }] },
+    ],
+  };
+}
+
+/** Block Kit message for a deployment that went out (only when the pipeline asks for it). */
+export function successMessage(context: NoticeContext): SlackMessage {
+  const consoleUrl = executionConsoleUrl(context.executionArn);
+  const title = `:white_check_mark: ${context.pipeline}: deployed ${context.input.commitSha?.slice(0, 7) ?? ''}`.trim();
+  return {
+    text: title,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Commit*\n${commitField(context)}` },
+          { type: 'mrkdwn', text: `*Author*\n${show(context.input.commitAuthor, 80)}` },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: `<${consoleUrl}|Open the execution in the Step Functions console>` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(context) }] },
+    ],
+  };
+}
