@@ -1,0 +1,82 @@
+/**
+ * ssm-deploy task: rolling release of the systemd service through the project's Command document.
+ * Actions and outputs: SsmDeployEvent in functions/commons/types/tasks.ts.
+ *
+ * Environment:
+ * - SSM_DOCUMENT_NAME: name (or ARN) of ssm-documents/release-systemd-service.yaml as deployed (required)
+ * - SSM_LOG_GROUP: CloudWatch Logs group for command output (optional)
+ * - PIPELINES_JSON (bundled) or PIPELINES_FILE: pipeline settings (tag, service, concurrency, error budget)
+ * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ssm } from '../commons/clients/ssm';
+import { ConfigError } from '../commons/config/load-config';
+import { getPipelineSettings } from '../commons/config/pipeline-settings';
+import { createLogger } from '../commons/logger';
+import { parseSsmDeployEvent } from './event';
+import { releaseStatus, rollback, startRelease, type Deps } from './operations';
+
+const logger = createLogger('ssm-deploy');
+
+/** Dependencies for one pipeline, or a ConfigError when it does not deploy through SSM. */
+export function ssmDeps(pipeline: string, client: SSMClient, env: NodeJS.ProcessEnv = process.env): Deps {
+  const settings = getPipelineSettings(pipeline);
+  if (settings.target.kind !== 'ec2-ssm') {
+    throw new ConfigError('pipelines.yaml', [
+      `pipeline "${pipeline}" deploys to ${settings.target.kind}, not ec2-ssm`,
+    ]);
+  }
+  const documentName = env.SSM_DOCUMENT_NAME;
+  if (!documentName)
+    throw new ConfigError('environment', [
+      'SSM_DOCUMENT_NAME is not set: it names the release-systemd-service Command document',
+    ]);
+  return {
+    client,
+    target: settings.target,
+    pipeline,
+    pythonVersion: settings.build.pythonVersion,
+    documentName,
+    logGroup: env.SSM_LOG_GROUP,
+  };
+}
+
+/** The task without the Lambda wrapper (tests pass a mocked client). */
+export async function ssmDeploy(raw: unknown, client: SSMClient = ssm): Promise<unknown> {
+  const event = parseSsmDeployEvent(raw);
+  logger.appendKeys({ pipeline: event.pipeline, action: event.action });
+  const deps = ssmDeps(event.pipeline, client);
+  switch (event.action) {
+    case 'startRelease': {
+      const result = await startRelease(deps, event.commitSha, event.artifact);
+      logger.info('release sent', {
+        commit: event.commitSha,
+        ...result,
+        maxConcurrency: deps.target.maxConcurrency,
+        maxErrors: deps.target.maxErrors,
+      });
+      return result;
+    }
+    case 'releaseStatus': {
+      const result = await releaseStatus(deps, event.commandId);
+      logger.info('release status', {
+        commandId: event.commandId,
+        status: result.status,
+        reason: result.reason,
+        failed: result.failedInstanceIds,
+      });
+      return result;
+    }
+    case 'rollback': {
+      const result = await rollback(deps, event.instanceIds, event.commitSha);
+      logger.warn('rollback sent', { instanceIds: event.instanceIds, commit: event.commitSha, ...result });
+      return result;
+    }
+  }
+}
+
+export const handler = middy((event: unknown) => ssmDeploy(event)).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);
