@@ -1,0 +1,64 @@
+/**
+ * Optional sample targets (`-c sampleTargets=true`) so a newcomer can watch real deployments:
+ * the Elastic Beanstalk environment of every elastic-beanstalk pipeline and an EC2 fleet for
+ * every ec2-ssm pipeline of pipelines.yaml, in one small VPC.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { PipelinesConfig } from '../functions/commons/config/schema';
+import { DEFAULT_SOLUTION_STACK, SampleBeanstalk } from './sample-targets/beanstalk';
+import { MicroblogFleet } from './sample-targets/microblog-fleet';
+import { SampleNetwork } from './sample-targets/network';
+
+/** An IPv4 CIDR such as 203.0.113.0/24. */
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+
+export interface SampleTargetsStackProps extends StackProps {
+  config: PipelinesConfig;
+  artifactsBucket: IBucket;
+  commandOutputLogs?: ILogGroup;
+  /** Elastic Beanstalk solution stack (default: Python 3.11 on Amazon Linux 2023). */
+  solutionStackName?: string;
+  /** Who may reach the sample apps on port 80 (default 0.0.0.0/0: the smoke tests call them). */
+  ingressCidr?: string;
+}
+
+export class SampleTargetsStack extends Stack {
+  readonly network: SampleNetwork;
+  readonly beanstalk: SampleBeanstalk[] = [];
+  readonly fleets: MicroblogFleet[] = [];
+
+  constructor(scope: Construct, id: string, props: SampleTargetsStackProps) {
+    super(scope, id, props);
+    const ingressCidr = props.ingressCidr ?? '0.0.0.0/0';
+    if (!CIDR.test(ingressCidr)) throw new Error(`ingressCidr must be an IPv4 CIDR such as 203.0.113.0/24, got "${ingressCidr}"`);
+    this.network = new SampleNetwork(this, 'Network');
+    for (const pipeline of props.config.pipelines) {
+      const target = pipeline.target;
+      if (target.kind === 'elastic-beanstalk') {
+        this.beanstalk.push(
+          new SampleBeanstalk(this, `Beanstalk-${pipeline.name}`, {
+            vpc: this.network.vpc,
+            target,
+            solutionStackName: props.solutionStackName ?? DEFAULT_SOLUTION_STACK,
+            ingressCidr,
+          }),
+        );
+      } else {
+        this.fleets.push(
+          new MicroblogFleet(this, `Fleet-${pipeline.name}`, {
+            vpc: this.network.vpc,
+            pipeline: pipeline.name,
+            target,
+            pythonVersion: pipeline.build.pythonVersion,
+            artifactsBucket: props.artifactsBucket,
+            ingressCidr,
+            ...(props.commandOutputLogs ? { commandOutputLogs: props.commandOutputLogs } : {}),
+          }),
+        );
+      }
+    }
+  }
+}
