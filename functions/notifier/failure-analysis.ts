@@ -70,7 +70,8 @@ const PRE_DEPLOY_ERRORS = new Set<string>([
 ]);
 
 const ROLLBACK_STATE = /roll(?:ing)?[ -]?back/i;
-const CLEANUP_STATE = /roll(?:ing)?[ -]?back|release (?:the )?deploy lock|record (?:the )?outcome|notify/i;
+/** States of the failure path (rollback, history, lock release): never "the failed step". */
+const CLEANUP_STATE = /roll(?:ing)?[ -]?back|last good|release (?:the )?(?:deploy )?lock|record (?:the )?(?:outcome|result)|notify|clean ?up/i;
 const CHANGING_STATE = /^(?:deploy|verify|roll|canary)/i;
 /** Event types whose details carry {error, cause} for a failed unit of work. */
 const FAILURE_TYPES = new Set([
@@ -177,11 +178,12 @@ function rollbackTarget(parameters: Record<string, unknown>[]): { target: string
   return { target: null, instanceCount: null };
 }
 
-function judgeRollback(history: History, status: FailureStatus, error: string | null, failures: StepFailure[]): RollbackSummary {
+function judgeRollback(history: History, status: FailureStatus, error: string | null, failures: readonly StepFailure[]): RollbackSummary {
   const entered = history.entered();
   const states = [...new Set(entered.filter((s) => ROLLBACK_STATE.test(s.name)).map((s) => s.name))];
   const { target, instanceCount } = rollbackTarget(history.scheduledParameters(new Set(states)));
-  const failure = failures.find((f) => f.state && ROLLBACK_STATE.test(f.state)) ?? null;
+  const found = failures.find((f) => f.state && ROLLBACK_STATE.test(f.state));
+  const failure = found ? { state: found.state, error: found.error, cause: found.cause } : null;
   const base = { states, target, instanceCount, failure };
 
   if (error === ErrorNames.CanaryReverted) return { ...base, outcome: 'reverted-by-beanstalk' };
