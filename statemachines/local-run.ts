@@ -61,6 +61,7 @@ export function localContext(executionArn: string, taskToken: string): NonNullab
   };
 }
 
+const validated = new Set<string>();
 const LOCAL_TIMEOUT_KEY = '__localTimeoutSeconds';
 
 /**
@@ -85,9 +86,12 @@ function shimTimeoutPaths(machine: { States?: Record<string, Record<string, unkn
 export async function runLocal(definition: object, input: unknown, options: LocalRunOptions): Promise<LocalRunResult> {
   // JSON round trip, not structuredClone: the engine checks `Object.getPrototypeOf(v) === Object.prototype`,
   // which fails for objects from another realm (jest runs tests in a vm context).
-  const local = JSON.parse(JSON.stringify(definition)) as Definition;
+  const text = JSON.stringify(definition);
+  const local = JSON.parse(text) as Definition;
   const shimmed = shimTimeoutPaths(local as never);
-  const machine = new StateMachine(local);
+  // The engine validates (asl-validator) on construction; once per definition is enough.
+  const machine = new StateMachine(local, { validationOptions: { noValidate: validated.has(text) } });
+  validated.add(text);
   const handlers = localTaskHandlers(definition, options.integrations);
   for (const name of shimmed) {
     const handler = handlers[name]!;

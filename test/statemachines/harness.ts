@@ -47,7 +47,8 @@ export interface Scenario {
   deployPolls?: number;
   beanstalk?: 'succeeded' | 'reverted' | 'failed';
   ssm?: 'succeeded' | 'failed-one-of-three';
-  smoke?: 'ok' | 'fail';
+  /** fail: the deploy's smoke test fails, the rollback's passes; fail-always: both fail. */
+  smoke?: 'ok' | 'fail' | 'fail-always';
   bakePolls?: number;
   alarm?: boolean;
   rollbackPolls?: number;
@@ -151,7 +152,7 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
         return { posted: true };
       case 'verify.smokeTest': {
         const afterRollback = calls.filter((c) => c.action === 'smokeTest').length > 1;
-        if (scenario.smoke === 'fail' && !afterRollback) throw new NamedError('SmokeTestFailedError', 'GET /health answered 502 three times');
+        if ((scenario.smoke === 'fail' && !afterRollback) || scenario.smoke === 'fail-always') throw new NamedError('SmokeTestFailedError', 'GET /health answered 502 three times');
         return { passed: true, url: settings.verify.smokeTest.url, attempts: [{ status: 200, latencyMs: 40 }] };
       }
       case 'verify.alarmCheck':
