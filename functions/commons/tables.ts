@@ -92,7 +92,12 @@ export const NotificationsTable = {
 } as const satisfies TableDesign;
 
 /** Every table the controller owns. */
-export const TABLES: readonly TableDesign[] = [DeployLocksTable, DeployHistoryTable, ApprovalsTable, NotificationsTable];
+export const TABLES: readonly TableDesign[] = [
+  DeployLocksTable,
+  DeployHistoryTable,
+  ApprovalsTable,
+  NotificationsTable,
+];
 
 /** Physical table name: the table's environment variable, else its local name. */
 export function tableName(design: TableDesign, env: NodeJS.ProcessEnv = process.env): string {

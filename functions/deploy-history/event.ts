@@ -7,9 +7,18 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
-const text = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
+const text = z
+  .string({ error: 'must be a non-empty string' })
+  .min(1, { error: 'must be a non-empty string' });
 const anyText = z.string({ error: 'must be a string' });
-const OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'superseded', 'rejected', 'approval-expired'] as const;
+const OUTCOMES = [
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'superseded',
+  'rejected',
+  'approval-expired',
+] as const;
 
 // Only the fields the history keeps are checked; the rest of the execution input passes through.
 const input = z.looseObject({
@@ -46,7 +55,9 @@ const schema = z.discriminatedUnion(
 export function parseDeployHistoryEvent(event: unknown): DeployHistoryEvent {
   const result = schema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`,
+    );
     throw new InvalidEventError(`deploy-history event is not valid: ${problems.join('; ')}`);
   }
   return result.data as DeployHistoryEvent;

@@ -18,24 +18,41 @@ import { lastGoodDeployment, recordOutcome, recordStart } from './history-store'
 
 const logger = createLogger('deploy-history');
 
-export type DeployHistoryResult = { recorded: true; startedAt: string } | { recorded: true; outcome: DeploymentOutcome } | LastGoodResult;
+export type DeployHistoryResult =
+  { recorded: true; startedAt: string } | { recorded: true; outcome: DeploymentOutcome } | LastGoodResult;
 
 /** The task without the Lambda wrapper. */
-export async function deployHistory(raw: unknown, client: DynamoDBDocumentClient = documentClient): Promise<DeployHistoryResult> {
+export async function deployHistory(
+  raw: unknown,
+  client: DynamoDBDocumentClient = documentClient,
+): Promise<DeployHistoryResult> {
   const event = parseDeployHistoryEvent(raw);
   switch (event.action) {
     case 'recordStart': {
-      logger.appendKeys({ pipeline: event.input.pipeline, execution: event.executionArn, commit: event.input.commitSha });
+      logger.appendKeys({
+        pipeline: event.input.pipeline,
+        execution: event.executionArn,
+        commit: event.input.commitSha,
+      });
       const record = await recordStart(event.executionArn, event.input, { client });
       logger.info('deployment started', { startedAt: record.startedAt });
       return { recorded: true, startedAt: record.startedAt };
     }
     case 'recordOutcome': {
       logger.appendKeys({ pipeline: event.pipeline, execution: event.executionArn });
-      const { action: _action, pipeline, executionArn, ...outcome } = event;
-      const record = await recordOutcome(pipeline, executionArn, outcome, { client });
+      const { outcome, versionLabel, error, cause, rolledBack } = event;
+      const record = await recordOutcome(
+        event.pipeline,
+        event.executionArn,
+        { outcome, versionLabel, error, cause, rolledBack },
+        { client },
+      );
       logger.appendKeys({ commit: record.commitSha ?? null });
-      logger.info('deployment ended', { outcome: record.outcome, versionLabel: record.versionLabel ?? null, rolledBack: record.rolledBack ?? false });
+      logger.info('deployment ended', {
+        outcome: record.outcome,
+        versionLabel: record.versionLabel ?? null,
+        rolledBack: record.rolledBack ?? false,
+      });
       return { recorded: true, outcome: event.outcome };
     }
     case 'lastGood': {
@@ -47,4 +64,6 @@ export async function deployHistory(raw: unknown, client: DynamoDBDocumentClient
   }
 }
 
-export const handler = middy((event: unknown) => deployHistory(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy((event: unknown) => deployHistory(event)).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

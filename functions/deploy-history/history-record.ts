@@ -45,7 +45,9 @@ export function trimCause(cause: string): string {
 }
 
 /** Fields a start records about the commit and who pushed it. */
-export function startFields(input: PipelineInput): Omit<DeploymentRecord, 'pipeline' | 'executionArn' | 'startedAt' | 'outcome'> {
+export function startFields(
+  input: PipelineInput,
+): Omit<DeploymentRecord, 'pipeline' | 'executionArn' | 'startedAt' | 'outcome'> {
   return {
     commitSha: input.commitSha,
     commitMessage: firstLine(input.commitMessage),
@@ -60,11 +62,17 @@ export function startFields(input: PipelineInput): Omit<DeploymentRecord, 'pipel
 
 /** Whether a deployment can be rolled back to: it succeeded and left a version behind. */
 export function isGood(record: DeploymentRecord): boolean {
-  return record.outcome === 'succeeded' && typeof record.versionLabel === 'string' && record.versionLabel.length > 0;
+  return (
+    record.outcome === 'succeeded' &&
+    typeof record.versionLabel === 'string' &&
+    record.versionLabel.length > 0
+  );
 }
 
 /** The first good record of a newest-first list, as the lastGood task answers. */
 export function lastGoodOf(newestFirst: readonly DeploymentRecord[]): LastGoodResult {
   const good = newestFirst.find(isGood);
-  return good ? { found: true, versionLabel: good.versionLabel ?? null, commitSha: good.commitSha ?? null } : { found: false, versionLabel: null, commitSha: null };
+  return good
+    ? { found: true, versionLabel: good.versionLabel ?? null, commitSha: good.commitSha ?? null }
+    : { found: false, versionLabel: null, commitSha: null };
 }

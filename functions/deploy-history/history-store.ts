@@ -33,26 +33,58 @@ function setExpression(set: Record<string, unknown>, setIfMissing: Record<string
     if (value === undefined) return;
     names[`#f${index}`] = field;
     values[`:v${index}`] = value;
-    parts.push(field in setIfMissing ? `#f${index} = if_not_exists(#f${index}, :v${index})` : `#f${index} = :v${index}`);
+    parts.push(
+      field in setIfMissing
+        ? `#f${index} = if_not_exists(#f${index}, :v${index})`
+        : `#f${index} = :v${index}`,
+    );
   });
-  return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${parts.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
-async function update(options: HistoryOptions, key: { pipeline: string; executionArn: string }, set: Record<string, unknown>, setIfMissing: Record<string, unknown>): Promise<DeploymentRecord> {
+async function update(
+  options: HistoryOptions,
+  key: { pipeline: string; executionArn: string },
+  set: Record<string, unknown>,
+  setIfMissing: Record<string, unknown>,
+): Promise<DeploymentRecord> {
   const out = await options.client.send(
-    new UpdateCommand({ TableName: options.table ?? tableName(DeployHistoryTable), Key: key, ...setExpression(set, setIfMissing), ReturnValues: 'ALL_NEW' }),
+    new UpdateCommand({
+      TableName: options.table ?? tableName(DeployHistoryTable),
+      Key: key,
+      ...setExpression(set, setIfMissing),
+      ReturnValues: 'ALL_NEW',
+    }),
   );
   return out.Attributes as DeploymentRecord;
 }
 
 /** Records that an execution started (idempotent; keeps an outcome recorded earlier). */
-export function recordStart(executionArn: string, input: PipelineInput, options: HistoryOptions): Promise<DeploymentRecord> {
+export function recordStart(
+  executionArn: string,
+  input: PipelineInput,
+  options: HistoryOptions,
+): Promise<DeploymentRecord> {
   const now = (options.now ?? (() => new Date()))().toISOString();
-  return update(options, { pipeline: input.pipeline, executionArn }, { ...startFields(input) }, { startedAt: now, outcome: 'running' });
+  return update(
+    options,
+    { pipeline: input.pipeline, executionArn },
+    { ...startFields(input) },
+    { startedAt: now, outcome: 'running' },
+  );
 }
 
 /** Records how an execution ended; works even if its start was never recorded. */
-export function recordOutcome(pipeline: string, executionArn: string, outcome: OutcomeUpdate, options: HistoryOptions): Promise<DeploymentRecord> {
+export function recordOutcome(
+  pipeline: string,
+  executionArn: string,
+  outcome: OutcomeUpdate,
+  options: HistoryOptions,
+): Promise<DeploymentRecord> {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const set: Record<string, unknown> = {
     outcome: outcome.outcome,

@@ -22,25 +22,50 @@ export interface LockOptions {
   leaseSeconds?: number;
 }
 
-async function decideAndWrite<R>(store: LockStore, targetKey: string, decide: (item: LockItem | undefined, now: Date) => Decision<R>, now: () => Date): Promise<R> {
+async function decideAndWrite<R>(
+  store: LockStore,
+  targetKey: string,
+  decide: (item: LockItem | undefined, now: Date) => Decision<R>,
+  now: () => Date,
+): Promise<R> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
     const item = await store.get(targetKey);
     const { result, write } = decide(item, now());
     if (!write) return result;
     if (await store.put(write, item ? item.version : null)) return result;
   }
-  throw new LockContentionError(`the lock for ${targetKey} changed ${MAX_WRITE_ATTEMPTS} times while deciding; try again`);
+  throw new LockContentionError(
+    `the lock for ${targetKey} changed ${MAX_WRITE_ATTEMPTS} times while deciding; try again`,
+  );
 }
 
 /** Acquires the lock for `request`, or says why not (waiting, superseded). Idempotent. */
-export function acquireLock(targetKey: string, request: LockRequest, options: LockOptions): Promise<AcquireResult> {
+export function acquireLock(
+  targetKey: string,
+  request: LockRequest,
+  options: LockOptions,
+): Promise<AcquireResult> {
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-  return decideAndWrite(options.store, targetKey, (item, now) => decideAcquire(targetKey, item, request, now, leaseSeconds), options.now ?? (() => new Date()));
+  return decideAndWrite(
+    options.store,
+    targetKey,
+    (item, now) => decideAcquire(targetKey, item, request, now, leaseSeconds),
+    options.now ?? (() => new Date()),
+  );
 }
 
 /** Releases the lock if `executionArn` holds it; released:false otherwise (never an error). */
-export function releaseLock(targetKey: string, executionArn: string, options: LockOptions): Promise<ReleaseResult> {
-  return decideAndWrite(options.store, targetKey, (item, now) => decideRelease(targetKey, item, executionArn, now), options.now ?? (() => new Date()));
+export function releaseLock(
+  targetKey: string,
+  executionArn: string,
+  options: LockOptions,
+): Promise<ReleaseResult> {
+  return decideAndWrite(
+    options.store,
+    targetKey,
+    (item, now) => decideRelease(targetKey, item, executionArn, now),
+    options.now ?? (() => new Date()),
+  );
 }
 
 /** Lease length from LOCK_LEASE_SECONDS (60 s to 24 h), else the default. */
@@ -49,7 +74,9 @@ export function leaseSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   if (raw === undefined || raw === '') return DEFAULT_LEASE_SECONDS;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 60 || value > 86_400) {
-    throw new RangeError(`LOCK_LEASE_SECONDS must be a whole number of seconds from 60 to 86400, got "${raw}"`);
+    throw new RangeError(
+      `LOCK_LEASE_SECONDS must be a whole number of seconds from 60 to 86400, got "${raw}"`,
+    );
   }
   return value;
 }

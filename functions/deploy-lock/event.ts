@@ -7,13 +7,23 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
-const text = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
-const timestamp = text.refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO 8601 timestamp' });
+const text = z
+  .string({ error: 'must be a non-empty string' })
+  .min(1, { error: 'must be a non-empty string' });
+const timestamp = text.refine((value) => !Number.isNaN(Date.parse(value)), {
+  error: 'must be an ISO 8601 timestamp',
+});
 
 const schema = z.discriminatedUnion(
   'action',
   [
-    z.object({ action: z.literal('acquire'), pipeline: text, commitSha: text, executionArn: text, receivedAt: timestamp }),
+    z.object({
+      action: z.literal('acquire'),
+      pipeline: text,
+      commitSha: text,
+      executionArn: text,
+      receivedAt: timestamp,
+    }),
     z.object({ action: z.literal('release'), pipeline: text, executionArn: text }),
   ],
   { error: 'action must be "acquire" or "release"' },
@@ -22,7 +32,9 @@ const schema = z.discriminatedUnion(
 export function parseDeployLockEvent(event: unknown): DeployLockEvent {
   const result = schema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`,
+    );
     throw new InvalidEventError(`deploy-lock event is not valid: ${problems.join('; ')}`);
   }
   return result.data;

@@ -22,19 +22,33 @@ import { dynamoLockStore, type LockStore } from './lock-store';
 const logger = createLogger('deploy-lock');
 
 /** The task without the Lambda wrapper (tests pass their own store). */
-export async function deployLock(raw: unknown, store: LockStore = dynamoLockStore(documentClient)): Promise<AcquireResult | ReleaseResult> {
+export async function deployLock(
+  raw: unknown,
+  store: LockStore = dynamoLockStore(documentClient),
+): Promise<AcquireResult | ReleaseResult> {
   const event = parseDeployLockEvent(raw);
-  logger.appendKeys({ pipeline: event.pipeline, execution: event.executionArn, ...(event.action === 'acquire' ? { commit: event.commitSha } : {}) });
+  logger.appendKeys({
+    pipeline: event.pipeline,
+    execution: event.executionArn,
+    ...(event.action === 'acquire' ? { commit: event.commitSha } : {}),
+  });
   const targetKey = targetKeyOf(getPipelineSettings(event.pipeline));
   if (event.action === 'release') {
     const result = await releaseLock(targetKey, event.executionArn, { store });
     logger.info('lock release', { targetKey, released: result.released });
     return result;
   }
-  const { action: _action, ...request } = event;
+  const request = {
+    executionArn: event.executionArn,
+    pipeline: event.pipeline,
+    commitSha: event.commitSha,
+    receivedAt: event.receivedAt,
+  };
   const result = await acquireLock(targetKey, request, { store, leaseSeconds: leaseSecondsFromEnv() });
   logger.info('lock acquire', { targetKey, status: result.status, waitSeconds: result.waitSeconds });
   return result;
 }
 
-export const handler = middy((event: unknown) => deployLock(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy((event: unknown) => deployLock(event)).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

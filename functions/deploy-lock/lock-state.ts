@@ -40,7 +40,10 @@ export const MIN_WAIT_SECONDS = 10;
 export const MAX_WAIT_SECONDS = 60;
 
 /** True when `a` came after `b`; ties are broken by execution ARN so every reader agrees. */
-export function isNewer(a: Pick<LockRequest, 'receivedAt' | 'executionArn'>, b: Pick<LockRequest, 'receivedAt' | 'executionArn'>): boolean {
+export function isNewer(
+  a: Pick<LockRequest, 'receivedAt' | 'executionArn'>,
+  b: Pick<LockRequest, 'receivedAt' | 'executionArn'>,
+): boolean {
   const ta = Date.parse(a.receivedAt);
   const tb = Date.parse(b.receivedAt);
   if (ta !== tb) return ta > tb;
@@ -48,8 +51,13 @@ export function isNewer(a: Pick<LockRequest, 'receivedAt' | 'executionArn'>, b: 
 }
 
 /** Whether someone holds an unexpired lease at `now`. */
-export function isHeld(item: LockItem | undefined, now: Date): item is LockItem & { holderExecutionArn: string; leaseExpiresAt: string } {
-  return !!item?.holderExecutionArn && !!item.leaseExpiresAt && Date.parse(item.leaseExpiresAt) > now.getTime();
+export function isHeld(
+  item: LockItem | undefined,
+  now: Date,
+): item is LockItem & { holderExecutionArn: string; leaseExpiresAt: string } {
+  return (
+    !!item?.holderExecutionArn && !!item.leaseExpiresAt && Date.parse(item.leaseExpiresAt) > now.getTime()
+  );
 }
 
 /**
@@ -70,16 +78,33 @@ function latestOf(current: LockRequest | undefined, request: LockRequest): LockR
 }
 
 /** Decides an acquire: acquired (also when already ours), superseded, or waiting. */
-export function decideAcquire(targetKey: string, item: LockItem | undefined, request: LockRequest, now: Date, leaseSeconds: number): Decision<AcquireResult> {
+export function decideAcquire(
+  targetKey: string,
+  item: LockItem | undefined,
+  request: LockRequest,
+  now: Date,
+  leaseSeconds: number,
+): Decision<AcquireResult> {
   // Already ours (a retried acquire): same answer, same lease, no write.
   if (isHeld(item, now) && item.holderExecutionArn === request.executionArn) {
-    return { result: { status: 'acquired', targetKey, leaseExpiresAt: item.leaseExpiresAt, waitSeconds: 0 }, write: null };
+    return {
+      result: { status: 'acquired', targetKey, leaseExpiresAt: item.leaseExpiresAt, waitSeconds: 0 },
+      write: null,
+    };
   }
   const latest = item?.latestRequest;
   if (latest && latest.executionArn !== request.executionArn && isNewer(latest, request)) {
-    return { result: { status: 'superseded', targetKey, supersededBy: latest.executionArn, waitSeconds: 0 }, write: null };
+    return {
+      result: { status: 'superseded', targetKey, supersededBy: latest.executionArn, waitSeconds: 0 },
+      write: null,
+    };
   }
-  const base = { targetKey, version: (item?.version ?? 0) + 1, updatedAt: now.toISOString(), latestRequest: latestOf(latest, request) };
+  const base = {
+    targetKey,
+    version: (item?.version ?? 0) + 1,
+    updatedAt: now.toISOString(),
+    latestRequest: latestOf(latest, request),
+  };
   if (!isHeld(item, now)) {
     const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
     const write: LockItem = {
@@ -93,15 +118,26 @@ export function decideAcquire(targetKey: string, item: LockItem | undefined, req
     };
     return { result: { status: 'acquired', targetKey, leaseExpiresAt, waitSeconds: 0 }, write };
   }
-  const result: AcquireResult = { status: 'waiting', targetKey, heldBy: item.holderExecutionArn, waitSeconds: waitSecondsFor(item, now) };
+  const result: AcquireResult = {
+    status: 'waiting',
+    targetKey,
+    heldBy: item.holderExecutionArn,
+    waitSeconds: waitSecondsFor(item, now),
+  };
   // Register as the newest request only when it changes something, to keep writes rare.
   const alreadyLatest = latest?.executionArn === request.executionArn;
   return { result, write: alreadyLatest ? null : { ...item, ...base } };
 }
 
 /** Decides a release: only the holder releases; the newest request is kept for supersede checks. */
-export function decideRelease(targetKey: string, item: LockItem | undefined, executionArn: string, now: Date): Decision<ReleaseResult> {
-  if (!item || item.holderExecutionArn !== executionArn) return { result: { released: false, targetKey }, write: null };
+export function decideRelease(
+  targetKey: string,
+  item: LockItem | undefined,
+  executionArn: string,
+  now: Date,
+): Decision<ReleaseResult> {
+  if (!item || item.holderExecutionArn !== executionArn)
+    return { result: { released: false, targetKey }, write: null };
   const write: LockItem = { targetKey, version: item.version + 1, updatedAt: now.toISOString() };
   if (item.latestRequest) write.latestRequest = item.latestRequest;
   return { result: { released: true, targetKey }, write };

@@ -15,17 +15,26 @@ export interface LockStore {
 }
 
 /** A LockStore on the DeployLocks table. */
-export function dynamoLockStore(client: DynamoDBDocumentClient, table = tableName(DeployLocksTable)): LockStore {
+export function dynamoLockStore(
+  client: DynamoDBDocumentClient,
+  table = tableName(DeployLocksTable),
+): LockStore {
   return {
     async get(targetKey) {
-      const out = await client.send(new GetCommand({ TableName: table, Key: { targetKey }, ConsistentRead: true }));
+      const out = await client.send(
+        new GetCommand({ TableName: table, Key: { targetKey }, ConsistentRead: true }),
+      );
       return out.Item as LockItem | undefined;
     },
     async put(item, expectedVersion) {
       const condition =
         expectedVersion === null
           ? { ConditionExpression: 'attribute_not_exists(targetKey)' }
-          : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            };
       try {
         await client.send(new PutCommand({ TableName: table, Item: item, ...condition }));
         return true;
@@ -39,5 +48,8 @@ export function dynamoLockStore(client: DynamoDBDocumentClient, table = tableNam
 
 /** True for DynamoDB's "condition not met" (matched by name too: the error may cross SDK copies). */
 export function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException'
+  );
 }

@@ -25,25 +25,47 @@ export const DEPLOYABLE_HEALTH_STATUSES = ['Ok', 'Info'];
 
 function statusFinding(name: string, env: EnvironmentView): HealthFinding {
   const status = env.Status ?? 'unknown';
-  if (status === 'Ready') return { resource: name, check: 'environment-status', ok: true, detail: 'Status Ready' };
+  if (status === 'Ready')
+    return { resource: name, check: 'environment-status', ok: true, detail: 'Status Ready' };
   const why = IN_PROGRESS.has(status) ? 'an update is in progress' : 'the environment is not Ready';
   return { resource: name, check: 'environment-status', ok: false, detail: `Status ${status}: ${why}` };
 }
 
 function healthFinding(name: string, env: EnvironmentView, allowed: readonly string[]): HealthFinding {
   const health = env.Health ?? 'unknown';
-  return { resource: name, check: 'environment-health', ok: allowed.includes(health), detail: `Health ${health} (allowed: ${allowed.join(', ')})` };
+  return {
+    resource: name,
+    check: 'environment-health',
+    ok: allowed.includes(health),
+    detail: `Health ${health} (allowed: ${allowed.join(', ')})`,
+  };
 }
 
 function enhancedFinding(name: string, health: EnvironmentHealthView | null): HealthFinding {
-  if (!health) return { resource: name, check: 'enhanced-health', ok: true, detail: 'enhanced health reporting is not enabled; basic health only' };
+  if (!health)
+    return {
+      resource: name,
+      check: 'enhanced-health',
+      ok: true,
+      detail: 'enhanced health reporting is not enabled; basic health only',
+    };
   const status = health.HealthStatus ?? 'unknown';
   const causes = (health.Causes ?? []).filter((cause) => cause.trim() !== '');
   const detail = `HealthStatus ${status}${health.Color ? ` (${health.Color})` : ''}${causes.length ? `: ${causes.join('; ')}` : ''}`;
-  return { resource: name, check: 'enhanced-health', ok: DEPLOYABLE_HEALTH_STATUSES.includes(status), detail };
+  return {
+    resource: name,
+    check: 'enhanced-health',
+    ok: DEPLOYABLE_HEALTH_STATUSES.includes(status),
+    detail,
+  };
 }
 
 /** Every finding about one environment. */
-export function judgeEnvironment(name: string, env: EnvironmentView, health: EnvironmentHealthView | null, allowedHealth: readonly string[]): HealthFinding[] {
+export function judgeEnvironment(
+  name: string,
+  env: EnvironmentView,
+  health: EnvironmentHealthView | null,
+  allowedHealth: readonly string[],
+): HealthFinding[] {
   return [statusFinding(name, env), healthFinding(name, env, allowedHealth), enhancedFinding(name, health)];
 }

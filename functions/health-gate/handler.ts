@@ -26,13 +26,21 @@ export class InvalidEventError extends Error {
 }
 
 /** The task without the Lambda wrapper. */
-export async function healthGate(raw: unknown, clients: HealthGateClients = { elasticBeanstalk, ssm }, sleep?: (ms: number) => Promise<void>): Promise<HealthGateResult> {
+export async function healthGate(
+  raw: unknown,
+  clients: HealthGateClients = { elasticBeanstalk, ssm },
+  sleep?: (ms: number) => Promise<void>,
+): Promise<HealthGateResult> {
   const pipeline = (raw as { pipeline?: unknown } | null)?.pipeline;
-  if (typeof pipeline !== 'string' || pipeline === '') throw new InvalidEventError('health-gate event is not valid: pipeline: must be a non-empty string');
+  if (typeof pipeline !== 'string' || pipeline === '')
+    throw new InvalidEventError('health-gate event is not valid: pipeline: must be a non-empty string');
   logger.appendKeys({ pipeline });
   const settings = getPipelineSettings(pipeline);
   try {
-    const result = await runHealthGate(settings, clients, { timeoutMs: healthCheckTimeoutMs(), ...(sleep ? { sleep } : {}) });
+    const result = await runHealthGate(settings, clients, {
+      timeoutMs: healthCheckTimeoutMs(),
+      ...(sleep ? { sleep } : {}),
+    });
     logger.info('target healthy', { findings: result.findings });
     return result;
   } catch (error) {
@@ -41,4 +49,6 @@ export async function healthGate(raw: unknown, clients: HealthGateClients = { el
   }
 }
 
-export const handler = middy((event: unknown) => healthGate(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy((event: unknown) => healthGate(event)).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

@@ -22,14 +22,20 @@ export function describeFailures(findings: readonly HealthFinding[]): string {
 }
 
 /** Every finding when all are ok; TargetUnhealthyError listing the failed ones otherwise. */
-export async function runHealthGate(settings: PipelineSettings, clients: HealthGateClients, poll: PollOptions): Promise<HealthGateResult> {
+export async function runHealthGate(
+  settings: PipelineSettings,
+  clients: HealthGateClients,
+  poll: PollOptions,
+): Promise<HealthGateResult> {
   const target = settings.target;
   const findings =
     target.kind === 'elastic-beanstalk'
       ? await probeBeanstalk(clients.elasticBeanstalk, target, settings.health)
       : await probeEc2(clients.ssm, target, settings.health, poll);
   if (findings.some((f) => !f.ok)) {
-    throw new TargetUnhealthyError(`${settings.name}: target is not healthy enough to deploy into: ${describeFailures(findings)}`);
+    throw new TargetUnhealthyError(
+      `${settings.name}: target is not healthy enough to deploy into: ${describeFailures(findings)}`,
+    );
   }
   return { healthy: true, findings };
 }
@@ -40,7 +46,9 @@ export function healthCheckTimeoutMs(env: NodeJS.ProcessEnv = process.env): numb
   if (raw === undefined || raw === '') return 60_000;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 10 || value > 600) {
-    throw new RangeError(`HEALTH_CHECK_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 600, got "${raw}"`);
+    throw new RangeError(
+      `HEALTH_CHECK_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 600, got "${raw}"`,
+    );
   }
   return value * 1000;
 }

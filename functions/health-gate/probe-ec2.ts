@@ -2,7 +2,12 @@
  * Finds the pipeline's EC2 instances by tag through SSM (no EC2 API needed), checks that each
  * SSM agent is online, then runs the fixed resource check on the online ones and judges it.
  */
-import { DescribeInstanceInformationCommand, SendCommandCommand, type InstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstanceInformationCommand,
+  SendCommandCommand,
+  type InstanceInformation,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import type { Ec2SsmTarget, PipelineSettings } from '../commons/config/schema';
 import { TargetNotFoundError } from '../commons/errors';
 import type { HealthFinding } from '../commons/types/tasks';
@@ -13,12 +18,19 @@ import { judgeResources, RESOURCE_CHECK_SCRIPT } from './resource-check';
 const MAX_TARGETS_PER_COMMAND = 50;
 
 /** Instances registered with SSM that carry the tag. */
-export async function listTaggedInstances(client: SSMClient, tag: Ec2SsmTarget['instanceTag']): Promise<InstanceInformation[]> {
+export async function listTaggedInstances(
+  client: SSMClient,
+  tag: Ec2SsmTarget['instanceTag'],
+): Promise<InstanceInformation[]> {
   const instances: InstanceInformation[] = [];
   let nextToken: string | undefined;
   do {
     const out = await client.send(
-      new DescribeInstanceInformationCommand({ Filters: [{ Key: `tag:${tag.key}`, Values: [tag.value] }], MaxResults: 50, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: `tag:${tag.key}`, Values: [tag.value] }],
+        MaxResults: 50,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
     );
     instances.push(...(out.InstanceInformationList ?? []));
     nextToken = out.NextToken;
@@ -30,7 +42,8 @@ export async function listTaggedInstances(client: SSMClient, tag: Ec2SsmTarget['
 async function runResourceCheck(client: SSMClient, instanceIds: string[], poll: PollOptions) {
   const executionTimeout = String(Math.max(10, Math.ceil(poll.timeoutMs / 1000)));
   const batches: string[][] = [];
-  for (let i = 0; i < instanceIds.length; i += MAX_TARGETS_PER_COMMAND) batches.push(instanceIds.slice(i, i + MAX_TARGETS_PER_COMMAND));
+  for (let i = 0; i < instanceIds.length; i += MAX_TARGETS_PER_COMMAND)
+    batches.push(instanceIds.slice(i, i + MAX_TARGETS_PER_COMMAND));
   const results = await Promise.all(
     batches.map(async (batch) => {
       const out = await client.send(
@@ -51,10 +64,17 @@ async function runResourceCheck(client: SSMClient, instanceIds: string[], poll: 
 }
 
 /** Findings for every tagged instance; TargetNotFoundError when no instance carries the tag. */
-export async function probeEc2(client: SSMClient, target: Ec2SsmTarget, health: PipelineSettings['health'], poll: PollOptions): Promise<HealthFinding[]> {
+export async function probeEc2(
+  client: SSMClient,
+  target: Ec2SsmTarget,
+  health: PipelineSettings['health'],
+  poll: PollOptions,
+): Promise<HealthFinding[]> {
   const instances = await listTaggedInstances(client, target.instanceTag);
   if (instances.length === 0) {
-    throw new TargetNotFoundError(`no EC2 instances with tag ${target.instanceTag.key}=${target.instanceTag.value} are registered with Systems Manager`);
+    throw new TargetNotFoundError(
+      `no EC2 instances with tag ${target.instanceTag.key}=${target.instanceTag.value} are registered with Systems Manager`,
+    );
   }
   const findings: HealthFinding[] = instances.map((instance) => ({
     resource: instance.InstanceId ?? 'unknown',

@@ -54,10 +54,22 @@ function tail(text: string, max = 200): string {
 }
 
 /** cpu, memory and disk findings for one instance; one failed finding when the output is unusable. */
-export function judgeResources(instanceId: string, status: string, output: string, limits: ResourceThresholds): HealthFinding[] {
+export function judgeResources(
+  instanceId: string,
+  status: string,
+  output: string,
+  limits: ResourceThresholds,
+): HealthFinding[] {
   const usage = status === 'Success' ? parseResourceUsage(output) : null;
   if (!usage) {
-    return [{ resource: instanceId, check: 'resource-check', ok: false, detail: `could not read resource usage (command ${status}): ${tail(output)}` }];
+    return [
+      {
+        resource: instanceId,
+        check: 'resource-check',
+        ok: false,
+        detail: `could not read resource usage (command ${status}): ${tail(output)}`,
+      },
+    ];
   }
   const judge = (check: string, value: number, max: number): HealthFinding => ({
     resource: instanceId,
@@ -65,5 +77,9 @@ export function judgeResources(instanceId: string, status: string, output: strin
     ok: value <= max,
     detail: `${check} ${value}% (max ${max}%)`,
   });
-  return [judge('cpu', usage.cpuPercent, limits.maxCpuPercent), judge('memory', usage.memoryPercent, limits.maxMemoryPercent), judge('disk', usage.diskPercent, limits.maxDiskPercent)];
+  return [
+    judge('cpu', usage.cpuPercent, limits.maxCpuPercent),
+    judge('memory', usage.memoryPercent, limits.maxMemoryPercent),
+    judge('disk', usage.diskPercent, limits.maxDiskPercent),
+  ];
 }

@@ -16,28 +16,59 @@ export interface AlarmState {
 }
 
 /** Throws AlarmNotFoundError for missing alarms, AlarmTriggeredError for alarms in ALARM. */
-export function judgeAlarms(pipeline: string, expected: readonly string[], found: readonly AlarmState[]): void {
+export function judgeAlarms(
+  pipeline: string,
+  expected: readonly string[],
+  found: readonly AlarmState[],
+): void {
   const names = new Set(found.map((a) => a.name));
   const missing = expected.filter((name) => !names.has(name));
   if (missing.length > 0) {
-    throw new AlarmNotFoundError(`CloudWatch alarm(s) not found: ${missing.join(', ')}; check verify.alarms of pipeline ${pipeline} in pipelines.yaml`);
+    throw new AlarmNotFoundError(
+      `CloudWatch alarm(s) not found: ${missing.join(', ')}; check verify.alarms of pipeline ${pipeline} in pipelines.yaml`,
+    );
   }
   const firing = found.filter((a) => expected.includes(a.name) && a.state === 'ALARM');
   if (firing.length > 0) {
-    throw new AlarmTriggeredError(`alarm(s) in ALARM during the bake window: ${firing.map((a) => `${a.name} (${a.reason || 'no reason given'})`).join('; ')}`);
+    throw new AlarmTriggeredError(
+      `alarm(s) in ALARM during the bake window: ${firing.map((a) => `${a.name} (${a.reason || 'no reason given'})`).join('; ')}`,
+    );
   }
 }
 
 /** `baking` with waitSeconds = min(remaining, 60) before the window ends, else `passed`. */
-export function bakeStatus(bakeStartedAt: string, bakeMinutes: number, alarms: readonly string[], now: Date): AlarmCheckResult {
+export function bakeStatus(
+  bakeStartedAt: string,
+  bakeMinutes: number,
+  alarms: readonly string[],
+  now: Date,
+): AlarmCheckResult {
   const remainingMs = Date.parse(bakeStartedAt) + bakeMinutes * 60_000 - now.getTime();
-  if (remainingMs > 0) return { status: 'baking', alarmsChecked: [...alarms], waitSeconds: Math.min(Math.ceil(remainingMs / 1000), 60) };
+  if (remainingMs > 0)
+    return {
+      status: 'baking',
+      alarmsChecked: [...alarms],
+      waitSeconds: Math.min(Math.ceil(remainingMs / 1000), 60),
+    };
   return { status: 'passed', alarmsChecked: [...alarms], waitSeconds: 0 };
 }
 
 /** Current state of the named metric and composite alarms (up to 100 names, one call). */
-export async function describeAlarms(client: CloudWatchClient, names: readonly string[]): Promise<AlarmState[]> {
+export async function describeAlarms(
+  client: CloudWatchClient,
+  names: readonly string[],
+): Promise<AlarmState[]> {
   if (names.length === 0) return [];
-  const out = await client.send(new DescribeAlarmsCommand({ AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 }));
-  return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].map((a) => ({ name: a.AlarmName ?? '', state: a.StateValue ?? 'INSUFFICIENT_DATA', reason: a.StateReason ?? '' }));
+  const out = await client.send(
+    new DescribeAlarmsCommand({
+      AlarmNames: [...names],
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      MaxRecords: 100,
+    }),
+  );
+  return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].map((a) => ({
+    name: a.AlarmName ?? '',
+    state: a.StateValue ?? 'INSUFFICIENT_DATA',
+    reason: a.StateReason ?? '',
+  }));
 }

@@ -24,12 +24,20 @@ import { runSmokeTest, smokeTestUrl, type SmokeTestOptions } from './smoke-test'
 
 const logger = createLogger('verify');
 
-const text = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
+const text = z
+  .string({ error: 'must be a non-empty string' })
+  .min(1, { error: 'must be a non-empty string' });
 const eventSchema = z.discriminatedUnion(
   'action',
   [
     z.object({ action: z.literal('smokeTest'), pipeline: text }),
-    z.object({ action: z.literal('alarmCheck'), pipeline: text, bakeStartedAt: text.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 timestamp' }) }),
+    z.object({
+      action: z.literal('alarmCheck'),
+      pipeline: text,
+      bakeStartedAt: text.refine((v) => !Number.isNaN(Date.parse(v)), {
+        error: 'must be an ISO 8601 timestamp',
+      }),
+    }),
   ],
   { error: 'action must be "smokeTest" or "alarmCheck"' },
 );
@@ -37,14 +45,17 @@ const eventSchema = z.discriminatedUnion(
 function parseEvent(raw: unknown): VerifyEvent {
   const result = eventSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new InvalidEventError(`verify event is not valid: ${result.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`);
+  throw new InvalidEventError(
+    `verify event is not valid: ${result.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`,
+  );
 }
 
 function backoffFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.SMOKE_TEST_BACKOFF_MS;
   if (raw === undefined || raw === '') return 1000;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 10_000) throw new RangeError(`SMOKE_TEST_BACKOFF_MS must be a whole number from 0 to 10000, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || value > 10_000)
+    throw new RangeError(`SMOKE_TEST_BACKOFF_MS must be a whole number from 0 to 10000, got "${raw}"`);
   return value;
 }
 
@@ -55,20 +66,33 @@ export interface VerifyDependencies {
 }
 
 /** The task without the Lambda wrapper. */
-export async function verify(raw: unknown, deps: VerifyDependencies = { cloudWatch }): Promise<SmokeTestResult | AlarmCheckResult> {
+export async function verify(
+  raw: unknown,
+  deps: VerifyDependencies = { cloudWatch },
+): Promise<SmokeTestResult | AlarmCheckResult> {
   const event = parseEvent(raw);
   logger.appendKeys({ pipeline: event.pipeline });
   const settings = getPipelineSettings(event.pipeline).verify;
   if (event.action === 'smokeTest') {
     const url = smokeTestUrl(event.pipeline, settings.smokeTest.url);
-    const result = await runSmokeTest(url, settings.smokeTest, { backoffMs: backoffFromEnv(), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+    const result = await runSmokeTest(url, settings.smokeTest, {
+      backoffMs: backoffFromEnv(),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
     logger.info('smoke test passed', { url, attempts: result.attempts });
     return result;
   }
   judgeAlarms(event.pipeline, settings.alarms, await describeAlarms(deps.cloudWatch, settings.alarms));
-  const result = bakeStatus(event.bakeStartedAt, settings.bakeMinutes, settings.alarms, (deps.now ?? (() => new Date()))());
+  const result = bakeStatus(
+    event.bakeStartedAt,
+    settings.bakeMinutes,
+    settings.alarms,
+    (deps.now ?? (() => new Date()))(),
+  );
   logger.info('alarm check', { status: result.status, waitSeconds: result.waitSeconds });
   return result;
 }
 
-export const handler = middy((event: unknown) => verify(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy((event: unknown) => verify(event)).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

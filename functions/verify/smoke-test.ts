@@ -18,7 +18,11 @@ const MAX_BACKOFF_MS = 10_000;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** URL to test: `SMOKE_TEST_URL_OVERRIDE_<PIPELINE_UPPER_SNAKE>` (the local sandbox's app) or the configured one. */
-export function smokeTestUrl(pipeline: string, configured: string, env: NodeJS.ProcessEnv = process.env): string {
+export function smokeTestUrl(
+  pipeline: string,
+  configured: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return env[`SMOKE_TEST_URL_OVERRIDE_${pipeline.toUpperCase().replace(/-/g, '_')}`] || configured;
 }
 
@@ -33,12 +37,24 @@ async function attempt(url: string, settings: SmokeTestSettings): Promise<SmokeA
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(settings.timeoutSeconds * 1000), headers: { 'user-agent': 'deploy-controller-smoke-test' } });
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
+      headers: { 'user-agent': 'deploy-controller-smoke-test' },
+    });
     const body = await response.text();
     const status = response.status;
-    if (status !== settings.expectStatus) return { status, latencyMs: latency(), error: `expected status ${settings.expectStatus}, got ${status}` };
+    if (status !== settings.expectStatus)
+      return {
+        status,
+        latencyMs: latency(),
+        error: `expected status ${settings.expectStatus}, got ${status}`,
+      };
     if (settings.bodyContains !== undefined && !body.includes(settings.bodyContains)) {
-      return { status, latencyMs: latency(), error: `body does not contain ${JSON.stringify(settings.bodyContains)}` };
+      return {
+        status,
+        latencyMs: latency(),
+        error: `body does not contain ${JSON.stringify(settings.bodyContains)}`,
+      };
     }
     return { status, latencyMs: latency() };
   } catch (error) {
@@ -52,7 +68,11 @@ export function summariseAttempt(a: SmokeAttempt, index: number): string {
 }
 
 /** Passes on the first good answer; SmokeTestFailedError summarising every attempt otherwise. */
-export async function runSmokeTest(url: string, settings: SmokeTestSettings, options: SmokeTestOptions = {}): Promise<SmokeTestResult> {
+export async function runSmokeTest(
+  url: string,
+  settings: SmokeTestSettings,
+  options: SmokeTestOptions = {},
+): Promise<SmokeTestResult> {
   const sleep = options.sleep ?? defaultSleep;
   const attempts: SmokeAttempt[] = [];
   for (let i = 0; i < settings.attempts; i += 1) {
@@ -61,5 +81,7 @@ export async function runSmokeTest(url: string, settings: SmokeTestSettings, opt
     attempts.push(result);
     if (!result.error) return { passed: true, url, attempts };
   }
-  throw new SmokeTestFailedError(`smoke test of ${url} failed after ${attempts.length} attempt(s): ${attempts.map(summariseAttempt).join('; ')}`);
+  throw new SmokeTestFailedError(
+    `smoke test of ${url} failed after ${attempts.length} attempt(s): ${attempts.map(summariseAttempt).join('; ')}`,
+  );
 }

@@ -1,7 +1,12 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deployHistory } from '../../functions/deploy-history/handler';
-import { firstLine, lastGoodOf, trimCause, type DeploymentRecord } from '../../functions/deploy-history/history-record';
+import {
+  firstLine,
+  lastGoodOf,
+  trimCause,
+  type DeploymentRecord,
+} from '../../functions/deploy-history/history-record';
 import { listRecentDeployments } from '../../functions/deploy-history/history-store';
 import { documentClient } from '../../functions/commons/clients/dynamodb';
 import type { PipelineInput } from '../../functions/commons/types/pipeline-input';
@@ -11,20 +16,29 @@ const table = new Map<string, Record<string, unknown>>();
 
 /** Applies the `SET #f = :v, #g = if_not_exists(#g, :w)` updates history-store writes, like DynamoDB would. */
 function installFakeUpdate(): void {
-  ddbMock.on(UpdateCommand).callsFake((input: { Key: { pipeline: string; executionArn: string }; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> }) => {
-    const id = `${input.Key.pipeline}|${input.Key.executionArn}`;
-    const item: Record<string, unknown> = { ...(table.get(id) ?? input.Key) };
-    for (const clause of input.UpdateExpression.replace(/^SET /, '').split(/, (?=#)/)) {
-      const plain = /^(#\w+) = (:\w+)$/.exec(clause);
-      const ifMissing = /^(#\w+) = if_not_exists\(\1, (:\w+)\)$/.exec(clause);
-      const match = plain ?? ifMissing;
-      if (!match) throw new Error(`unexpected clause ${clause}`);
-      const field = input.ExpressionAttributeNames[match[1]!]!;
-      if (plain || item[field] === undefined) item[field] = input.ExpressionAttributeValues[match[2]!];
-    }
-    table.set(id, item);
-    return { Attributes: item };
-  });
+  ddbMock
+    .on(UpdateCommand)
+    .callsFake(
+      (input: {
+        Key: { pipeline: string; executionArn: string };
+        UpdateExpression: string;
+        ExpressionAttributeNames: Record<string, string>;
+        ExpressionAttributeValues: Record<string, unknown>;
+      }) => {
+        const id = `${input.Key.pipeline}|${input.Key.executionArn}`;
+        const item: Record<string, unknown> = { ...(table.get(id) ?? input.Key) };
+        for (const clause of input.UpdateExpression.replace(/^SET /, '').split(/, (?=#)/)) {
+          const plain = /^(#\w+) = (:\w+)$/.exec(clause);
+          const ifMissing = /^(#\w+) = if_not_exists\(\1, (:\w+)\)$/.exec(clause);
+          const match = plain ?? ifMissing;
+          if (!match) throw new Error(`unexpected clause ${clause}`);
+          const field = input.ExpressionAttributeNames[match[1]!]!;
+          if (plain || item[field] === undefined) item[field] = input.ExpressionAttributeValues[match[2]!];
+        }
+        table.set(id, item);
+        return { Attributes: item };
+      },
+    );
 }
 
 const INPUT: PipelineInput = {
@@ -60,7 +74,10 @@ describe('recordStart and recordOutcome', () => {
 
     // Assess
     expect(result).toEqual({ recorded: true, startedAt: expect.any(String) });
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'history-prod', Key: { pipeline: 'retail-bank', executionArn: ARN } });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'history-prod',
+      Key: { pipeline: 'retail-bank', executionArn: ARN },
+    });
     expect(table.get(`retail-bank|${ARN}`)).toMatchObject({
       outcome: 'running',
       commitSha: INPUT.commitSha,
@@ -77,19 +94,43 @@ describe('recordStart and recordOutcome', () => {
     const startedAt = table.get(`retail-bank|${ARN}`)?.startedAt;
 
     // Act
-    const result = await deployHistory({ action: 'recordOutcome', pipeline: 'retail-bank', executionArn: ARN, outcome: 'rolled-back', versionLabel: 'v-abc', error: 'SmokeTestFailedError', cause: 'x'.repeat(5000), rolledBack: true });
+    const result = await deployHistory({
+      action: 'recordOutcome',
+      pipeline: 'retail-bank',
+      executionArn: ARN,
+      outcome: 'rolled-back',
+      versionLabel: 'v-abc',
+      error: 'SmokeTestFailedError',
+      cause: 'x'.repeat(5000),
+      rolledBack: true,
+    });
 
     // Assess
     expect(result).toEqual({ recorded: true, outcome: 'rolled-back' });
     const item = table.get(`retail-bank|${ARN}`)!;
-    expect(item).toMatchObject({ outcome: 'rolled-back', versionLabel: 'v-abc', error: 'SmokeTestFailedError', rolledBack: true, startedAt, commitSha: INPUT.commitSha });
+    expect(item).toMatchObject({
+      outcome: 'rolled-back',
+      versionLabel: 'v-abc',
+      error: 'SmokeTestFailedError',
+      rolledBack: true,
+      startedAt,
+      commitSha: INPUT.commitSha,
+    });
     expect((item.cause as string).length).toBe(1000);
     expect(item.endedAt).toEqual(expect.any(String));
   });
 
   test('outcome without a recorded start still creates a listable record (startedAt, rolledBack false)', async () => {
     // Act
-    await deployHistory({ action: 'recordOutcome', pipeline: 'microblog', executionArn: ARN, outcome: 'superseded', versionLabel: null, error: null, cause: null });
+    await deployHistory({
+      action: 'recordOutcome',
+      pipeline: 'microblog',
+      executionArn: ARN,
+      outcome: 'superseded',
+      versionLabel: null,
+      error: null,
+      cause: null,
+    });
 
     // Assess
     const item = table.get(`microblog|${ARN}`)!;
@@ -100,9 +141,19 @@ describe('recordStart and recordOutcome', () => {
   });
 
   test('a start arriving after the outcome (or retried) does not reset the outcome', async () => {
-    await deployHistory({ action: 'recordOutcome', pipeline: 'retail-bank', executionArn: ARN, outcome: 'succeeded', versionLabel: 'v1' });
+    await deployHistory({
+      action: 'recordOutcome',
+      pipeline: 'retail-bank',
+      executionArn: ARN,
+      outcome: 'succeeded',
+      versionLabel: 'v1',
+    });
     await deployHistory({ action: 'recordStart', executionArn: ARN, input: INPUT });
-    expect(table.get(`retail-bank|${ARN}`)).toMatchObject({ outcome: 'succeeded', versionLabel: 'v1', commitSha: INPUT.commitSha });
+    expect(table.get(`retail-bank|${ARN}`)).toMatchObject({
+      outcome: 'succeeded',
+      versionLabel: 'v1',
+      commitSha: INPUT.commitSha,
+    });
   });
 });
 
@@ -118,21 +169,39 @@ describe('lastGood', () => {
 
   test('queries byStartedAt newest first and answers the first succeeded deployment with a version', async () => {
     // Prepare
-    ddbMock.on(QueryCommand).resolves({ Items: [rec(5, 'running'), rec(4, 'rolled-back', 'v4'), rec(3, 'succeeded'), rec(2, 'succeeded', 'v2'), rec(1, 'succeeded', 'v1')] });
+    ddbMock
+      .on(QueryCommand)
+      .resolves({
+        Items: [
+          rec(5, 'running'),
+          rec(4, 'rolled-back', 'v4'),
+          rec(3, 'succeeded'),
+          rec(2, 'succeeded', 'v2'),
+          rec(1, 'succeeded', 'v1'),
+        ],
+      });
 
     // Act
     const result = await deployHistory({ action: 'lastGood', pipeline: 'retail-bank' });
 
     // Assess
     expect(result).toEqual({ found: true, versionLabel: 'v2', commitSha: 'sha2' });
-    expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byStartedAt', ScanIndexForward: false, KeyConditionExpression: '#p = :p', ExpressionAttributeValues: { ':p': 'retail-bank' } });
+    expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'byStartedAt',
+      ScanIndexForward: false,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeValues: { ':p': 'retail-bank' },
+    });
   });
 
   test('follows pages until it finds one', async () => {
     // Prepare
     ddbMock
       .on(QueryCommand)
-      .resolvesOnce({ Items: [rec(3, 'failed')], LastEvaluatedKey: { pipeline: 'retail-bank', executionArn: 'arn:3', startedAt: 'x' } })
+      .resolvesOnce({
+        Items: [rec(3, 'failed')],
+        LastEvaluatedKey: { pipeline: 'retail-bank', executionArn: 'arn:3', startedAt: 'x' },
+      })
       .resolvesOnce({ Items: [rec(1, 'succeeded', 'v1')] });
 
     // Act
@@ -140,24 +209,43 @@ describe('lastGood', () => {
 
     // Assess
     expect(result).toEqual({ found: true, versionLabel: 'v1', commitSha: 'sha1' });
-    expect(ddbMock).toHaveReceivedNthSpecificCommandWith(2, QueryCommand, { ExclusiveStartKey: { pipeline: 'retail-bank', executionArn: 'arn:3', startedAt: 'x' } });
+    expect(ddbMock).toHaveReceivedNthSpecificCommandWith(2, QueryCommand, {
+      ExclusiveStartKey: { pipeline: 'retail-bank', executionArn: 'arn:3', startedAt: 'x' },
+    });
   });
 
   test('found:false when there is no good deployment', async () => {
     ddbMock.on(QueryCommand).resolves({ Items: [rec(1, 'failed', 'v1')] });
-    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).resolves.toEqual({ found: false, versionLabel: null, commitSha: null });
+    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).resolves.toEqual({
+      found: false,
+      versionLabel: null,
+      commitSha: null,
+    });
   });
 
   test('found:false for a pipeline with no history at all', async () => {
     ddbMock.on(QueryCommand).resolves({});
-    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).resolves.toEqual({ found: false, versionLabel: null, commitSha: null });
+    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).resolves.toEqual({
+      found: false,
+      versionLabel: null,
+      commitSha: null,
+    });
   });
 });
 
 describe('helpers for the CLI and dashboard', () => {
   test('listRecentDeployments pages with a cursor', async () => {
-    ddbMock.on(QueryCommand).resolves({ Items: [{ pipeline: 'microblog', executionArn: 'a', startedAt: 's', outcome: 'succeeded' }], LastEvaluatedKey: { k: 1 } });
-    const page = await listRecentDeployments('microblog', { client: documentClient, limit: 1, cursor: { k: 0 } });
+    ddbMock
+      .on(QueryCommand)
+      .resolves({
+        Items: [{ pipeline: 'microblog', executionArn: 'a', startedAt: 's', outcome: 'succeeded' }],
+        LastEvaluatedKey: { k: 1 },
+      });
+    const page = await listRecentDeployments('microblog', {
+      client: documentClient,
+      limit: 1,
+      cursor: { k: 0 },
+    });
     expect(page).toEqual({ items: [expect.objectContaining({ executionArn: 'a' })], cursor: { k: 1 } });
     expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, { Limit: 1, ExclusiveStartKey: { k: 0 } });
   });
@@ -175,17 +263,33 @@ describe('bad events', () => {
   test.each([
     [{ action: 'forget' }, 'action must be "recordStart", "recordOutcome" or "lastGood"'],
     [{ action: 'recordStart', executionArn: ARN }, 'input:'],
-    [{ action: 'recordStart', executionArn: ARN, input: { ...INPUT, commitSha: '' } }, 'input.commitSha: must be a non-empty string'],
-    [{ action: 'recordOutcome', pipeline: 'p', executionArn: ARN, outcome: 'exploded' }, 'outcome: must be one of succeeded'],
-    [{ action: 'recordOutcome', pipeline: 'p', executionArn: ARN, outcome: 'failed', rolledBack: 'yes' }, 'rolledBack: must be true or false'],
+    [
+      { action: 'recordStart', executionArn: ARN, input: { ...INPUT, commitSha: '' } },
+      'input.commitSha: must be a non-empty string',
+    ],
+    [
+      { action: 'recordOutcome', pipeline: 'p', executionArn: ARN, outcome: 'exploded' },
+      'outcome: must be one of succeeded',
+    ],
+    [
+      { action: 'recordOutcome', pipeline: 'p', executionArn: ARN, outcome: 'failed', rolledBack: 'yes' },
+      'rolledBack: must be true or false',
+    ],
     [{ action: 'lastGood' }, 'pipeline: must be a non-empty string'],
   ])('%j is rejected with InvalidEventError', async (event, message) => {
-    await expect(deployHistory(event)).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringContaining(message) });
+    await expect(deployHistory(event)).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(message),
+    });
     expect(ddbMock.calls()).toHaveLength(0);
   });
 
   test('DynamoDB errors propagate for the task Retry', async () => {
-    ddbMock.on(QueryCommand).rejects(Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' }));
-    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    ddbMock
+      .on(QueryCommand)
+      .rejects(Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' }));
+    await expect(deployHistory({ action: 'lastGood', pipeline: 'retail-bank' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

@@ -22,12 +22,27 @@ export function installFakeTable(): void {
     const item = items.get(input.Key.targetKey);
     return { Item: item ? structuredClone(item) : undefined };
   });
-  ddbMock.on(PutCommand).callsFake(async (input: { Item: LockItem; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }) => {
-    await tick();
-    const current = items.get(input.Item.targetKey);
-    const ok = input.ConditionExpression === 'attribute_not_exists(targetKey)' ? current === undefined : current?.version === input.ExpressionAttributeValues?.[':expected'];
-    if (!ok) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-    items.set(input.Item.targetKey, structuredClone(input.Item));
-    return {};
-  });
+  ddbMock
+    .on(PutCommand)
+    .callsFake(
+      async (input: {
+        Item: LockItem;
+        ConditionExpression: string;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      }) => {
+        await tick();
+        const current = items.get(input.Item.targetKey);
+        const ok =
+          input.ConditionExpression === 'attribute_not_exists(targetKey)'
+            ? current === undefined
+            : current?.version === input.ExpressionAttributeValues?.[':expected'];
+        if (!ok)
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        items.set(input.Item.targetKey, structuredClone(input.Item));
+        return {};
+      },
+    );
 }

@@ -9,9 +9,19 @@ import { ddbMock, installFakeTable, items } from './fake-locks-table';
 const EB_KEY = 'eb:retail-bank/retail-bank-prod';
 
 function acquire(name: string, receivedAt: string, pipeline = 'retail-bank') {
-  return { action: 'acquire', pipeline, commitSha: `${name}0000000`, executionArn: `arn:exec:${name}`, receivedAt };
+  return {
+    action: 'acquire',
+    pipeline,
+    commitSha: `${name}0000000`,
+    executionArn: `arn:exec:${name}`,
+    receivedAt,
+  };
 }
-const release = (name: string, pipeline = 'retail-bank') => ({ action: 'release', pipeline, executionArn: `arn:exec:${name}` });
+const release = (name: string, pipeline = 'retail-bank') => ({
+  action: 'release',
+  pipeline,
+  executionArn: `arn:exec:${name}`,
+});
 
 beforeEach(() => {
   installFakeTable();
@@ -29,15 +39,29 @@ describe('deploy-lock handler against the DeployLocks table', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'acquired', targetKey: EB_KEY, waitSeconds: 0 });
-    expect(ddbMock).toHaveReceivedCommandWith(GetCommand, { TableName: 'locks-prod', Key: { targetKey: EB_KEY }, ConsistentRead: true });
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'locks-prod', ConditionExpression: 'attribute_not_exists(targetKey)' });
-    expect(items.get(EB_KEY)).toMatchObject({ holderExecutionArn: 'arn:exec:a', holderCommitSha: 'a0000000', version: 1 });
+    expect(ddbMock).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'locks-prod',
+      Key: { targetKey: EB_KEY },
+      ConsistentRead: true,
+    });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'locks-prod',
+      ConditionExpression: 'attribute_not_exists(targetKey)',
+    });
+    expect(items.get(EB_KEY)).toMatchObject({
+      holderExecutionArn: 'arn:exec:a',
+      holderCommitSha: 'a0000000',
+      version: 1,
+    });
   });
 
   test('the lease length comes from LOCK_LEASE_SECONDS', async () => {
     process.env.LOCK_LEASE_SECONDS = '600';
     const before = Date.now();
-    const result = (await deployLock(acquire('a', '2025-06-01T10:00:00Z'))) as Extract<AcquireResult, { status: 'acquired' }>;
+    const result = (await deployLock(acquire('a', '2025-06-01T10:00:00Z'))) as Extract<
+      AcquireResult,
+      { status: 'acquired' }
+    >;
     const lease = (Date.parse(result.leaseExpiresAt) - before) / 1000;
     expect(lease).toBeGreaterThanOrEqual(599);
     expect(lease).toBeLessThanOrEqual(601);
@@ -45,7 +69,9 @@ describe('deploy-lock handler against the DeployLocks table', () => {
 
   test('a bad LOCK_LEASE_SECONDS is a clear error', async () => {
     process.env.LOCK_LEASE_SECONDS = '5';
-    await expect(deployLock(acquire('a', '2025-06-01T10:00:00Z'))).rejects.toThrow('LOCK_LEASE_SECONDS must be a whole number of seconds from 60 to 86400, got "5"');
+    await expect(deployLock(acquire('a', '2025-06-01T10:00:00Z'))).rejects.toThrow(
+      'LOCK_LEASE_SECONDS must be a whole number of seconds from 60 to 86400, got "5"',
+    );
   });
 
   test('full story: holder, a waiting older run superseded by a newer one, release, newer acquires', async () => {
@@ -78,7 +104,10 @@ describe('deploy-lock handler against the DeployLocks table', () => {
 
   test('two runs racing for a free lock: exactly one acquires, the other waits on it', async () => {
     // Act
-    const results = (await Promise.all([deployLock(acquire('r1', '2025-06-01T10:00:00Z')), deployLock(acquire('r2', '2025-06-01T10:00:01Z'))])) as AcquireResult[];
+    const results = (await Promise.all([
+      deployLock(acquire('r1', '2025-06-01T10:00:00Z')),
+      deployLock(acquire('r2', '2025-06-01T10:00:01Z')),
+    ])) as AcquireResult[];
 
     // Assess
     const statuses = results.map((r) => r.status).sort();
@@ -99,7 +128,9 @@ describe('deploy-lock handler against the DeployLocks table', () => {
     const holder = first.find((r) => r.status === 'acquired');
     const holderName = names[first.indexOf(holder!)]!;
     await deployLock(release(holderName));
-    const second = (await Promise.all(names.filter((n) => n !== holderName).map((n) => deployLock(acquire(n, at(names.indexOf(n))))))) as AcquireResult[];
+    const second = (await Promise.all(
+      names.filter((n) => n !== holderName).map((n) => deployLock(acquire(n, at(names.indexOf(n))))),
+    )) as AcquireResult[];
 
     // Assess
     expect(first.filter((r) => r.status === 'acquired')).toHaveLength(1);
@@ -115,8 +146,26 @@ describe('deploy-lock handler against the DeployLocks table', () => {
     ddbMock
       .on(GetCommand)
       .resolvesOnce({ Item: undefined })
-      .resolves({ Item: { targetKey: EB_KEY, version: 1, holderExecutionArn: 'arn:exec:other', leaseExpiresAt: '2999-01-01T00:00:00Z', acquiredAt: new Date().toISOString(), latestRequest: { executionArn: 'arn:exec:other', pipeline: 'retail-bank', commitSha: 'x', receivedAt: '2025-06-01T09:00:00Z' }, updatedAt: 'x' } });
-    ddbMock.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} })).resolves({});
+      .resolves({
+        Item: {
+          targetKey: EB_KEY,
+          version: 1,
+          holderExecutionArn: 'arn:exec:other',
+          leaseExpiresAt: '2999-01-01T00:00:00Z',
+          acquiredAt: new Date().toISOString(),
+          latestRequest: {
+            executionArn: 'arn:exec:other',
+            pipeline: 'retail-bank',
+            commitSha: 'x',
+            receivedAt: '2025-06-01T09:00:00Z',
+          },
+          updatedAt: 'x',
+        },
+      });
+    ddbMock
+      .on(PutCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }))
+      .resolves({});
 
     // Act
     const result = await deployLock(acquire('me', '2025-06-01T10:00:00Z'));
@@ -124,7 +173,10 @@ describe('deploy-lock handler against the DeployLocks table', () => {
     // Assess
     expect(result).toMatchObject({ status: 'waiting', heldBy: 'arn:exec:other', waitSeconds: 10 });
     expect(ddbMock).toHaveReceivedCommandTimes(GetCommand, 2);
-    expect(ddbMock).toHaveReceivedNthSpecificCommandWith(2, PutCommand, { ConditionExpression: '#version = :expected', ExpressionAttributeValues: { ':expected': 1 } });
+    expect(ddbMock).toHaveReceivedNthSpecificCommandWith(2, PutCommand, {
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': 1 },
+    });
   });
 
   test('endless contention ends with LockContentionError for the task Retry', async () => {
@@ -135,29 +187,54 @@ describe('deploy-lock handler against the DeployLocks table', () => {
   });
 
   test('other DynamoDB errors propagate unchanged', async () => {
-    ddbMock.on(GetCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
-    await expect(deployLock(release('me'))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    ddbMock
+      .on(GetCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+    await expect(deployLock(release('me'))).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
   });
 
   test.each([
     [{ action: 'lock', pipeline: 'retail-bank', executionArn: 'a' }, 'action must be "acquire" or "release"'],
-    [{ action: 'acquire', pipeline: 'retail-bank', executionArn: 'a', commitSha: 'c' }, 'receivedAt: must be a non-empty string'],
-    [{ action: 'acquire', pipeline: 'retail-bank', executionArn: 'a', commitSha: 'c', receivedAt: 'yesterday' }, 'receivedAt: must be an ISO 8601 timestamp'],
+    [
+      { action: 'acquire', pipeline: 'retail-bank', executionArn: 'a', commitSha: 'c' },
+      'receivedAt: must be a non-empty string',
+    ],
+    [
+      {
+        action: 'acquire',
+        pipeline: 'retail-bank',
+        executionArn: 'a',
+        commitSha: 'c',
+        receivedAt: 'yesterday',
+      },
+      'receivedAt: must be an ISO 8601 timestamp',
+    ],
     [{ action: 'release', pipeline: '', executionArn: 'a' }, 'pipeline: must be a non-empty string'],
     [null, 'deploy-lock event is not valid'],
   ])('bad event %j is rejected with InvalidEventError', async (event, message) => {
-    await expect(deployLock(event)).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringContaining(message) });
+    await expect(deployLock(event)).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(message),
+    });
   });
 
   test('an unknown pipeline is a ConfigError naming the known ones', async () => {
-    await expect(deployLock(release('x', 'nope'))).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('known: retail-bank, microblog') });
+    await expect(deployLock(release('x', 'nope'))).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringContaining('known: retail-bank, microblog'),
+    });
   });
 });
 
 describe('deploy-lock properties', () => {
   test('whatever the order of acquires and releases: one holder at a time, and acquisitions only go forward in commit order', async () => {
     const runs = ['p', 'q', 'r', 's'];
-    const step = fc.record({ run: fc.integer({ min: 0, max: 3 }), op: fc.constantFrom('acquire', 'release') });
+    const step = fc.record({
+      run: fc.integer({ min: 0, max: 3 }),
+      op: fc.constantFrom('acquire', 'release'),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps) => {
         installFakeTable();

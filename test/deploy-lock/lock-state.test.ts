@@ -1,17 +1,32 @@
-import { decideAcquire, decideRelease, isNewer, waitSecondsFor, type LockItem, type LockRequest } from '../../functions/deploy-lock/lock-state';
+import {
+  decideAcquire,
+  decideRelease,
+  isNewer,
+  waitSecondsFor,
+  type LockItem,
+  type LockRequest,
+} from '../../functions/deploy-lock/lock-state';
 
 const KEY = 'eb:retail-bank/retail-bank-prod';
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const LEASE = 7200;
 
 function run(name: string, receivedAt: string): LockRequest {
-  return { executionArn: `arn:aws:states:eu-west-1:1:execution:deploy-retail-bank:${name}`, pipeline: 'retail-bank', commitSha: `${name}sha`, receivedAt };
+  return {
+    executionArn: `arn:aws:states:eu-west-1:1:execution:deploy-retail-bank:${name}`,
+    pipeline: 'retail-bank',
+    commitSha: `${name}sha`,
+    receivedAt,
+  };
 }
 const OLD = run('old', '2025-06-01T11:00:00.000Z');
 const MID = run('mid', '2025-06-01T11:30:00.000Z');
 const NEW = run('new', '2025-06-01T11:50:00.000Z');
 
-function heldBy(holder: LockRequest, options: { acquiredAt?: string; leaseExpiresAt?: string; latest?: LockRequest } = {}): LockItem & { leaseExpiresAt: string } {
+function heldBy(
+  holder: LockRequest,
+  options: { acquiredAt?: string; leaseExpiresAt?: string; latest?: LockRequest } = {},
+): LockItem & { leaseExpiresAt: string } {
   return {
     targetKey: KEY,
     version: 3,
@@ -32,8 +47,21 @@ describe('decideAcquire', () => {
     const { result, write } = decideAcquire(KEY, undefined, MID, NOW, LEASE);
 
     // Assess
-    expect(result).toEqual({ status: 'acquired', targetKey: KEY, leaseExpiresAt: '2025-06-01T14:00:00.000Z', waitSeconds: 0 });
-    expect(write).toMatchObject({ targetKey: KEY, version: 1, holderExecutionArn: MID.executionArn, holderCommitSha: 'midsha', holderReceivedAt: MID.receivedAt, acquiredAt: NOW.toISOString(), latestRequest: MID });
+    expect(result).toEqual({
+      status: 'acquired',
+      targetKey: KEY,
+      leaseExpiresAt: '2025-06-01T14:00:00.000Z',
+      waitSeconds: 0,
+    });
+    expect(write).toMatchObject({
+      targetKey: KEY,
+      version: 1,
+      holderExecutionArn: MID.executionArn,
+      holderCommitSha: 'midsha',
+      holderReceivedAt: MID.receivedAt,
+      acquiredAt: NOW.toISOString(),
+      latestRequest: MID,
+    });
   });
 
   test('acquiring again while holding is idempotent: same lease, nothing written', () => {
@@ -44,7 +72,12 @@ describe('decideAcquire', () => {
     const { result, write } = decideAcquire(KEY, item, MID, NOW, LEASE);
 
     // Assess
-    expect(result).toEqual({ status: 'acquired', targetKey: KEY, leaseExpiresAt: item.leaseExpiresAt, waitSeconds: 0 });
+    expect(result).toEqual({
+      status: 'acquired',
+      targetKey: KEY,
+      leaseExpiresAt: item.leaseExpiresAt,
+      waitSeconds: 0,
+    });
     expect(write).toBeNull();
   });
 
@@ -70,7 +103,12 @@ describe('decideAcquire', () => {
 
   test('an older waiting run is superseded by a newer request', () => {
     const { result, write } = decideAcquire(KEY, heldBy(OLD, { latest: NEW }), MID, NOW, LEASE);
-    expect(result).toEqual({ status: 'superseded', targetKey: KEY, supersededBy: NEW.executionArn, waitSeconds: 0 });
+    expect(result).toEqual({
+      status: 'superseded',
+      targetKey: KEY,
+      supersededBy: NEW.executionArn,
+      waitSeconds: 0,
+    });
     expect(write).toBeNull();
   });
 
@@ -120,8 +158,18 @@ describe('waitSecondsFor', () => {
   });
 
   test('does not sleep past the lease end, but never below 10 s', () => {
-    expect(waitSecondsFor(heldBy(OLD, { acquiredAt: '2025-06-01T10:00:00.000Z', leaseExpiresAt: '2025-06-01T12:00:25.000Z' }), NOW)).toBe(25);
-    expect(waitSecondsFor(heldBy(OLD, { acquiredAt: '2025-06-01T10:00:00.000Z', leaseExpiresAt: '2025-06-01T12:00:02.000Z' }), NOW)).toBe(10);
+    expect(
+      waitSecondsFor(
+        heldBy(OLD, { acquiredAt: '2025-06-01T10:00:00.000Z', leaseExpiresAt: '2025-06-01T12:00:25.000Z' }),
+        NOW,
+      ),
+    ).toBe(25);
+    expect(
+      waitSecondsFor(
+        heldBy(OLD, { acquiredAt: '2025-06-01T10:00:00.000Z', leaseExpiresAt: '2025-06-01T12:00:02.000Z' }),
+        NOW,
+      ),
+    ).toBe(10);
   });
 });
 
@@ -133,7 +181,13 @@ describe('decideRelease', () => {
   });
 
   test('anyone else gets released:false and nothing is written', () => {
-    expect(decideRelease(KEY, heldBy(OLD), NEW.executionArn, NOW)).toEqual({ result: { released: false, targetKey: KEY }, write: null });
-    expect(decideRelease(KEY, undefined, NEW.executionArn, NOW)).toEqual({ result: { released: false, targetKey: KEY }, write: null });
+    expect(decideRelease(KEY, heldBy(OLD), NEW.executionArn, NOW)).toEqual({
+      result: { released: false, targetKey: KEY },
+      write: null,
+    });
+    expect(decideRelease(KEY, undefined, NEW.executionArn, NOW)).toEqual({
+      result: { released: false, targetKey: KEY },
+      write: null,
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
-import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getPipelineSettings } from '../../functions/commons/config/pipeline-settings';
 import { healthGate } from '../../functions/health-gate/handler';
@@ -10,17 +15,27 @@ import { parseResourceUsage, RESOURCE_CHECK_SCRIPT } from '../../functions/healt
 const ssmMock = mockClient(SSMClient);
 const clients = { elasticBeanstalk: new ElasticBeanstalkClient({}), ssm: new SSMClient({}) };
 const noSleep = async () => {};
-const usage = (cpu: number, memory: number, disk: number) => `{"cpuPercent":${cpu},"memoryPercent":${memory},"diskPercent":${disk}}\n`;
+const usage = (cpu: number, memory: number, disk: number) =>
+  `{"cpuPercent":${cpu},"memoryPercent":${memory},"diskPercent":${disk}}\n`;
 const online = (id: string) => ({ InstanceId: id, PingStatus: 'Online' as const });
 
-function invocations(byInstance: Record<string, { Status: string; StandardOutputContent?: string; StandardErrorContent?: string }>): void {
-  ssmMock.on(GetCommandInvocationCommand).callsFake((input: { InstanceId: string }) => byInstance[input.InstanceId]);
+function invocations(
+  byInstance: Record<
+    string,
+    { Status: string; StandardOutputContent?: string; StandardErrorContent?: string }
+  >,
+): void {
+  ssmMock
+    .on(GetCommandInvocationCommand)
+    .callsFake((input: { InstanceId: string }) => byInstance[input.InstanceId]);
 }
 
 beforeEach(() => {
   ssmMock.reset();
   delete process.env.HEALTH_CHECK_TIMEOUT_SECONDS;
-  ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [online('i-1'), online('i-2')] });
+  ssmMock
+    .on(DescribeInstanceInformationCommand)
+    .resolves({ InstanceInformationList: [online('i-1'), online('i-2')] });
   ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
 });
 
@@ -32,7 +47,9 @@ describe('health gate on EC2 through SSM', () => {
       .rejectsOnce(Object.assign(new Error('not yet'), { name: 'InvocationDoesNotExist' }))
       .resolvesOnce({ Status: 'InProgress' })
       .resolves({ Status: 'Success', StandardOutputContent: usage(12.5, 40.1, 55) });
-    ssmMock.on(GetCommandInvocationCommand, { InstanceId: 'i-2' }).resolves({ Status: 'Success', StandardOutputContent: usage(80, 85, 90) });
+    ssmMock
+      .on(GetCommandInvocationCommand, { InstanceId: 'i-2' })
+      .resolves({ Status: 'Success', StandardOutputContent: usage(80, 85, 90) });
 
     // Act
     const result = await healthGate({ pipeline: 'microblog' }, clients, noSleep);
@@ -49,13 +66,18 @@ describe('health gate on EC2 through SSM', () => {
       { resource: 'i-2', check: 'memory', ok: true, detail: 'memory 85% (max 85%)' },
       { resource: 'i-2', check: 'disk', ok: true, detail: 'disk 90% (max 90%)' },
     ]);
-    expect(ssmMock).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, { Filters: [{ Key: 'tag:App', Values: ['microblog'] }] });
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, {
+      Filters: [{ Key: 'tag:App', Values: ['microblog'] }],
+    });
     expect(ssmMock).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 4);
   });
 
   test('the command is AWS-RunShellScript with the fixed script and nothing interpolated', async () => {
     // Prepare
-    invocations({ 'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) }, 'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
+    invocations({
+      'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) },
+      'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) },
+    });
 
     // Act
     await healthGate({ pipeline: 'microblog' }, clients, noSleep);
@@ -80,15 +102,26 @@ describe('health gate on EC2 through SSM', () => {
 
   test('instances are found across pages', async () => {
     // Prepare
-    ssmMock.on(DescribeInstanceInformationCommand).resolvesOnce({ InstanceInformationList: [online('i-1')], NextToken: 't2' }).resolvesOnce({ InstanceInformationList: [online('i-2')] });
-    invocations({ 'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) }, 'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
+    ssmMock
+      .on(DescribeInstanceInformationCommand)
+      .resolvesOnce({ InstanceInformationList: [online('i-1')], NextToken: 't2' })
+      .resolvesOnce({ InstanceInformationList: [online('i-2')] });
+    invocations({
+      'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) },
+      'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) },
+    });
 
     // Act
     const result = await healthGate({ pipeline: 'microblog' }, clients, noSleep);
 
     // Assess
-    expect(result.findings.filter((f) => f.check === 'ssm-agent').map((f) => f.resource)).toEqual(['i-1', 'i-2']);
-    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstanceInformationCommand, { NextToken: 't2' });
+    expect(result.findings.filter((f) => f.check === 'ssm-agent').map((f) => f.resource)).toEqual([
+      'i-1',
+      'i-2',
+    ]);
+    expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, DescribeInstanceInformationCommand, {
+      NextToken: 't2',
+    });
   });
 
   test('no tagged instance is TargetNotFoundError naming the tag', async () => {
@@ -101,34 +134,61 @@ describe('health gate on EC2 through SSM', () => {
 
   test('an offline agent is unhealthy and its instance is not sent the check', async () => {
     // Prepare
-    ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [online('i-1'), { InstanceId: 'i-2', PingStatus: 'ConnectionLost' }] });
+    ssmMock
+      .on(DescribeInstanceInformationCommand)
+      .resolves({
+        InstanceInformationList: [online('i-1'), { InstanceId: 'i-2', PingStatus: 'ConnectionLost' }],
+      });
     invocations({ 'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
 
     // Act
     const error = await healthGate({ pipeline: 'microblog' }, clients, noSleep).catch((e: Error) => e);
 
     // Assess
-    expect(error).toMatchObject({ name: 'TargetUnhealthyError', message: 'microblog: target is not healthy enough to deploy into: i-2 ssm-agent: SSM agent ConnectionLost' });
+    expect(error).toMatchObject({
+      name: 'TargetUnhealthyError',
+      message:
+        'microblog: target is not healthy enough to deploy into: i-2 ssm-agent: SSM agent ConnectionLost',
+    });
     expect(ssmMock).toHaveReceivedCommandWith(SendCommandCommand, { InstanceIds: ['i-1'] });
   });
 
   test('no online agent at all: unhealthy without sending a command', async () => {
-    ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [{ InstanceId: 'i-1', PingStatus: 'Inactive' }] });
-    await expect(healthGate({ pipeline: 'microblog' }, clients, noSleep)).rejects.toMatchObject({ name: 'TargetUnhealthyError' });
+    ssmMock
+      .on(DescribeInstanceInformationCommand)
+      .resolves({ InstanceInformationList: [{ InstanceId: 'i-1', PingStatus: 'Inactive' }] });
+    await expect(healthGate({ pipeline: 'microblog' }, clients, noSleep)).rejects.toMatchObject({
+      name: 'TargetUnhealthyError',
+    });
     expect(ssmMock).not.toHaveReceivedCommand(SendCommandCommand);
   });
 
   test('resources over thresholds are unhealthy, each named with its value and limit', async () => {
-    invocations({ 'i-1': { Status: 'Success', StandardOutputContent: usage(93.5, 40, 55) }, 'i-2': { Status: 'Success', StandardOutputContent: usage(10, 86.2, 97) } });
+    invocations({
+      'i-1': { Status: 'Success', StandardOutputContent: usage(93.5, 40, 55) },
+      'i-2': { Status: 'Success', StandardOutputContent: usage(10, 86.2, 97) },
+    });
     await expect(healthGate({ pipeline: 'microblog' }, clients, noSleep)).rejects.toThrow(
       'i-1 cpu: cpu 93.5% (max 80%); i-2 memory: memory 86.2% (max 85%); i-2 disk: disk 97% (max 90%)',
     );
   });
 
   test.each([
-    ['not JSON', { Status: 'Success', StandardOutputContent: 'awk: command not found' }, 'could not read resource usage (command Success): awk: command not found'],
-    ['a wrong shape', { Status: 'Success', StandardOutputContent: '{"cpuPercent":"high"}' }, 'could not read resource usage (command Success)'],
-    ['a failed command', { Status: 'Failed', StandardOutputContent: '', StandardErrorContent: 'df: /: Permission denied' }, 'could not read resource usage (command Failed): df: /: Permission denied'],
+    [
+      'not JSON',
+      { Status: 'Success', StandardOutputContent: 'awk: command not found' },
+      'could not read resource usage (command Success): awk: command not found',
+    ],
+    [
+      'a wrong shape',
+      { Status: 'Success', StandardOutputContent: '{"cpuPercent":"high"}' },
+      'could not read resource usage (command Success)',
+    ],
+    [
+      'a failed command',
+      { Status: 'Failed', StandardOutputContent: '', StandardErrorContent: 'df: /: Permission denied' },
+      'could not read resource usage (command Failed): df: /: Permission denied',
+    ],
   ])('output with %s is a failed resource-check finding', async (_label, invocation, detail) => {
     invocations({ 'i-1': invocation, 'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
     const error = await healthGate({ pipeline: 'microblog' }, clients, noSleep).catch((e: Error) => e);
@@ -143,13 +203,22 @@ describe('health gate on EC2 through SSM', () => {
       sleeps.push(ms);
       clock += ms;
     };
-    invocations({ 'i-1': { Status: 'InProgress' }, 'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
+    invocations({
+      'i-1': { Status: 'InProgress' },
+      'i-2': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) },
+    });
 
     // Act
-    const error = await runHealthGate(getPipelineSettings('microblog'), clients, { timeoutMs: 10_000, sleep, now: () => clock }).catch((e: Error) => e);
+    const error = await runHealthGate(getPipelineSettings('microblog'), clients, {
+      timeoutMs: 10_000,
+      sleep,
+      now: () => clock,
+    }).catch((e: Error) => e);
 
     // Assess
-    expect((error as Error).message).toContain('i-1 resource-check: could not read resource usage (command NotFinished): still InProgress after 10 s');
+    expect((error as Error).message).toContain(
+      'i-1 resource-check: could not read resource usage (command NotFinished): still InProgress after 10 s',
+    );
     expect(sleeps.slice(0, 4)).toEqual([500, 750, 1125, 1687.5]);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(5000);
@@ -158,11 +227,15 @@ describe('health gate on EC2 through SSM', () => {
   test('HEALTH_CHECK_TIMEOUT_SECONDS sets the deadline and is validated', () => {
     expect(healthCheckTimeoutMs({})).toBe(60_000);
     expect(healthCheckTimeoutMs({ HEALTH_CHECK_TIMEOUT_SECONDS: '30' })).toBe(30_000);
-    expect(() => healthCheckTimeoutMs({ HEALTH_CHECK_TIMEOUT_SECONDS: '1h' })).toThrow('HEALTH_CHECK_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 600, got "1h"');
+    expect(() => healthCheckTimeoutMs({ HEALTH_CHECK_TIMEOUT_SECONDS: '1h' })).toThrow(
+      'HEALTH_CHECK_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 600, got "1h"',
+    );
   });
 
   test('SendCommand errors propagate', async () => {
     ssmMock.on(SendCommandCommand).rejects(Object.assign(new Error('bad'), { name: 'InvalidInstanceId' }));
-    await expect(healthGate({ pipeline: 'microblog' }, clients, noSleep)).rejects.toMatchObject({ name: 'InvalidInstanceId' });
+    await expect(healthGate({ pipeline: 'microblog' }, clients, noSleep)).rejects.toMatchObject({
+      name: 'InvalidInstanceId',
+    });
   });
 });

@@ -6,13 +6,21 @@ import { verify } from '../../functions/verify/handler';
 const cwMock = mockClient(CloudWatchClient);
 const START = '2025-06-01T10:00:00.000Z';
 const at = (seconds: number) => () => new Date(Date.parse(START) + seconds * 1000);
-const alarm = (name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason = ''): MetricAlarm => ({ AlarmName: name, StateValue: state, StateReason: reason });
+const alarm = (name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason = ''): MetricAlarm => ({
+  AlarmName: name,
+  StateValue: state,
+  StateReason: reason,
+});
 const deps = (now: () => Date) => ({ cloudWatch: new CloudWatchClient({}), now });
 const check = { action: 'alarmCheck', pipeline: 'retail-bank', bakeStartedAt: START };
 
 beforeEach(() => {
   cwMock.reset();
-  cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm('retail-bank-5xx', 'OK'), alarm('retail-bank-latency-p99', 'INSUFFICIENT_DATA')] });
+  cwMock
+    .on(DescribeAlarmsCommand)
+    .resolves({
+      MetricAlarms: [alarm('retail-bank-5xx', 'OK'), alarm('retail-bank-latency-p99', 'INSUFFICIENT_DATA')],
+    });
 });
 
 describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
@@ -21,8 +29,15 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
     const result = await verify(check, deps(at(120)));
 
     // Assess
-    expect(result).toEqual({ status: 'baking', alarmsChecked: ['retail-bank-5xx', 'retail-bank-latency-p99'], waitSeconds: 60 });
-    expect(cwMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: ['retail-bank-5xx', 'retail-bank-latency-p99'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+    expect(result).toEqual({
+      status: 'baking',
+      alarmsChecked: ['retail-bank-5xx', 'retail-bank-latency-p99'],
+      waitSeconds: 60,
+    });
+    expect(cwMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, {
+      AlarmNames: ['retail-bank-5xx', 'retail-bank-latency-p99'],
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    });
   });
 
   test('near the end: waits only for what remains', async () => {
@@ -30,19 +45,36 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
   });
 
   test('after the window: passed', async () => {
-    await expect(verify(check, deps(at(600)))).resolves.toEqual({ status: 'passed', alarmsChecked: ['retail-bank-5xx', 'retail-bank-latency-p99'], waitSeconds: 0 });
+    await expect(verify(check, deps(at(600)))).resolves.toEqual({
+      status: 'passed',
+      alarmsChecked: ['retail-bank-5xx', 'retail-bank-latency-p99'],
+      waitSeconds: 0,
+    });
   });
 
   test('an alarm in ALARM fails at once, naming the alarm and its reason', async () => {
-    cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm('retail-bank-5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 5.0'), alarm('retail-bank-latency-p99', 'OK')] });
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .resolves({
+        MetricAlarms: [
+          alarm('retail-bank-5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 5.0'),
+          alarm('retail-bank-latency-p99', 'OK'),
+        ],
+      });
     await expect(verify(check, deps(at(30)))).rejects.toMatchObject({
       name: 'AlarmTriggeredError',
-      message: 'alarm(s) in ALARM during the bake window: retail-bank-5xx (Threshold Crossed: 3 datapoints were greater than 5.0)',
+      message:
+        'alarm(s) in ALARM during the bake window: retail-bank-5xx (Threshold Crossed: 3 datapoints were greater than 5.0)',
     });
   });
 
   test('composite alarms count too', async () => {
-    cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm('retail-bank-5xx', 'OK')], CompositeAlarms: [{ AlarmName: 'retail-bank-latency-p99', StateValue: 'ALARM' }] });
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .resolves({
+        MetricAlarms: [alarm('retail-bank-5xx', 'OK')],
+        CompositeAlarms: [{ AlarmName: 'retail-bank-latency-p99', StateValue: 'ALARM' }],
+      });
     await expect(verify(check, deps(at(30)))).rejects.toThrow('retail-bank-latency-p99 (no reason given)');
   });
 
@@ -50,7 +82,8 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
     cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [alarm('retail-bank-5xx', 'OK')] });
     await expect(verify(check, deps(at(30)))).rejects.toMatchObject({
       name: 'AlarmNotFoundError',
-      message: 'CloudWatch alarm(s) not found: retail-bank-latency-p99; check verify.alarms of pipeline retail-bank in pipelines.yaml',
+      message:
+        'CloudWatch alarm(s) not found: retail-bank-latency-p99; check verify.alarms of pipeline retail-bank in pipelines.yaml',
     });
   });
 
@@ -69,6 +102,9 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
     [{ action: 'alarmCheck', pipeline: 'retail-bank' }, 'bakeStartedAt: must be a non-empty string'],
     [{ action: 'bake', pipeline: 'retail-bank' }, 'action must be "smokeTest" or "alarmCheck"'],
   ])('bad event %j is InvalidEventError', async (event, message) => {
-    await expect(verify(event, deps(at(0)))).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringContaining(message) });
+    await expect(verify(event, deps(at(0)))).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining(message),
+    });
   });
 });
