@@ -180,7 +180,7 @@ function rollbackTarget(parameters: Record<string, unknown>[]): { target: string
 
 function judgeRollback(history: History, status: FailureStatus, error: string | null, failures: readonly StepFailure[]): RollbackSummary {
   const entered = history.entered();
-  const states = [...new Set(entered.filter((s) => ROLLBACK_STATE.test(s.name)).map((s) => s.name))];
+  const states = [...new Set(entered.filter((s) => WORK_STATE_TYPES.has(s.type) && ROLLBACK_STATE.test(s.name)).map((s) => s.name))];
   const { target, instanceCount } = rollbackTarget(history.scheduledParameters(new Set(states)));
   const found = failures.find((f) => f.state && ROLLBACK_STATE.test(f.state));
   const failure = found ? { state: found.state, error: found.error, cause: found.cause } : null;

@@ -102,8 +102,9 @@ export function rollbackLine(rollback: RollbackSummary): string {
   }
 }
 
-function headline(context: NoticeContext, step: string | null): string {
+function headline(context: NoticeContext, step: string | null, rollbackFailed: boolean): string {
   const at = step ? ` at ${safeText(step, 80)}` : '';
+  if (rollbackFailed) return `:rotating_light: ${context.pipeline}: deployment failed${at} and the ROLLBACK FAILED`;
   if (context.status === 'TIMED_OUT') return `:stopwatch: ${context.pipeline}: deployment timed out${at}`;
   if (context.status === 'ABORTED') return `:black_square_for_stop: ${context.pipeline}: deployment was stopped (aborted)${at}`;
   return `:x: ${context.pipeline}: deployment failed${at}`;
@@ -130,14 +131,31 @@ function commands(context: NoticeContext, analysis: FailureAnalysis): string {
   return lines.join('\n');
 }
 
+/** A code block that cannot be broken out of. */
+function codeBlock(text: string): string {
+  return `\`\`\`${escapeMrkdwn(text).replace(/```/g, "'''")}\`\`\``;
+}
+
+/**
+ * The execution's cause (what the Fail state says), then the failing task's own cause when it
+ * adds something (the CodeBuild phase, the Lambda's message). Each scrubbed and trimmed.
+ */
+function causeText(analysis: FailureAnalysis): string {
+  const run = safeText(summariseCause(analysis.cause)?.text, 900);
+  const task = safeText(summariseCause(analysis.taskFailure?.cause)?.text, 900);
+  if (!run && !task) return 'none given';
+  if (!run || !task || run.includes(task) || task.includes(run)) return codeBlock((run ?? task)!);
+  const where = analysis.taskFailure?.state ? show(analysis.taskFailure.state, 80) : 'the failing task';
+  return `${codeBlock(run)}\n_${where} reported:_ ${codeBlock(task)}`;
+}
+
 /** Block Kit message for a failed, timed-out or aborted run. */
 export function failureMessage(context: NoticeContext, analysis: FailureAnalysis): SlackMessage {
   const consoleUrl = executionConsoleUrl(context.executionArn);
-  const summary = summariseCause(analysis.taskFailure?.cause ?? analysis.cause) ?? summariseCause(analysis.cause);
-  const cause = safeText(summary?.text, 1200);
-  const title = headline(context, analysis.failedStep);
+  const title = headline(context, analysis.failedStep, analysis.rollback.outcome === 'failed');
+  const taskCause = summariseCause(analysis.taskFailure?.cause);
   const links = [`<${consoleUrl}|Open the execution in the Step Functions console>`];
-  if (summary?.logsUrl) links.push(`<${summary.logsUrl}|Build logs>`);
+  if (taskCause?.logsUrl) links.push(`<${taskCause.logsUrl}|Build logs>`);
   return {
     text: `${title}: ${safeText(analysis.error, 120) ?? context.status} (${context.input.commitSha?.slice(0, 7) ?? 'unknown commit'})`,
     blocks: [
@@ -152,7 +170,7 @@ export function failureMessage(context: NoticeContext, analysis: FailureAnalysis
         ],
       },
       { type: 'section', text: { type: 'mrkdwn', text: `*Error*\n${errorText(analysis)}` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Cause*\n${cause ? `\`\`\`${escapeMrkdwn(cause).replace(/```/g, "'''")}\`\`\`` : 'none given'}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Cause*\n${causeText(analysis)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Rollback*\n${rollbackLine(analysis.rollback)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } },
       { type: 'section', text: { type: 'mrkdwn', text: `*What now*\n${commands(context, analysis)}` } },
