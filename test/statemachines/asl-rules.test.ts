@@ -1,0 +1,147 @@
+/**
+ * Static rules for every ASL file: JSONPath only, asl-validator clean, every Task retries transient
+ * errors with backoff and jitter and catches into a cleanup path, Fail states use the contract's
+ * error names, and the placeholders match what pipelineSubstitutions produces.
+ */
+import validator from 'asl-validator';
+import { ErrorNames } from '../../functions/commons/types/tasks';
+import {
+  DEFINITION_FILES,
+  deploySubstitutions,
+  loadDefinition,
+  pipelineSubstitutions,
+  placeholdersIn,
+  substitute,
+  type DefinitionName,
+} from '../../statemachines/definitions';
+import { fakeResources, samplePipeline } from './harness';
+
+type State = Record<string, any>;
+const names = Object.keys(DEFINITION_FILES) as DefinitionName[];
+const parsed = (name: DefinitionName) => JSON.parse(loadDefinition(name));
+
+/** Every state of a machine, including those in Parallel branches. */
+function allStates(machine: { States: Record<string, State> }): [string, State][] {
+  return Object.entries(machine.States).flatMap(([name, state]) => [
+    [name, state] as [string, State],
+    ...((state.Branches as { States: Record<string, State> }[] | undefined) ?? []).flatMap(allStates),
+  ]);
+}
+
+const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
+describe.each(names)('%s.asl.json', (name) => {
+  const text = loadDefinition(name);
+  const machine = parsed(name);
+  const states = allStates(machine);
+  const tasks = states.filter(([, s]) => s.Type === 'Task');
+
+  it('is JSONPath only: no JSONata, QueryLanguage, Assign or variables', () => {
+    expect(text).not.toMatch(/QueryLanguage|JSONata|"Assign"|"Output"\s*:|\{%|"Arguments"/);
+  });
+
+  it('passes asl-validator with ARN checks on (placeholders in Resource allowed)', () => {
+    const result = validator(structuredClone(machine));
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('gives every Task a Retry for transient errors with exponential backoff and full jitter', () => {
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [stateName, task] of tasks) {
+      expect({ stateName, retriers: task.Retry?.length ?? 0 }).not.toEqual({ stateName, retriers: 0 });
+      for (const retrier of task.Retry) {
+        expect({ stateName, ...retrier }).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number) });
+        // Only transient errors: never a wildcard, a task failure or a timeout.
+        expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(['States.ALL']));
+        expect(retrier.ErrorEquals).not.toContain('States.TaskFailed');
+        expect(retrier.ErrorEquals).not.toContain('States.Timeout');
+        expect(retrier.ErrorEquals).toContain('ThrottlingException');
+      }
+      if (String(task.Resource).includes(':lambda:')) expect(task.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
+    }
+  });
+
+  it('gives every Task a Catch of States.ALL that leads somewhere (no Task can end the run uncleaned)', () => {
+    const stateNames = new Set(states.map(([n]) => n));
+    for (const [stateName, task] of tasks) {
+      const catchers = (task.Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
+      expect({ stateName, catchesAll: catchers.some((c) => c.ErrorEquals.includes('States.ALL')) }).toEqual({ stateName, catchesAll: true });
+      for (const c of catchers) expect(stateNames.has(c.Next)).toBe(true);
+    }
+  });
+
+  it('keeps every Lambda payload small: results shaped by ResultSelector or dropped', () => {
+    for (const [stateName, task] of tasks) {
+      const shaped = 'ResultSelector' in task || task.ResultPath === null;
+      expect({ stateName, shaped }).toEqual({ stateName, shaped: true });
+    }
+  });
+
+  it('fails only with the named errors of the contract', () => {
+    const allowed = new Set<string>(Object.values(ErrorNames));
+    for (const [stateName, state] of states.filter(([, s]) => s.Type === 'Fail')) {
+      expect({ stateName, error: state.Error }).toEqual({ stateName, error: expect.any(String) });
+      expect(allowed.has(state.Error)).toBe(true);
+      expect(Boolean(state.Cause) !== Boolean(state.CausePath)).toBe(true);
+    }
+  });
+
+  it('uses state names that fit the console (at most 80 characters)', () => {
+    for (const [stateName] of states) expect(stateName.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('pipeline.asl.json specifics', () => {
+  const states = Object.fromEntries(allStates(parsed('pipeline')));
+
+  it('does not retry the approval timeout and catches it as approval expired', () => {
+    const wait = states['Wait for approval'];
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.TimeoutSecondsPath).toBe('$.settings.approvalTimeoutSeconds');
+    expect(wait.Parameters.Payload['links.$']).toBe('$.approval');
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Approval expired' });
+    expect(wait.Catch[1]).toMatchObject({ ErrorEquals: ['ApprovalRejected'], Next: 'Approval rejected' });
+  });
+
+  it('routes every named error of the pipeline to its own Fail state', () => {
+    const routes = states['Fail with the named error'].Choices.map((c: State) => [c.StringEquals, states[c.Next].Error]);
+    for (const [name, error] of routes) expect(name).toBe(error);
+    expect(routes.map(([name]: string[]) => name).sort()).toEqual(
+      ['BuildFailed', 'TestsFailed', 'VulnerabilitiesFound', 'HealthGateFailed', 'ApprovalRejected', 'ApprovalExpired', 'DeployFailed', 'CanaryReverted', 'VerifyFailedRolledBack', 'RollbackFailed'].sort(),
+    );
+  });
+
+  it('passes CodeBuild environment variables as PLAINTEXT only', () => {
+    for (const task of ['Build and unit tests', 'Dependency scan']) {
+      for (const variable of states[task].Parameters.EnvironmentVariablesOverride) expect(variable.Type).toBe('PLAINTEXT');
+    }
+  });
+});
+
+describe('placeholders', () => {
+  const all = [...new Set(names.flatMap((n) => placeholdersIn(loadDefinition(n))))];
+
+  it.each(['retail-bank', 'microblog'] as const)('are all produced by pipelineSubstitutions for %s, and nothing else is', (pipeline) => {
+    const values = { ...pipelineSubstitutions(samplePipeline(pipeline), fakeResources), ...deploySubstitutions(fakeResources) };
+    expect(Object.keys(values).sort()).toEqual(all.sort());
+    for (const name of names) expect(() => JSON.parse(substitute(loadDefinition(name), values))).not.toThrow();
+  });
+
+  it('chooses the deploy sub-workflow and artifact by target kind', () => {
+    const eb = pipelineSubstitutions(samplePipeline('retail-bank'), fakeResources);
+    const ec2 = pipelineSubstitutions(samplePipeline('microblog'), fakeResources);
+    expect(eb).toMatchObject({ TargetKind: 'elastic-beanstalk', ArtifactFileName: 'app.zip', ApprovalRequired: 'true', ApprovalTimeoutSeconds: '3600', DeployStateMachineArn: expect.stringMatching(/:deploy-beanstalk$/) });
+    expect(ec2).toMatchObject({ TargetKind: 'ec2-ssm', ArtifactFileName: 'release.tar.gz', ApprovalRequired: 'false', DeployStateMachineArn: expect.stringMatching(/:deploy-ssm$/) });
+    expect(eb.DeployLockFunctionArn).toBe(fakeResources.functionArn('deploy-lock'));
+  });
+
+  it('substitute names every missing, malformed and unsafe placeholder', () => {
+    const text = '{"a": "${One}", "b": "${Two}", "c": "${not valid}", "d": "${Three}"}';
+    expect(() => substitute(text, { One: 'x', Three: "it's" })).toThrow(
+      'Cannot fill the state machine definition: malformed placeholder(s): ${not valid}; no value for: Two; value must not contain quotes, backslashes or control characters: Three',
+    );
+    expect(substitute('{"a": "${One}", "b": "${One}"}', { One: 'arn:aws:x' })).toBe('{"a": "arn:aws:x", "b": "arn:aws:x"}');
+  });
+});
