@@ -1,0 +1,333 @@
+/**
+ * Step Functions executions on aws-local-stepfunctions: the sandbox registers state machines
+ * (validated by the engine, planned for the speed-up), starts executions with a context object
+ * (`$$.Execution.Id`, `$$.StateMachine.Id`, `$$.Task.Token`), supplies every Task state through
+ * `taskResourceLocalHandlers` (see integrations.ts), and turns the engine's event log into AWS's
+ * execution history.
+ */
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { SimClock } from '../clock';
+import { ServiceError } from '../aws/service-error';
+import { History, payload, type HistoryEvent } from './history';
+import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
+import { classifyResource, type TaskResource } from './resources';
+import { allStates, planForEngine, type AslDefinition, type AslState, type EnginePlan } from './transform';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface StateMachineRecord {
+  name: string;
+  arn: string;
+  definition: AslDefinition;
+  definitionText: string;
+  plan: EnginePlan;
+  engine: StateMachine;
+  roleArn: string;
+  createdAt: Date;
+  /** Type of each state by name (the history names events after the original type). */
+  stateTypes: Map<string, string>;
+  /** Task resources by state name. */
+  tasks: Map<string, { state: AslState; resource: TaskResource }>;
+}
+
+export interface Execution {
+  arn: string;
+  name: string;
+  stateMachine: StateMachineRecord;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: History;
+  parentArn?: string;
+  children: Execution[];
+  /** Resolves when the execution has ended and its history is complete. */
+  done: Promise<void>;
+  /** Tasks running now, by state name (so a timed-out one stops writing history). */
+  activeTasks: Map<string, TaskInvocation>;
+  abort(error?: string, cause?: string): void;
+}
+
+export interface EngineOptions extends Omit<IntegrationDeps, 'startNested' | 'clock'> {
+  clock: SimClock;
+  /** Called when an execution starts (RUNNING) and when it ends. */
+  onStatusChange?: (execution: Execution) => void;
+  /** Called for every history event of every execution (live log). */
+  onHistoryEvent?: (execution: Execution, event: HistoryEvent) => void;
+}
+
+const NAME = /^[0-9A-Za-z_-]{1,80}$/;
+
+export class StepFunctionsEngine {
+  readonly stateMachines = new Map<string, StateMachineRecord>();
+  readonly executions = new Map<string, Execution>();
+  private readonly roleArn: string;
+
+  constructor(private readonly options: EngineOptions) {
+    this.roleArn = `arn:aws:iam::${options.account}:role/deploy-controller-sandbox-states`;
+  }
+
+  stateMachineArn(name: string): string {
+    return `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${name}`;
+  }
+
+  /** Registers (or replaces) a state machine; throws with the engine's validation messages or an unsupported Resource. */
+  register(name: string, definition: AslDefinition | string): StateMachineRecord {
+    if (!NAME.test(name)) throw new ServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2);
+    let parsed: AslDefinition;
+    try {
+      parsed = JSON.parse(text) as AslDefinition;
+    } catch (error) {
+      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: '${(error as Error).message}'`);
+    }
+    if (/"\$\{[A-Za-z0-9_:.]+\}"|\$\{[A-Za-z0-9_]+\}/.test(text)) {
+      const missing = [...new Set(text.match(/\$\{[A-Za-z0-9_:.]+\}/g) ?? [])].join(', ');
+      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: unsubstituted placeholders ${missing}`);
+    }
+    try {
+      // Validates with the engine's own rules (asl-validator), ARNs and paths included.
+      new StateMachine(parsed as never);
+    } catch (error) {
+      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: ${(error as Error).message}`);
+    }
+    const tasks = new Map<string, { state: AslState; resource: TaskResource }>();
+    const stateTypes = new Map<string, string>();
+    for (const { name: stateName, state } of allStates(parsed)) {
+      stateTypes.set(stateName, state.Type);
+      if (state.Type === 'Task') {
+        try {
+          tasks.set(stateName, { state, resource: classifyResource(String(state.Resource), stateName) });
+        } catch (error) {
+          throw new ServiceError('InvalidDefinition', (error as Error).message);
+        }
+      }
+    }
+    const plan = planForEngine(parsed, this.options.clock.speedup);
+    for (const [stateName, state] of plan.dynamicWaits) tasks.set(stateName, { state, resource: { kind: 'wait' } });
+    const record: StateMachineRecord = {
+      name,
+      arn: this.stateMachineArn(name),
+      definition: parsed,
+      definitionText: text,
+      plan,
+      engine: new StateMachine(plan.definition, { validationOptions: { noValidate: true } }),
+      roleArn: this.roleArn,
+      createdAt: new Date(),
+      stateTypes,
+      tasks,
+    };
+    this.stateMachines.set(record.arn, record);
+    return record;
+  }
+
+  stateMachine(arn: unknown): StateMachineRecord {
+    const record = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
+    if (!record) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+    return record;
+  }
+
+  execution(arn: unknown): Execution {
+    const execution = typeof arn === 'string' ? this.executions.get(arn) : undefined;
+    if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+    return execution;
+  }
+
+  /** StartExecution semantics: a running execution with the same name and input is returned as is. */
+  start(stateMachineArn: string, input: string | undefined, name?: string, parent?: Execution): { execution: Execution; existing: boolean } {
+    const machine = this.stateMachine(stateMachineArn);
+    const executionName = name ?? randomUUID();
+    if (!NAME.test(executionName)) throw new ServiceError('InvalidName', `Invalid Name: '${executionName}' (1-80 characters of 0-9A-Za-z_-)`);
+    const text = input ?? '{}';
+    let parsedInput: unknown;
+    try {
+      parsedInput = JSON.parse(text);
+    } catch {
+      throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+    }
+    if (Buffer.byteLength(text) > 256 * 1024) throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is over 256 KB');
+    const arn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${executionName}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === text) return { execution: existing, existing: true };
+      throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const execution = this.run(machine, arn, executionName, text, parsedInput, parent);
+    return { execution, existing: false };
+  }
+
+  private run(machine: StateMachineRecord, arn: string, name: string, text: string, input: unknown, parent?: Execution): Execution {
+    const history = new History();
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const execution: Execution = {
+      arn,
+      name,
+      stateMachine: machine,
+      input: text,
+      status: 'RUNNING',
+      startDate: new Date(),
+      history,
+      ...(parent && { parentArn: parent.arn }),
+      children: [],
+      done,
+      activeTasks: new Map(),
+      abort: () => undefined,
+    };
+    parent?.children.push(execution);
+    this.executions.set(arn, execution);
+    history.subscribe((event) => this.options.onHistoryEvent?.(execution, event));
+    history.add('ExecutionStarted', { input: text, inputDetails: { truncated: false }, roleArn: machine.roleArn, stateMachineArn: machine.arn });
+    this.options.onStatusChange?.(execution);
+
+    const placeholderToken = `sandbox-task-token-placeholder:${randomUUID()}`;
+    const deps: IntegrationDeps = { ...this.options, startNested: (smArn, childInput, childName) => this.start(smArn, childInput, childName, execution).execution };
+    const handlers: Record<string, (input: never) => Promise<never>> = {} as never;
+    for (const [stateName, task] of machine.tasks) {
+      handlers[stateName] = ((taskInput: unknown) => runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps)) as never;
+    }
+    const run = machine.engine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: machine.plan.waitTimeOverrides },
+      context: {
+        Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+        Task: { Token: placeholderToken },
+        State: {
+          // Parameters are evaluated as the state is entered, so "now" is the entered time.
+          get EnteredTime() {
+            return new Date().toISOString();
+          },
+        },
+      },
+    });
+    let stopRequest: { error?: string; cause?: string } | undefined;
+    execution.abort = (error?: string, cause?: string) => {
+      if (execution.status !== 'RUNNING') return;
+      stopRequest = { ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
+      for (const child of execution.children) child.abort('States.Aborted', 'the parent execution was stopped');
+      run.abort();
+    };
+    const consume = async () => {
+      for await (const event of run.eventLogs) this.convert(execution, event as unknown as EngineEvent, stopRequest);
+    };
+    void Promise.allSettled([consume(), run.result]).then(() => {
+      if (execution.status === 'RUNNING') {
+        // The engine ended without a terminal event (should not happen): record it as failed.
+        this.finish(execution, 'FAILED', { error: 'States.Runtime', cause: 'the local engine ended the execution without a result' });
+      }
+      this.options.tokens.finishExecution(arn);
+      execution.activeTasks.clear();
+      settle();
+    });
+    return execution;
+  }
+
+  private finish(execution: Execution, status: ExecutionStatus, details: { output?: string; error?: string; cause?: string }): void {
+    execution.status = status;
+    execution.stopDate = new Date();
+    if (details.output !== undefined) execution.output = details.output;
+    if (details.error !== undefined) execution.error = details.error;
+    if (details.cause !== undefined) execution.cause = details.cause;
+    const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted', RUNNING: '' }[status];
+    const eventDetails =
+      status === 'SUCCEEDED'
+        ? { output: details.output, outputDetails: { truncated: false } }
+        : { ...(details.error !== undefined && { error: details.error }), ...(details.cause !== undefined && { cause: details.cause }) };
+    execution.history.add(type, eventDetails);
+    this.options.tokens.finishExecution(execution.arn);
+    for (const task of execution.activeTasks.values()) task.abandoned = true;
+    this.options.onStatusChange?.(execution);
+  }
+
+  /** One engine event into AWS history events. */
+  private convert(execution: Execution, event: EngineEvent, stopRequest: { error?: string; cause?: string } | undefined): void {
+    const { history } = execution;
+    const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
+    switch (event.type) {
+      case 'StateEntered': {
+        const type = typeOf(event.state.name);
+        history.add(`${type}StateEntered`, { name: event.state.name, input: payload(event.state.input), inputDetails: { truncated: false } });
+        if (type === 'Parallel') history.add('ParallelStateStarted');
+        if (type === 'Map') history.add('MapStateStarted', { length: mapLength(execution.stateMachine, event.state.name, event.state.input) });
+        return;
+      }
+      case 'StateExited': {
+        const type = typeOf(event.state.name);
+        if (type === 'Parallel') history.add('ParallelStateSucceeded');
+        if (type === 'Map') history.add('MapStateSucceeded');
+        history.add(`${type}StateExited`, { name: event.state.name, output: payload(event.state.output), outputDetails: { truncated: false } });
+        return;
+      }
+      case 'StateFailed': {
+        const type = typeOf(event.state.name);
+        if (type === 'Task' && event.Error === 'States.Timeout') {
+          const invocation = execution.activeTasks.get(event.state.name);
+          if (invocation && !invocation.abandoned) {
+            invocation.abandoned = true;
+            invocation.onTimeout();
+            history.add(invocation.resourceKind === 'lambda-arn' ? 'LambdaFunctionTimedOut' : 'TaskTimedOut', {
+              ...(invocation.resourceKind === 'lambda-arn' ? {} : { resourceType: invocation.resourceType, resource: invocation.resource }),
+              error: 'States.Timeout',
+              cause: 'The task did not complete within its TimeoutSeconds',
+            });
+          }
+        }
+        if (type === 'Parallel') history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        if (type === 'Map') history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        return;
+      }
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        history.add(event.type, { name: event.parentState.name, index: event.index });
+        return;
+      case 'ExecutionSucceeded':
+        return this.finish(execution, 'SUCCEEDED', { output: payload(event.output) });
+      case 'ExecutionFailed':
+        return this.finish(execution, 'FAILED', { error: event.Error, cause: causeText(event.Cause) });
+      case 'ExecutionAborted':
+        return this.finish(execution, 'ABORTED', stopRequest ?? {});
+      case 'ExecutionTimeout':
+        return this.finish(execution, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution did not complete within its TimeoutSeconds' });
+      default:
+        // ParallelBranch*, StateRetried, StateCaught: AWS records no event of its own for these.
+        return;
+    }
+  }
+
+  /** Stops everything (sandbox shutdown): running executions are aborted. */
+  stopAll(): void {
+    for (const execution of this.executions.values()) execution.abort('Sandbox.Stopped', 'the sandbox is shutting down');
+  }
+
+  /** Forgets executions (reset). Running ones are aborted first. */
+  clearExecutions(): void {
+    this.stopAll();
+    this.executions.clear();
+  }
+}
+
+interface EngineEvent {
+  type: string;
+  timestamp: number;
+  state: { name: string; type: string; input: unknown; output?: unknown };
+  parentState: { name: string };
+  index: number;
+  Error: string;
+  Cause: unknown;
+  output: unknown;
+}
+
+const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause : cause === undefined ? '' : JSON.stringify(cause));
+
+function mapLength(machine: StateMachineRecord, name: string, input: unknown): number {
+  const state = allStates(machine.definition).find((s) => s.name === name)?.state;
+  const path = typeof state?.ItemsPath === 'string' ? state.ItemsPath : '$';
+  let items: unknown = input;
+  if (path !== '$') for (const part of path.replace(/^\$\.?/, '').split('.')) items = (items as Record<string, unknown> | undefined)?.[part];
+  return Array.isArray(items) ? items.length : 0;
+}

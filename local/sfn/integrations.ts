@@ -1,0 +1,312 @@
+/**
+ * The service integrations a Task state needs, supplied to aws-local-stepfunctions as local
+ * handlers: Lambda (function ARN and `lambda:invoke`, `.waitForTaskToken`), CodeBuild
+ * `startBuild(.sync)`, nested executions `states:startExecution(.sync, .sync:2)`, DynamoDB item
+ * operations, EventBridge PutEvents, and the sandbox's own scaled Wait. Each records the task
+ * events of AWS's history (TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded/Failed,
+ * LambdaFunction*), and fails with the error names Step Functions uses.
+ */
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { SimClock } from '../clock';
+import type { Execution } from './engine';
+import { payload } from './history';
+import { functionNameOf, type TaskResource } from './resources';
+import type { TaskTokens } from './task-tokens';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { dynamicWaitMs, readPath, TIMEOUT_KEY, type AslState } from './transform';
+
+let timeoutErrorClass: Promise<new () => Error> | undefined;
+
+/**
+ * The engine's own States.Timeout error class (not exported): an error of that class is what
+ * makes `States.TaskFailed` not match a timeout, as in Step Functions. Captured once from a
+ * throwaway execution whose only Task times out at once.
+ */
+function statesTimeoutError(): Promise<new () => Error> {
+  timeoutErrorClass ??= (async () => {
+    const machine = new StateMachine(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:x', TimeoutSeconds: 0.001, End: true } } } as never,
+      { validationOptions: { noValidate: true } },
+    );
+    const run = machine.run({}, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => undefined) } } });
+    try {
+      await run.result;
+    } catch (error) {
+      const cause = (error as { cause?: object }).cause;
+      if (cause && (cause as Error).name === 'States.Timeout') return cause.constructor as new () => Error;
+    }
+    return class extends Error {
+      override name = 'States.Timeout';
+      constructor() {
+        super('States.Timeout');
+      }
+    };
+  })();
+  return timeoutErrorClass;
+}
+
+/** What a Lambda invocation returned: a payload, or a function error. */
+export type LambdaResult = { payload: unknown } | { errorType: string; errorMessage: string; trace?: string[] };
+
+/** A CodeBuild build as the CodeBuild API describes it (camelCase). */
+export type BuildRecord = Record<string, unknown> & { id: string; buildStatus: string };
+
+export interface IntegrationDeps {
+  clock: SimClock;
+  region: string;
+  account: string;
+  tokens: TaskTokens;
+  invokeLambda(functionName: string, payload: unknown): Promise<LambdaResult>;
+  /** A Lambda service-side fault to raise instead of invoking (throttling), if any. */
+  lambdaServiceFault?(functionName: string, stateKey: string): { error: string; cause: string } | undefined;
+  startBuild(params: Record<string, unknown>): BuildRecord;
+  buildFinished(id: string): Promise<BuildRecord>;
+  dynamodb(operation: string, params: Record<string, unknown>): Promise<unknown>;
+  putEvents(params: Record<string, unknown>): unknown;
+  startNested(stateMachineArn: string, input: string, name?: string): Execution;
+}
+
+/** One run of a Task state (retries make new ones). */
+export interface TaskInvocation {
+  abandoned: boolean;
+  resourceKind: TaskResource['kind'];
+  resourceType: string;
+  resource: string;
+  onTimeout(): void;
+}
+
+/** A failed task as the engine sees it: `name` is the error, `message` the cause. */
+export class TaskFailure extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+export interface TaskContext {
+  execution: Execution;
+  stateName: string;
+  state: AslState;
+  resource: TaskResource;
+  placeholderToken: string;
+}
+
+const SDK_METADATA = { SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: 'sandbox' } };
+
+/** Deep-replaces one string in a JSON value (the context's token placeholder by a fresh token). */
+function replaceString(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceString(v, from, to));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceString(v, from, to)]));
+  return value;
+}
+
+/** camelCase API objects to the PascalCase Step Functions integrations return. */
+export function pascalCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascalCase);
+  if (value instanceof Date) return value.getTime();
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0]!.toUpperCase() + k.slice(1), pascalCase(v)]));
+  return value;
+}
+
+const lambdaCause = (result: { errorType: string; errorMessage: string; trace?: string[] }) =>
+  JSON.stringify({ errorMessage: result.errorMessage, errorType: result.errorType, requestId: 'sandbox', stackTrace: result.trace ?? [] });
+
+/** Runs one Task state's work and records its history events. */
+export async function runTaskState(ctx: TaskContext, input: unknown, deps: IntegrationDeps): Promise<unknown> {
+  // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
+  await nextMacrotask();
+  const { execution, stateName, resource } = ctx;
+  const resourceType = resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
+  const resourceName = resource.kind === 'integration' ? resource.resource : resource.kind === 'wait' ? 'wait' : resource.arn;
+  let onTimeout = () => undefined as void;
+  const invocation: TaskInvocation = { abandoned: false, resourceKind: resource.kind, resourceType, resource: resourceName, onTimeout: () => onTimeout() };
+  execution.activeTasks.set(stateName, invocation);
+  const record = (type: string, details: Record<string, unknown>) => {
+    if (!invocation.abandoned && execution.status === 'RUNNING') execution.history.add(type, details);
+  };
+  const done = () => {
+    if (execution.activeTasks.get(stateName) === invocation) execution.activeTasks.delete(stateName);
+  };
+
+  if (resource.kind === 'wait') {
+    try {
+      await deps.clock.sleep(dynamicWaitMs(ctx.state, input, deps.clock.now()));
+      return input;
+    } finally {
+      done();
+    }
+  }
+
+  if (resource.kind === 'lambda-arn') {
+    record('LambdaFunctionScheduled', { resource: resource.arn, input: payload(input), inputDetails: { truncated: false } });
+    record('LambdaFunctionStarted', {});
+    try {
+      let result: LambdaResult;
+      try {
+        result = await invoke(deps, resource.functionName, input, `${execution.arn}#${stateName}`);
+      } catch (error) {
+        if (error instanceof TaskFailure) record('LambdaFunctionStartFailed', { error: error.name, cause: error.message });
+        throw error;
+      }
+      if ('errorType' in result) {
+        record('LambdaFunctionFailed', { error: result.errorType, cause: lambdaCause(result) });
+        throw new TaskFailure(result.errorType, lambdaCause(result));
+      }
+      record('LambdaFunctionSucceeded', { output: payload(result.payload), outputDetails: { truncated: false } });
+      return result.payload;
+    } finally {
+      done();
+    }
+  }
+
+  const base = { resourceType, resource: resourceName };
+  const { [TIMEOUT_KEY]: pathTimeout, ...params } = (input ?? {}) as Record<string, unknown>;
+  const timeoutSeconds = taskTimeoutSeconds(ctx.state, pathTimeout, params);
+  const timeout = timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {};
+  const heartbeat = typeof ctx.state.HeartbeatSeconds === 'number' ? { heartbeatInSeconds: ctx.state.HeartbeatSeconds } : {};
+  record('TaskScheduled', { ...base, region: deps.region, parameters: payload(params), ...timeout, ...heartbeat });
+  record('TaskStarted', base);
+  const fail = (error: string, cause: string): never => {
+    record('TaskFailed', { ...base, error, cause });
+    throw new TaskFailure(error, cause);
+  };
+  const request = async (p: Record<string, unknown>) => {
+    try {
+      return await startRequest(ctx, p, deps);
+    } catch (error) {
+      if (error instanceof TaskFailure) fail(error.name, error.message);
+      throw error;
+    }
+  };
+  const succeed = (output: unknown) => {
+    record('TaskSucceeded', { ...base, output: payload(output), outputDetails: { truncated: false } });
+    return output;
+  };
+
+  const TimeoutError = await statesTimeoutError();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut =
+    timeoutSeconds === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = deps.clock.after(timeoutSeconds * 1000, () => reject(new TimeoutError()));
+        });
+  const work = perform();
+  try {
+    return await (timedOut ? Promise.race([work, timedOut]) : work);
+  } finally {
+    deps.clock.cancel(timer);
+    done();
+  }
+
+  async function perform(): Promise<unknown> {
+    const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
+    // ------------------------------------------------------------ .waitForTaskToken
+    if (resource.pattern === 'token') {
+      let resolve!: (value: unknown) => void;
+      let reject!: (reason: { error: string; cause: string }) => void;
+      const settled = new Promise<unknown>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      const token = deps.tokens.issue(execution.arn, stateName, resolve, reject);
+      onTimeout = () => deps.tokens.finish(token, 'timed-out');
+      const withToken = replaceString(params, ctx.placeholderToken, token) as Record<string, unknown>;
+      if (!JSON.stringify(withToken).includes(token)) {
+        deps.tokens.finish(token, 'settled');
+        return fail('States.Runtime', `Task state "${stateName}" uses .waitForTaskToken but does not pass $$.Task.Token in its Parameters`);
+      }
+      const submitted = await request(withToken);
+      record('TaskSubmitted', { ...base, output: payload(submitted), outputDetails: { truncated: false } });
+      try {
+        return succeed(await settled);
+      } catch (error) {
+        const { error: name, cause } = error as { error: string; cause: string };
+        return fail(name, cause);
+      }
+    }
+    // ------------------------------------------------------------ .sync / .sync:2
+    if (resource.pattern === 'sync' || resource.pattern === 'sync2') {
+      if (resource.service === 'codebuild') {
+        const build = deps.startBuild(params);
+        record('TaskSubmitted', { ...base, output: payload({ Build: pascalCase(build), ...SDK_METADATA }), outputDetails: { truncated: false } });
+        const finished = await deps.buildFinished(build.id);
+        const described = { Build: pascalCase(finished) };
+        if (finished.buildStatus !== 'SUCCEEDED') return fail('States.TaskFailed', JSON.stringify(described));
+        return succeed({ ...described, ...SDK_METADATA });
+      }
+      // states:startExecution.sync(:2)
+      const child = deps.startNested(String(params.StateMachineArn), typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}), typeof params.Name === 'string' ? params.Name : undefined);
+      record('TaskSubmitted', { ...base, output: payload({ ExecutionArn: child.arn, StartDate: child.startDate.getTime(), ...SDK_METADATA }), outputDetails: { truncated: false } });
+      await child.done;
+      const parse = (text: string | undefined) => (resource.pattern === 'sync2' && text !== undefined ? JSON.parse(text) : text);
+      const described = {
+        ExecutionArn: child.arn,
+        Input: parse(child.input),
+        InputDetails: { Included: true },
+        Name: child.name,
+        ...(child.output !== undefined && { Output: parse(child.output), OutputDetails: { Included: true } }),
+        StartDate: child.startDate.getTime(),
+        StateMachineArn: child.stateMachine.arn,
+        Status: child.status,
+        StopDate: child.stopDate?.getTime(),
+        ...(child.error !== undefined && { Error: child.error }),
+        ...(child.cause !== undefined && { Cause: child.cause }),
+      };
+      if (child.status !== 'SUCCEEDED') return fail('States.TaskFailed', JSON.stringify(described));
+      return succeed({ ...described, ...SDK_METADATA });
+    }
+    // ------------------------------------------------------------ request-response
+    return succeed(await request(params));
+  }
+}
+
+/** The Task's timeout in simulated seconds: TimeoutSeconds, or the TimeoutSecondsPath value. */
+function taskTimeoutSeconds(state: AslState, pathValue: unknown, input: unknown): number | undefined {
+  if (typeof state.TimeoutSeconds === 'number') return state.TimeoutSeconds;
+  if (typeof state.TimeoutSecondsPath !== 'string') return undefined;
+  const value = pathValue ?? readPath(input, state.TimeoutSecondsPath);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TaskFailure('States.Runtime', `TimeoutSecondsPath '${state.TimeoutSecondsPath}' evaluated to ${JSON.stringify(value)}, but expected an integer >= 1`);
+  }
+  return value;
+}
+
+/** The request part of an integration (for `.waitForTaskToken`, the call that hands the token out). */
+async function startRequest(ctx: TaskContext, params: Record<string, unknown>, deps: IntegrationDeps): Promise<unknown> {
+  const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
+  switch (`${resource.service}:${resource.action}`) {
+    case 'lambda:invoke': {
+      const functionName = functionNameOf(params.FunctionName);
+      if (!functionName) throw new TaskFailure('States.Runtime', `Task state "${ctx.stateName}": Parameters.FunctionName must name a Lambda function`);
+      const result = await invoke(deps, functionName, params.Payload ?? {}, `${ctx.execution.arn}#${ctx.stateName}`);
+      if ('errorType' in result) throw new TaskFailure(result.errorType, lambdaCause(result));
+      return { ExecutedVersion: '$LATEST', Payload: result.payload, StatusCode: 200, ...SDK_METADATA };
+    }
+    case 'codebuild:startBuild':
+      return { Build: pascalCase(deps.startBuild(params)), ...SDK_METADATA };
+    case 'states:startExecution': {
+      const child = deps.startNested(String(params.StateMachineArn), typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}), typeof params.Name === 'string' ? params.Name : undefined);
+      return { ExecutionArn: child.arn, StartDate: child.startDate.getTime(), ...SDK_METADATA };
+    }
+    case 'events:putEvents':
+      return { ...(deps.putEvents(params) as object), ...SDK_METADATA };
+    default: {
+      // dynamodb:getItem / putItem / updateItem / deleteItem
+      const operation = resource.action[0]!.toUpperCase() + resource.action.slice(1);
+      try {
+        return { ...((await deps.dynamodb(operation, params)) as object), ...SDK_METADATA };
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'InternalServerError';
+        throw new TaskFailure(`DynamoDB.${code}`, (error as Error).message);
+      }
+    }
+  }
+}
+
+async function invoke(deps: IntegrationDeps, functionName: string, input: unknown, stateKey: string): Promise<LambdaResult> {
+  const fault = deps.lambdaServiceFault?.(functionName, stateKey);
+  if (fault) throw new TaskFailure(fault.error, fault.cause);
+  return deps.invokeLambda(functionName, input);
+}

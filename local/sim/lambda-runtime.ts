@@ -1,0 +1,164 @@
+/**
+ * Runs the real handler modules (`functions/<name>/handler.ts`) in-process, the way Lambda calls
+ * them: a JSON round-trip of the event and the result, a Lambda-shaped context
+ * (awsRequestId, functionName, invokedFunctionArn, getRemainingTimeInMillis, ...), a timeout, and
+ * errors reported by their `name` as `errorType` (which is what Step Functions matches).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { LambdaResult } from '../sfn/integrations';
+
+/** The project's functions folder. */
+export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
+
+/** Every function the controller deploys (folder names, which are also the local function names). */
+export const FUNCTION_NAMES = [
+  'github-webhook',
+  'deploy-lock',
+  'health-gate',
+  'beanstalk-deploy',
+  'ssm-deploy',
+  'verify',
+  'approval-request',
+  'approval-callback',
+  'deploy-history',
+  'notifier',
+] as const;
+
+type Handler = (event: unknown, context: LambdaContext) => unknown;
+
+export interface LambdaContext {
+  callbackWaitsForEmptyEventLoop: boolean;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  getRemainingTimeInMillis(): number;
+  done(): void;
+  fail(): void;
+  succeed(): void;
+}
+
+export interface InvocationRecord {
+  functionName: string;
+  requestId: string;
+  errorType?: string;
+  realMs: number;
+}
+
+export interface LambdaRuntimeOptions {
+  region: string;
+  account: string;
+  /** Real seconds a handler may run before it is reported as timed out (Lambda's Timeout). */
+  timeoutSeconds?: number;
+  /** Function name -> folder under functions/ (defaults to the same name). */
+  folders?: Record<string, string>;
+  /** Replaces a handler (tests use fakes before the real handlers exist). */
+  handlers?: Record<string, Handler>;
+  /** A function error to return instead of running the handler (fault injection). */
+  fault?: (functionName: string) => LambdaResult | undefined;
+  functionsDir?: string;
+}
+
+export class LambdaRuntime {
+  private readonly loaded = new Map<string, Promise<Handler>>();
+  readonly invocations: InvocationRecord[] = [];
+
+  constructor(private readonly options: LambdaRuntimeOptions) {}
+
+  arn(functionName: string): string {
+    return `arn:aws:lambda:${this.options.region}:${this.options.account}:function:${functionName}`;
+  }
+
+  /** Whether a handler can be found for the function (fake or real file). */
+  has(functionName: string): boolean {
+    if (this.options.handlers?.[functionName]) return true;
+    return existsSync(this.handlerPath(functionName));
+  }
+
+  private handlerPath(functionName: string): string {
+    const folder = this.options.folders?.[functionName] ?? functionName;
+    return join(this.options.functionsDir ?? FUNCTIONS_DIR, folder, 'handler.ts');
+  }
+
+  private load(functionName: string): Promise<Handler> {
+    const fake = this.options.handlers?.[functionName];
+    if (fake) return Promise.resolve(fake);
+    let handler = this.loaded.get(functionName);
+    if (!handler) {
+      const path = this.handlerPath(functionName);
+      handler = (async () => {
+        if (!existsSync(path)) throw Object.assign(new Error(`Function not found: ${this.arn(functionName)} (no ${path})`), { name: 'ResourceNotFoundException' });
+        const module = (await import(path)) as { handler?: Handler; default?: { handler?: Handler } };
+        const fn = module.handler ?? module.default?.handler;
+        if (typeof fn !== 'function') throw Object.assign(new Error(`${path} does not export a handler function`), { name: 'Runtime.HandlerNotFound' });
+        return fn;
+      })();
+      this.loaded.set(functionName, handler);
+      handler.catch(() => this.loaded.delete(functionName));
+    }
+    return handler;
+  }
+
+  /** Invokes a function synchronously (RequestResponse); never throws. */
+  async invoke(functionName: string, event: unknown): Promise<LambdaResult> {
+    const requestId = randomUUID();
+    const started = performance.now();
+    const finish = (result: LambdaResult): LambdaResult => {
+      this.invocations.push({ functionName, requestId, realMs: performance.now() - started, ...('errorType' in result && { errorType: result.errorType }) });
+      return result;
+    };
+    const injected = this.options.fault?.(functionName);
+    if (injected) return finish(injected);
+    let handler: Handler;
+    try {
+      handler = await this.load(functionName);
+    } catch (error) {
+      const e = error as Error;
+      return finish({ errorType: e.name === 'Error' ? 'Runtime.ImportModuleError' : e.name, errorMessage: e.message });
+    }
+    const timeoutMs = (this.options.timeoutSeconds ?? 60) * 1000;
+    const deadline = performance.now() + timeoutMs;
+    const context: LambdaContext = {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.arn(functionName),
+      memoryLimitInMB: '256',
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: `sandbox/[$LATEST]${requestId.replace(/-/g, '')}`,
+      getRemainingTimeInMillis: () => Math.max(0, Math.round(deadline - performance.now())),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<LambdaResult>((resolveTimeout) => {
+      timer = setTimeout(
+        () => resolveTimeout({ errorType: 'Sandbox.Timedout', errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` }),
+        timeoutMs,
+      );
+    });
+    const run = (async (): Promise<LambdaResult> => {
+      try {
+        // Lambda passes JSON, not object references: a handler cannot mutate the caller's data.
+        const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+        return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+      } catch (error) {
+        const e = error as Error;
+        return { errorType: e?.name || 'Error', errorMessage: e?.message ?? String(error), trace: (e?.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()) };
+      }
+    })();
+    try {
+      return finish(await Promise.race([run, timedOut]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
