@@ -3,7 +3,7 @@
  * locally (`GITHUB_WEBHOOK_SECRET`). Cached by commons/secrets.ts; after a signature mismatch the
  * webhook may ask for a fresh read so a rotated secret is picked up without a cold start.
  */
-import { getSecret, secretAgeMs, type SecretSource } from '../commons/secrets';
+import type { SecretSource } from '../commons/secrets';
 
 export const WEBHOOK_SECRET: SecretSource = { arnVariable: 'GITHUB_WEBHOOK_SECRET_ARN', valueVariable: 'GITHUB_WEBHOOK_SECRET' };
 
@@ -18,10 +18,14 @@ export interface SecretProvider {
   ageMs(): number;
 }
 
+// Loaded on first use: the Secrets Manager command and its schemas are then evaluated once per
+// process, after the cold start, instead of on every import of the bundle.
+let secrets: typeof import('../commons/secrets') | undefined;
+
 /** The default provider over commons/secrets.ts, with an injectable clock. */
 export function webhookSecretProvider(clock: () => number = Date.now): SecretProvider {
   return {
-    get: (refresh) => getSecret(WEBHOOK_SECRET, { refresh, now: clock() }),
-    ageMs: () => secretAgeMs(WEBHOOK_SECRET, clock()),
+    get: async (refresh) => (secrets ??= await import('../commons/secrets')).getSecret(WEBHOOK_SECRET, { refresh, now: clock() }),
+    ageMs: () => (secrets ? secrets.secretAgeMs(WEBHOOK_SECRET, clock()) : Number.POSITIVE_INFINITY),
   };
 }
