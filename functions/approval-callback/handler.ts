@@ -22,7 +22,14 @@ import { handleApprovalCallback, type CallbackDeps } from './approval-callback';
 import type { HtmlResponse } from './pages';
 import { readApprovalRequest } from './read-request';
 
-export { cleanActor, decideApproval, decideByExecution, findWaitingApproval, sendDecision } from './decide';
+export {
+  approvalRequestIn,
+  cleanActor,
+  decideApproval,
+  decideByExecution,
+  findWaitingApproval,
+  sendDecision,
+} from './decide';
 
 const logger = createLogger('approval-callback');
 
