@@ -1,0 +1,57 @@
+"""Dependency-scan severity gate: fails (exit 1) on findings at or above FAIL_ON.
+
+Reads a pip-audit JSON report (argv[1]). pip-audit gives vulnerability ids but no severity, so each
+finding's ids and aliases are looked up in OSV (OSV_API_URL, default https://api.osv.dev) and the
+highest GitHub-advisory severity wins. A finding whose severity cannot be learned counts as FAIL_ON:
+the gate fails safe. Ids are checked against a strict pattern before they are put in a URL.
+"""
+import json
+import os
+import re
+import sys
+import urllib.request
+
+RANK = {"low": 1, "moderate": 2, "medium": 2, "high": 3, "critical": 4}
+NAMES = {1: "low", 2: "medium", 3: "high", 4: "critical"}
+SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+def severity(ids, api):
+    best = 0
+    for vuln_id in ids:
+        if not SAFE_ID.match(vuln_id):
+            continue
+        try:
+            with urllib.request.urlopen(f"{api}/v1/vulns/{vuln_id}", timeout=10) as response:
+                record = json.load(response)
+        except Exception:  # unknown id, network: try the next alias
+            continue
+        level = str((record.get("database_specific") or {}).get("severity", "")).lower()
+        best = max(best, RANK.get(level, 0))
+    return best
+
+
+def main():
+    fail_on = os.environ.get("FAIL_ON", "high").lower()
+    if fail_on not in RANK:
+        print(f"FAIL_ON must be one of low, medium, high, critical (got {fail_on!r})", file=sys.stderr)
+        return 2
+    threshold = RANK[fail_on]
+    api = os.environ.get("OSV_API_URL", "https://api.osv.dev").rstrip("/")
+    with open(sys.argv[1], encoding="utf-8") as report_file:
+        report = json.load(report_file)
+    findings = []
+    for dep in report.get("dependencies", []):
+        for vuln in dep.get("vulns", []):
+            level = severity([vuln.get("id", ""), *vuln.get("aliases", [])], api) or threshold
+            findings.append((level, dep.get("name"), dep.get("version"), vuln.get("id"), vuln.get("fix_versions", [])))
+    blocking = [f for f in findings if f[0] >= threshold]
+    for level, name, version, vuln_id, fixes in sorted(findings, reverse=True):
+        mark = "BLOCKS" if level >= threshold else "note"
+        print(f"{mark:6} {NAMES[level]:8} {name}=={version} {vuln_id} fixed in: {', '.join(fixes) or 'no fix yet'}")
+    print(f"{len(findings)} finding(s), {len(blocking)} at or above {fail_on}")
+    return 1 if blocking else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+/**
+ * The CodeBuild buildspecs: the phase layout the pipeline's failure classification relies on,
+ * inputs used only as quoted data, and the dependency-scan severity gate run for real with python3
+ * against a local stand-in for the OSV API.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const dir = join(__dirname, '..', '..', 'buildspecs');
+const load = (file: string) => parse(readFileSync(join(dir, file), 'utf8'));
+const INPUTS = ['PIPELINE', 'COMMIT_SHA', 'ARTIFACT_BUCKET', 'ARTIFACT_KEY', 'TARGET_KIND', 'PYTHON_VERSION', 'REQUIREMENTS_FILE', 'TEST_PATH', 'FAIL_ON'];
+
+/** Input variables that appear outside double quotes in any command. */
+function unquotedInputs(spec: { phases: Record<string, { commands: string[] }> }): string[] {
+  const text = Object.values(spec.phases).flatMap((p) => p.commands).join('\n');
+  // The gate's Python source is data written by a quoted heredoc, not shell.
+  const shell = text.replace(/<<'GATE'[\s\S]*?\nGATE/g, '').replace(/"[^"\n]*"/g, '""');
+  return INPUTS.filter((name) => new RegExp(`\\$\\{?${name}\\b`).test(shell));
+}
+
+describe('build-and-test.yml', () => {
+  const spec = load('build-and-test.yml');
+
+  it('runs only pytest in BUILD, with a JUnit report for the report group', () => {
+    expect(spec.version).toBe(0.2);
+    expect(spec.phases.build.commands.filter((c: string) => !c.startsWith('mkdir'))).toEqual([
+      '.venv/bin/python -m pytest "$TEST_PATH" --junitxml=reports/junit.xml',
+    ]);
+    expect(spec.phases.pre_build.commands.join('\n')).toContain('pip install --quiet -r "$REQUIREMENTS_FILE"');
+    expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'reports', files: ['junit.xml'], 'file-format': 'JUNITXML' });
+  });
+
+  it('packages and uploads only after a successful build, by target kind', () => {
+    const post = spec.phases.post_build.commands.join('\n');
+    expect(post.indexOf('CODEBUILD_BUILD_SUCCEEDING')).toBeLessThan(post.indexOf('aws s3 cp'));
+    expect(post).toContain('aws s3 cp "$artifact" "s3://$ARTIFACT_BUCKET/$ARTIFACT_KEY"');
+    expect(post).toMatch(/elastic-beanstalk\)[\s\S]*app\.zip[\s\S]*ec2-ssm\)[\s\S]*release\.tar\.gz/);
+  });
+
+  it('uses every input only inside double quotes', () => {
+    expect(unquotedInputs(spec)).toEqual([]);
+    expect(unquotedInputs({ phases: { x: { commands: ['echo $ARTIFACT_KEY'] } } })).toEqual(['ARTIFACT_KEY']);
+  });
+});
+
+describe('dependency-scan.yml', () => {
+  const spec = load('dependency-scan.yml');
+
+  it('writes the same gate as buildspecs/severity_gate.py and runs it in BUILD', () => {
+    const write = spec.phases.pre_build.commands.find((c: string) => c.includes("<<'GATE'"));
+    const inline = write.split("<<'GATE'\n")[1].replace(/GATE\n?$/, '');
+    expect(inline).toBe(readFileSync(join(dir, 'severity_gate.py'), 'utf8'));
+    expect(spec.phases.build.commands.at(-1)).toBe('/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json');
+    expect(unquotedInputs(spec)).toEqual([]);
+  });
+});
+
+describe('severity_gate.py', () => {
+  let server: Server;
+  let api: string;
+  const severities: Record<string, string> = { 'GHSA-high-0001': 'HIGH', 'GHSA-low-0001': 'LOW', 'GHSA-crit-0001': 'CRITICAL' };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
+      const level = severities[id];
+      res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const gate = (failOn: string, vulns: { id: string; aliases?: string[] }[]) => {
+    const report = join(mkdtempSync(join(tmpdir(), 'gate-')), 'pip-audit.json');
+    writeFileSync(report, JSON.stringify({ dependencies: [{ name: 'flask', version: '2.0.0', vulns: vulns.map((v) => ({ aliases: [], fix_versions: ['2.3.2'], ...v })) }, { name: 'click', version: '8.1.7', vulns: [] }] }));
+    return new Promise<{ code: number; out: string }>((resolve) => {
+      execFile('python3', [join(dir, 'severity_gate.py'), report], { env: { ...process.env, FAIL_ON: failOn, OSV_API_URL: api } }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr });
+      });
+    });
+  };
+
+  it('fails on a finding at the configured severity, found through an alias', async () => {
+    const result = await gate('high', [{ id: 'PYSEC-2023-62', aliases: ['GHSA-high-0001'] }]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('BLOCKS high     flask==2.0.0 PYSEC-2023-62 fixed in: 2.3.2');
+  });
+
+  it('passes findings below the configured severity and reports them', async () => {
+    const result = await gate('high', [{ id: 'GHSA-low-0001' }]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('1 finding(s), 0 at or above high');
+  });
+
+  it('fails safe when the severity cannot be learned', async () => {
+    expect((await gate('critical', [{ id: 'PYSEC-unknown-1' }])).code).toBe(1);
+  });
+
+  it('passes a clean report and rejects a bad FAIL_ON', async () => {
+    expect((await gate('low', [])).code).toBe(0);
+    const bad = await gate('severe', []);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('FAIL_ON must be one of');
+  });
+
+  it('never puts an id with URL syntax into a request', async () => {
+    const result = await gate('critical', [{ id: '../../admin?x=GHSA-crit-0001' }]);
+    expect(result.code).toBe(1); // unknown severity, not the critical one smuggled in the path
+    expect(result.out).toContain('BLOCKS critical');
+  });
+});
