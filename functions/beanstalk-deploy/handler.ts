@@ -10,7 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { elasticBeanstalk } from '../commons/clients/elastic-beanstalk';
-import { ConfigError } from '../commons/config/load-config';
+import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import type { ElasticBeanstalkTarget } from '../commons/config/schema';
 import { createLogger } from '../commons/logger';

@@ -12,7 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ssm } from '../commons/clients/ssm';
-import { ConfigError } from '../commons/config/load-config';
+import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
 import { parseSsmDeployEvent } from './event';

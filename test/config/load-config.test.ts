@@ -279,9 +279,15 @@ describe('settings at run time', () => {
     expect(getPipelineSettings('retail-bank').target).toMatchObject({ canary: { percent: 20 } });
   });
 
-  it('validates the inlined configuration too', () => {
-    process.env.PIPELINES_JSON = JSON.stringify({ version: 1, pipelines: [] });
+  it('falls back to the file when nothing is inlined', () => {
+    delete process.env.PIPELINES_JSON;
     resetConfigCache();
-    expect(() => getPipelineSettings('retail-bank')).toThrow(/PIPELINES_JSON is not valid/);
+    expect(getPipelineSettings('microblog').target).toMatchObject({ kind: 'ec2-ssm', service: 'microblog' });
+  });
+
+  it('names the known pipelines when asked for an unknown one', () => {
+    expect(() => getPipelineSettings('shop')).toThrow(
+      /no pipeline named "shop"; known: retail-bank, microblog/,
+    );
   });
 });

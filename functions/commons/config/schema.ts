@@ -80,16 +80,12 @@ const approval = z
 const elasticBeanstalk = z
   .object({
     kind: z.literal('elastic-beanstalk'),
-    application: z
-      .string()
-      .regex(EB_APPLICATION, {
-        error: 'must be an Elastic Beanstalk application name (1-100 letters, digits, spaces, . _ -)',
-      }),
-    environment: z
-      .string()
-      .regex(EB_ENVIRONMENT, {
-        error: 'must be an Elastic Beanstalk environment name (4-40 letters, digits and hyphens)',
-      }),
+    application: z.string().regex(EB_APPLICATION, {
+      error: 'must be an Elastic Beanstalk application name (1-100 letters, digits, spaces, . _ -)',
+    }),
+    environment: z.string().regex(EB_ENVIRONMENT, {
+      error: 'must be an Elastic Beanstalk environment name (4-40 letters, digits and hyphens)',
+    }),
     canary: z
       .object({
         percent: percent(1, 50),
@@ -174,11 +170,9 @@ const notify = z
 
 export const pipelineSchema = z
   .object({
-    name: z
-      .string()
-      .regex(PIPELINE_NAME, {
-        error: 'must be 3-32 lower-case letters, digits and hyphens, starting with a letter',
-      }),
+    name: z.string().regex(PIPELINE_NAME, {
+      error: 'must be 3-32 lower-case letters, digits and hyphens, starting with a letter',
+    }),
     repository: z.string().regex(REPOSITORY, { error: 'must be a GitHub repository as owner/name' }),
     branch: z.string().regex(BRANCH, { error: 'must be a branch name such as main (no spaces, no "..")' }),
     build: build.default({
