@@ -215,16 +215,14 @@ describe('POST decides once', () => {
   test('a transient Step Functions error -> 503 and the approval is reopened for another try', async () => {
     ddb.on(GetCommand).resolves({ Item: record() });
     ddb.on(UpdateCommand).resolves({ Attributes: record({ status: 'approved' }) });
-    sfnMock
-      .on(SendTaskSuccessCommand)
-      .rejects(
-        new SFNServiceException({
-          name: 'ThrottlingException',
-          message: 'Rate exceeded',
-          $fault: 'client',
-          $metadata: {},
-        }),
-      );
+    sfnMock.on(SendTaskSuccessCommand).rejects(
+      new SFNServiceException({
+        name: 'ThrottlingException',
+        message: 'Rate exceeded',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     const response = await call(request('POST', { form: fields('approve') }));
     expect(response.statusCode).toBe(503);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
