@@ -65,6 +65,8 @@ export interface TaskCall {
 
 export interface WorldRun extends LocalRunResult {
   calls: TaskCall[];
+  /** Lambda invocations including throttled attempts (each is billed as a request). */
+  invocations: number;
   builds: StartBuildParams[];
   children: (LocalRunResult & { definition: DefinitionName; input: unknown })[];
   /** States entered in the pipeline (including Parallel branches), in order. */
@@ -123,7 +125,9 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
   };
   const polls = (key: string, inProgress: number) => next(key) < inProgress;
 
+  let invocations = 0;
   const answer = (fn: string, payload: Record<string, unknown>): unknown => {
+    invocations += 1;
     const action = String(payload.action ?? 'check');
     const throttled = scenario.throttle?.[`${fn}.${action}`] ?? 0;
     if (next(`throttle:${fn}.${action}`) < throttled) throw new NamedError('Lambda.TooManyRequestsException', 'Rate exceeded');
@@ -224,11 +228,11 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
 
   const run = await runLocal(definitions.pipeline, pipelineInput(settings.name), { executionArn: EXECUTION_ARN, integrations });
   const visited = run.events.flatMap((e) => (e.type === 'StateEntered' ? [e.state.name] : []));
-  return { ...run, calls, builds, children, visited };
+  return { ...run, calls, invocations, builds, children, visited };
 }
 
-/** State transitions as AWS bills them: every state entered, in the pipeline and its sub-workflows. */
+/** State transitions as AWS bills them: every state entered (and every retry), in the pipeline and its sub-workflows. */
 export function transitions(run: WorldRun): number {
-  const entered = (r: LocalRunResult) => r.events.filter((e) => e.type === 'StateEntered').length;
+  const entered = (r: LocalRunResult) => r.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
   return entered(run) + run.children.reduce((sum, child) => sum + entered(child), 0);
 }
