@@ -21,6 +21,8 @@ export interface HttpStub {
   /** Answers used in order; when they run out, `fallback` answers. */
   script(...answers: StubAnswer[]): void;
   fallback: StubAnswer;
+  /** Forgets recorded requests and unused answers. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,10 @@ export async function startHttpStub(fallback: StubAnswer = { status: 200, body: 
     requests: [],
     script: (...answers) => queue.push(...answers),
     fallback,
+    reset: () => {
+      stub.requests.length = 0;
+      queue.length = 0;
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
