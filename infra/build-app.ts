@@ -7,6 +7,7 @@ import { App, Validations, type AppProps, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { PipelinesConfig } from '../functions/commons/config/schema';
 import { ControllerStack } from './controller-stack';
+import { acknowledgeWildcards } from './iam-wildcards';
 import { SampleTargetsStack } from './sample-targets-stack';
 
 export const CONTROLLER_STACK_NAME = 'DeployController';
@@ -48,14 +49,15 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   if (contextFlag(app, 'sampleTargets', false)) {
     sampleTargets = new SampleTargetsStack(app, SAMPLE_TARGETS_STACK_NAME, {
       config: options.config,
-      artifactsBucket: controller.storage.artifactsBucket,
-      commandOutputLogs: controller.commandOutputLogs,
+      controllerStackName: controller.stackName,
       description: 'Deploy controller sample targets: retail-bank on Elastic Beanstalk, microblog on an EC2 fleet',
       ...(app.node.tryGetContext('beanstalkSolutionStack') ? { solutionStackName: String(app.node.tryGetContext('beanstalkSolutionStack')) } : {}),
       ...(app.node.tryGetContext('ingressCidr') ? { ingressCidr: String(app.node.tryGetContext('ingressCidr')) } : {}),
       ...(env ? { env } : {}),
     });
   }
+  // After every construct exists: the wildcard findings are computed from the final policies.
+  acknowledgeWildcards(app);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, controller, ...(sampleTargets ? { sampleTargets } : {}) };
 }

@@ -17,6 +17,7 @@ import { ControllerSecrets } from './constructs/secrets';
 import { ReleaseDocument } from './constructs/ssm-document';
 import { ControllerStateMachines } from './constructs/state-machines';
 import { Storage } from './constructs/storage';
+import { exportNames } from './sample-targets-stack';
 
 export interface ControllerStackProps extends StackProps {
   config: PipelinesConfig;
@@ -114,6 +115,14 @@ export class ControllerStack extends Stack {
     });
     new CfnOutput(this, 'ApprovalLinkKeySecretName', { description: 'Secret holding the key that signs approval links (generated).', value: this.secrets.approvalLinkKey.secretName });
     new CfnOutput(this, 'ArtifactsBucketName', { description: 'Build artifacts by pipeline and commit.', value: this.storage.artifactsBucket.bucketName });
+    // Imported by the sample-targets stack (instances read releases, write command output).
+    const exports = exportNames(this.stackName);
+    new CfnOutput(this, 'ArtifactsBucketArn', { value: this.storage.artifactsBucket.bucketArn, exportName: exports.artifactsBucketArn });
+    new CfnOutput(this, 'SsmCommandOutputLogGroup', {
+      description: 'Release output of every instance (SSM Run Command).',
+      value: this.commandOutputLogs.logGroupName,
+      exportName: exports.commandOutputLogGroup,
+    });
     new CfnOutput(this, 'NotifierDeadLetterQueueUrl', {
       description: 'Notices that could not be delivered land here (alarmed).',
       value: this.notifications.deadLetterQueue.queueUrl,

@@ -90,7 +90,8 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
 
   // beanstalk-deploy: application versions and the canary deployment.
   const beanstalk = functions.get('beanstalk-deploy');
-  addStatements(beanstalk, beanstalkDeployStatements(stack, beanstalkTargets(config), storage.artifactsBucket.bucketArn));
+  const beanstalkPrefixes = config.pipelines.filter((p) => p.target.kind === 'elastic-beanstalk').map((p) => storage.artifactsBucket.arnForObjects(`${p.name}/*`));
+  addStatements(beanstalk, beanstalkDeployStatements(stack, beanstalkTargets(config), beanstalkPrefixes));
 
   // ssm-deploy: the project's Command document on the tagged instances (the instances fetch the
   // release from the artifacts bucket with their own role and write the output to the log group).
@@ -136,10 +137,13 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
   notifier.addEnvironment('GITHUB_TOKEN_SECRET_ARN', secrets.githubTokenSecret.secretArn);
   secrets.slackWebhookSecret.grantRead(notifier);
   secrets.githubTokenSecret.grantRead(notifier);
-  setTable(notifier, storage, DeployHistoryTable, 'read');
   if (notifications) {
     notifier.addEnvironment('NOTIFICATIONS_TABLE', notifications.tableName);
     notifications.grantReadWriteData(notifier);
   }
-  addStatements(notifier, [new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executionArns })]);
+  addStatements(notifier, [
+    new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executionArns }),
+    // Time to restore: the pipeline's recent executions.
+    new PolicyStatement({ actions: ['states:ListExecutions'], resources: machineArns }),
+  ]);
 }

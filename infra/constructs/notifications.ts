@@ -47,6 +47,11 @@ export class Notifications extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
+    acknowledge(props.notifier, {
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Asynchronous failures go to the on-failure destination (the SQS dead-letter queue above), which supersedes a function-level DLQ and keeps the request and response context.',
+    });
+
     this.rule = new Rule(this, 'PipelineStatusRule', {
       description: 'Deploy controller: pipeline execution status changes to the notifier',
       eventPattern: {

@@ -4,8 +4,6 @@
  * sub-workflow per target kind. Grants are derived from the placeholders each file uses, so a
  * state machine may invoke exactly the functions, projects and sub-workflows it names.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Project } from 'aws-cdk-lib/aws-codebuild';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,25 +13,10 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { DeployTarget, PipelinesConfig } from '../../functions/commons/config/schema';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
-import { pipelineSubstitutions } from '../../statemachines/definitions';
+import { DEFINITION_FILES, DEPLOY_DEFINITION, deploySubstitutions, loadDefinition, pipelineSubstitutions, placeholdersIn, type DefinitionName } from '../../statemachines/definitions';
 import { FUNCTION_NAMES, pascalCase, type FunctionName } from './function-catalog';
 import type { ControllerFunctions } from './functions';
-import { PROJECT_ROOT } from './functions';
 import type { PipelineBuildProjects } from './build-projects';
-
-export const STATEMACHINES_DIR = resolve(PROJECT_ROOT, 'statemachines');
-
-/** Target kind -> deploy sub-workflow (file and state machine name). */
-export const DEPLOY_WORKFLOWS: Record<DeployTarget['kind'], { file: string; name: string }> = {
-  'elastic-beanstalk': { file: 'deploy-beanstalk.asl.json', name: 'deploy-beanstalk' },
-  'ec2-ssm': { file: 'deploy-ssm.asl.json', name: 'deploy-ssm' },
-};
-export const PIPELINE_FILE = 'pipeline.asl.json';
-
-/** `${Name}` placeholders of an ASL text, each once. */
-export function placeholdersOf(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string))];
-}
 
 /** Resource strings of Task states that are not placeholders (service integrations). */
 export function integrationResources(definition: unknown): string[] {
@@ -63,8 +46,9 @@ export interface StateMachinesProps {
 /** Logging, tracing and type every state machine shares. */
 interface MachineSpec {
   id: string;
+  /** State machine name. */
   name: string;
-  file: string;
+  definition: DefinitionName;
   substitutions: Record<string, string>;
 }
 
@@ -87,17 +71,12 @@ export class ControllerStateMachines extends Construct {
     }
     const functionArn = (name: string): string => functions.get(name as FunctionName).functionArn;
 
+    // Only the sub-workflows of the target kinds in use.
     const kinds = [...new Set(config.pipelines.map((p) => p.target.kind))];
     for (const kind of kinds) {
-      const workflow = DEPLOY_WORKFLOWS[kind];
-      const text = readFileSync(resolve(STATEMACHINES_DIR, workflow.file), 'utf8');
-      const substitutions: Record<string, string> = {};
-      for (const placeholder of placeholdersOf(text)) {
-        const fn = FUNCTION_NAMES.find((n) => `${pascalCase(n)}FunctionArn` === placeholder);
-        if (!fn) throw new Error(`${workflow.file}: no value for placeholder \${${placeholder}}`);
-        substitutions[placeholder] = functionArn(fn);
-      }
-      this.deployWorkflows.set(workflow.name, this.createMachine({ id: pascalCase(workflow.name), name: workflow.name, file: workflow.file, substitutions }, text));
+      const name: DefinitionName = DEPLOY_DEFINITION[kind];
+      const substitutions = deploySubstitutions({ functionArn });
+      this.deployWorkflows.set(name, this.createMachine({ id: pascalCase(name), name, definition: name, substitutions }));
     }
 
     for (const settings of config.pipelines) {
@@ -109,23 +88,24 @@ export class ControllerStateMachines extends Construct {
         scanProjectName: builds.scanProject.projectName,
         artifactsBucket: props.artifactsBucket.bucketName,
         deployStateMachineArn: (kind: DeployTarget['kind']) => {
-          const machine = this.deployWorkflows.get(DEPLOY_WORKFLOWS[kind].name);
+          const machine = this.deployWorkflows.get(DEPLOY_DEFINITION[kind]);
           if (!machine) throw new Error(`no deploy workflow for ${kind}`);
           return machine.stateMachineArn;
         },
       });
-      const text = readFileSync(resolve(STATEMACHINES_DIR, PIPELINE_FILE), 'utf8');
       const name = stateMachineName(settings.name);
-      this.pipelines.set(settings.name, this.createMachine({ id: `Pipeline-${settings.name}`, name, file: PIPELINE_FILE, substitutions }, text));
+      this.pipelines.set(settings.name, this.createMachine({ id: `Pipeline-${settings.name}`, name, definition: 'pipeline', substitutions }));
     }
   }
 
-  private createMachine(spec: MachineSpec, text: string): StateMachine {
-    const used = placeholdersOf(text);
-    const missing = used.filter((p) => !(p in spec.substitutions));
-    if (missing.length) throw new Error(`${spec.file}: no value for ${missing.map((p) => `\${${p}}`).join(', ')}`);
+  private createMachine(spec: MachineSpec): StateMachine {
+    const file = DEFINITION_FILES[spec.definition];
+    const text = loadDefinition(spec.definition);
+    const used = placeholdersIn(text);
+    const missing = used.filter((p) => !Object.hasOwn(spec.substitutions, p));
+    if (missing.length) throw new Error(`${file}: no value for ${missing.map((p) => `\${${p}}`).join(', ')}`);
     const unknown = integrationResources(JSON.parse(text)).filter((r) => !KNOWN_INTEGRATION.test(r));
-    if (unknown.length) throw new Error(`${spec.file}: integration(s) ${unknown.join(', ')} have no grants in infra/constructs/state-machines.ts`);
+    if (unknown.length) throw new Error(`${file}: integration(s) ${unknown.join(', ')} have no grants in infra/constructs/state-machines.ts`);
     // Only the placeholders this file uses are substituted (and granted).
     const substitutions = Object.fromEntries(used.map((p) => [p, spec.substitutions[p] as string]));
 
@@ -167,14 +147,15 @@ export class ControllerStateMachines extends Construct {
         }),
       );
     }
-    const workflows = [...this.deployWorkflows.values()].filter((sm) => values.includes(sm.stateMachineArn));
+    const workflows = [...this.deployWorkflows].filter(([, sm]) => values.includes(sm.stateMachineArn));
     if (workflows.length) {
-      machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: workflows.map((sm) => sm.stateMachineArn) }));
+      machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: workflows.map(([, sm]) => sm.stateMachineArn) }));
       machine.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:DescribeExecution', 'states:StopExecution'],
-          resources: workflows.map((sm) =>
-            stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${sm.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          // By the fixed name (deploy-beanstalk, deploy-ssm): the execution ARNs of that state machine.
+          resources: workflows.map(([name]) =>
+            stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           ),
         }),
       );

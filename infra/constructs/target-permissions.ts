@@ -55,7 +55,7 @@ export function beanstalkReadStatements(stack: Stack, targets: ElasticBeanstalkT
  * and tags (`elasticbeanstalk:environment-name`); only Describe calls, which have no
  * resource-level permissions, use "*".
  */
-export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstalkTarget[], artifactsBucketArn: string): PolicyStatement[] {
+export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstalkTarget[], artifactObjectArns: string[]): PolicyStatement[] {
   if (targets.length === 0) return [];
   const environments = unique(targets.map((t) => t.environment));
   const envArns = unique(targets.map((t) => arn(stack, 'elasticbeanstalk', `environment/${t.application}/${t.environment}`)));
@@ -73,7 +73,7 @@ export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstal
       resources: [...envArns, ...versionArns, ...appArns, `arn:${stack.partition}:elasticbeanstalk:${stack.region}::solutionstack/*`, `arn:${stack.partition}:elasticbeanstalk:${stack.region}::platform/*`],
     }),
     // CreateApplicationVersion reads the source bundle with the caller's credentials.
-    new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${artifactsBucketArn}/*`] }),
+    new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: artifactObjectArns }),
     // Beanstalk's own storage bucket (environment templates, logs) used during the update.
     new PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy', 's3:GetObjectAcl', 's3:PutObjectAcl'],

@@ -113,6 +113,10 @@ export class SampleBeanstalk extends Construct {
         option('aws:ec2:vpc', 'AssociatePublicIpAddress', 'true'),
       ],
     });
-    this.environment.addDependency(application);
+    this.environment.addResourceDependency(application);
+    acknowledge(this.environment, {
+      id: 'AwsSolutions-EB4',
+      reason: 'Instance logs stream to CloudWatch Logs (aws:elasticbeanstalk:cloudwatch:logs StreamLogs, 30 days) instead of S3 log rotation.',
+    });
   }
 }

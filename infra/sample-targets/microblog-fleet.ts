@@ -36,7 +36,7 @@ export interface MicroblogFleetProps {
   target: Ec2SsmTarget;
   pythonVersion: string;
   artifactsBucket: IBucket;
-  commandOutputLogs?: ILogGroup;
+  commandOutputLogs: ILogGroup;
   ingressCidr: string;
 }
 
@@ -59,7 +59,7 @@ export class MicroblogFleet extends Construct {
     });
     // The release tarballs of this pipeline only (the SSM document runs `aws s3 cp`).
     this.role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.artifactsBucket.arnForObjects(`${props.pipeline}/*`)] }));
-    if (props.commandOutputLogs) props.commandOutputLogs.grantWrite(this.role);
+    props.commandOutputLogs.grantWrite(this.role);
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc,
