@@ -29,7 +29,7 @@ export const LAMBDA_UNUSED_CREDENTIAL_MODULES = [
 /**
  * How every function is bundled for Lambda (nodejs22.x): one minified CommonJS file with the AWS
  * SDK inside (no dependence on the runtime's copy for anything that runs), ESM entry points
- * preferred so esbuild can tree-shake the SDK, source map written beside it but not inlined.
+ * preferred so esbuild can tree-shake the SDK, source map written beside it, not inlined.
  */
 export const LAMBDA_ESBUILD_OPTIONS = {
   bundle: true,
@@ -37,7 +37,9 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   platform: 'node',
   target: 'node22',
   format: 'cjs',
-  sourcemap: 'external',
+  // A separate .map file (not parsed at cold start) plus the link comment, so Lambda's
+  // NODE_OPTIONS=--enable-source-maps maps stack traces back to the TypeScript.
+  sourcemap: 'linked',
   treeShaking: true,
   mainFields: ['module', 'main'],
   external: LAMBDA_UNUSED_CREDENTIAL_MODULES,
@@ -62,7 +64,7 @@ export const NAIVE_ESBUILD_OPTIONS = {
  */
 export const cdkBundlingOptions = {
   minify: LAMBDA_ESBUILD_OPTIONS.minify,
-  sourceMap: true,
+  sourceMap: true, // CDK's default SourceMapMode is linked, as above
   target: LAMBDA_ESBUILD_OPTIONS.target,
   mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
   externalModules: [...LAMBDA_UNUSED_CREDENTIAL_MODULES],

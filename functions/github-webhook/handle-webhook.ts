@@ -7,7 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { decide } from './decide';
 import { parseDelivery } from './parse-delivery';
-import type { WebhookRequest } from './read-request';
+import { normaliseHeaders, type WebhookRequest } from './read-request';
 import { failure, json, type WebhookResponse } from './responses';
 import type { Route } from './routes';
 import { startPipelines, type StartOutcome } from './start-pipeline';
@@ -50,7 +50,7 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (request.body.length > maxBytes) return failure(413, 'payload too large', `the body is over ${maxBytes} bytes`);
 
-  const headers = request.headers;
+  const headers = normaliseHeaders(request.headers);
   const signatureHeader = headers['x-hub-signature-256'];
   const event = headers['x-github-event']?.trim();
   const deliveryId = headers['x-github-delivery']?.trim();

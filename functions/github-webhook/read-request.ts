@@ -5,11 +5,14 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 
-/** An HTTP request as the webhook sees it. Header names are lower-case. */
+/**
+ * An HTTP request as the webhook sees it. Headers in any case, as Node's `IncomingMessage`
+ * or API Gateway give them; the webhook lower-cases them itself.
+ */
 export interface WebhookRequest {
   method: string;
   path: string;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 

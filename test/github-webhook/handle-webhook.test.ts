@@ -378,3 +378,43 @@ describe('configuration mistakes', () => {
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 });
+
+describe('called from a plain Node HTTP server (as the local sandbox does)', () => {
+  test('raw headers of any case and the raw body bytes work as received', async () => {
+    // Prepare
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        void handleWebhook({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }, deps()).then((answer) => {
+          res.writeHead(answer.statusCode, answer.headers).end(answer.body);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const { headers, body: text } = signDelivery('push-microblog-main', { secret: SECRET });
+
+    try {
+      // Act
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method: 'POST', headers, body: text });
+
+      // Assess
+      expect(response.status).toBe(202);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(((await response.json()) as { status: string }).status).toBe('started');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('header names in any case and repeated headers as arrays', async () => {
+    const { headers, body: text } = signDelivery('ping', { secret: SECRET });
+    const mixed = { ...headers, Accept: ['*/*', 'application/json'], 'X-GITHUB-EVENT': undefined };
+
+    const response = await handleWebhook({ method: 'post', path: '/webhooks/github', headers: mixed, body: Buffer.from(text) }, deps());
+
+    expect(response.statusCode).toBe(200);
+  });
+});

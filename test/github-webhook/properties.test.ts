@@ -9,9 +9,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { signatureFor } from '../../events/sign-delivery';
 import { handleWebhook } from '../../functions/github-webhook/handle-webhook';
-import { readApiGatewayEvent, type WebhookRequest } from '../../functions/github-webhook/read-request';
+import { readApiGatewayEvent } from '../../functions/github-webhook/read-request';
 import { checkSignature } from '../../functions/github-webhook/verify-signature';
-import { captureOutput, deps, httpApiEvent, restApiEvent, SECRET, signedRequest, testLogger } from './support';
+import { captureOutput, deps, httpApiEvent, restApiEvent, SECRET, signedRequest, testLogger, type TestRequest } from './support';
 
 const sfnMock = mockClient(SFNClient);
 
@@ -138,7 +138,7 @@ describe('fuzzed deliveries', () => {
     })
     .map((payload) => JSON.stringify(payload));
 
-  const unsigned: fc.Arbitrary<WebhookRequest> = fc.record({
+  const unsigned: fc.Arbitrary<TestRequest> = fc.record({
     method: fc.constantFrom('POST', 'POST', 'GET', 'PUT', 'post'),
     path: fc.constantFrom('/webhooks/github', '/webhooks/github', '/', '/webhooks/github/', '/x'),
     headers: fc
@@ -155,7 +155,7 @@ describe('fuzzed deliveries', () => {
     body: rawBody,
   });
 
-  const signedFuzz: fc.Arbitrary<WebhookRequest> = fc
+  const signedFuzz: fc.Arbitrary<TestRequest> = fc
     .record({ event: header, type: contentType, text: fc.oneof(signedOddPush, rawBody.map((b) => b.toString('utf8'))), form: fc.boolean() })
     .map(({ event, type, text, form }) => {
       const body = form ? new URLSearchParams({ payload: text }).toString() : text;

@@ -16,8 +16,11 @@ export const ROUTES: Route[] = [
   { pipeline: 'microblog', repository: 'example-org/microblog', branch: 'main', stateMachineArn: arnFor('microblog') },
 ];
 
+/** A request whose headers are already lower-case strings (as tests build them). */
+export type TestRequest = WebhookRequest & { headers: Record<string, string> };
+
 /** A signed request for a sample in events/github/. */
-export function signedRequest(sample: string, options: Partial<SignOptions> = {}): WebhookRequest {
+export function signedRequest(sample: string, options: Partial<SignOptions> = {}): TestRequest {
   const { headers, body } = signDelivery(sample, { secret: SECRET, ...options });
   return { method: 'POST', path: '/webhooks/github', headers: normaliseHeaders(headers), body: Buffer.from(body) };
 }
@@ -57,7 +60,7 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
 }
 
 /** API Gateway HTTP API (payload 2.0) event for a request. */
-export function httpApiEvent(request: WebhookRequest, options: { base64?: boolean; stage?: string } = {}): APIGatewayProxyEventV2 {
+export function httpApiEvent(request: TestRequest, options: { base64?: boolean; stage?: string } = {}): APIGatewayProxyEventV2 {
   const stage = options.stage ?? '$default';
   return {
     version: '2.0',
@@ -83,7 +86,7 @@ export function httpApiEvent(request: WebhookRequest, options: { base64?: boolea
 }
 
 /** API Gateway REST API (payload 1.0) event for a request; header names as GitHub sends them. */
-export function restApiEvent(request: WebhookRequest, options: { base64?: boolean } = {}): APIGatewayProxyEvent {
+export function restApiEvent(request: TestRequest, options: { base64?: boolean } = {}): APIGatewayProxyEvent {
   const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()), v]));
   return {
     resource: '/webhooks/github',

@@ -1,0 +1,46 @@
+/** The deployed webhook bundle: what goes in and what stays out (sizes are the bench's job). */
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FUNCTIONS_DIR, LAMBDA_ESBUILD_OPTIONS, LAMBDA_UNUSED_CREDENTIAL_MODULES, listFunctions, ROOT } from '../../bench/build-bundle';
+
+let outdir: string;
+let inputs: string[];
+let code: string;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'webhook-bundle-'));
+  const result = await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [join(FUNCTIONS_DIR, 'github-webhook', 'handler.ts')], outfile: join(outdir, 'index.js'), absWorkingDir: ROOT, metafile: true, write: true });
+  inputs = Object.keys(result.metafile.inputs);
+  code = (await import('node:fs')).readFileSync(join(outdir, 'index.js'), 'utf8');
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+test('the webhook is one of the functions the bench finds', () => {
+  expect(listFunctions()).toContain('github-webhook');
+  expect(listFunctions()).not.toContain('commons');
+});
+
+test('zod, yaml and the config loader stay out of the webhook bundle', () => {
+  expect(inputs.filter((file) => /node_modules\/(zod|yaml)\//.test(file))).toEqual([]);
+  expect(inputs.filter((file) => file.includes('functions/commons/config/'))).toEqual([]);
+});
+
+test('the Step Functions client, octokit verifier, middy and Powertools are bundled', () => {
+  for (const needed of ['@aws-sdk/client-sfn', '@octokit/webhooks-methods', '@middy/core', '@aws-lambda-powertools/logger']) {
+    expect(inputs.some((file) => file.includes(`node_modules/${needed}/`))).toBe(true);
+  }
+});
+
+test('only credential sources Lambda never uses are left to the runtime, and only as lazy imports', () => {
+  const external = [...code.matchAll(/(?:require|import)\("(@[^"]+|[a-z][^":]*)"\)/g)].map((m) => m[1]);
+  expect(external.filter((name) => !name!.startsWith('node:')).sort()).toEqual([...LAMBDA_UNUSED_CREDENTIAL_MODULES].sort());
+  expect(/require\("@aws-sdk\//.test(code)).toBe(false);
+});
+
+test('the bundle is CommonJS exporting handler, with a source map file beside it', () => {
+  expect(/module\.exports/.test(code)).toBe(true);
+  expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+});
