@@ -54,7 +54,8 @@ export class ControllerStack extends Stack {
       approvalCallbackFunction: this.functions.get('approval-callback'),
       logRetention,
     });
-    const approvalBaseUrl = `${this.api.url}${APPROVALS_PATH}`;
+    // approval-request builds `<base>/approvals/<id>?...` links from the API's root URL.
+    const approvalBaseUrl = this.api.url;
     this.commandOutputLogs = new LogGroup(this, 'SsmCommandOutput', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     wireFunctions(this, {
       config,
@@ -100,7 +101,7 @@ export class ControllerStack extends Stack {
       description: 'Payload URL for the GitHub webhook of each app repository (content type application/json, push events).',
       value: `${this.api.url}${WEBHOOK_PATH}`,
     });
-    new CfnOutput(this, 'ApprovalBaseUrl', { description: 'Base of the approve/reject links sent to Slack.', value: approvalBaseUrl });
+    new CfnOutput(this, 'ApprovalBaseUrl', { description: `Base of the approve/reject links sent to Slack (<base>${APPROVALS_PATH}/<approvalId>).`, value: approvalBaseUrl });
     new CfnOutput(this, 'GithubWebhookSecretName', {
       description: 'Secret holding the GitHub webhook secret (generated): read it and paste it into the webhook settings.',
       value: this.secrets.githubWebhookSecret.secretName,

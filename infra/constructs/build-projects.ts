@@ -55,14 +55,15 @@ export class PipelineBuildProjects extends Construct {
     const { settings, artifactsBucket } = props;
     const [owner, repo] = settings.repository.split('/') as [string, string];
     const names = buildProjectNames(settings.name);
+    // Defaults for a build started by hand; the state machine overrides them per run (commit, key).
     const environmentVariables = {
       PIPELINE: { value: settings.name },
       PYTHON_VERSION: { value: settings.build.pythonVersion },
       REQUIREMENTS_FILE: { value: settings.build.requirementsFile },
       TEST_PATH: { value: settings.build.testPath },
       TARGET_KIND: { value: settings.target.kind },
-      ARTIFACTS_BUCKET: { value: artifactsBucket.bucketName },
-      SCAN_FAIL_ON: { value: settings.scan.failOn },
+      ARTIFACT_BUCKET: { value: artifactsBucket.bucketName },
+      FAIL_ON: { value: settings.scan.failOn },
     };
     const environment = { buildImage: LinuxBuildImage.STANDARD_7_0, computeType: ComputeType.SMALL, privileged: false };
     const source = () => Source.gitHub({ owner, repo, webhook: false, reportBuildStatus: false });

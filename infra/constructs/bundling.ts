@@ -1,14 +1,13 @@
 /**
- * esbuild options for the deployed bundles (CDK runs esbuild locally: no Docker, no network).
- * CommonJS output: an ESM bundle that contains the AWS SDK needs a createRequire banner or its
- * first call fails with `Dynamic require of "node:https"`; CJS has no such trap. The SDK is
- * bundled (externalModules: []) so every function runs the SDK version it was tested with.
+ * esbuild options for the deployed bundles, shared with the bundle benchmark
+ * (bench/build-bundle.ts `cdkBundlingOptions`) so the bench measures what ships. CDK runs esbuild
+ * locally: no Docker, no network. CommonJS output: an ESM bundle that contains the AWS SDK needs
+ * a createRequire banner or its first call fails with `Dynamic require of "node:https"`; CJS has
+ * no such trap. The SDK is bundled (only credential providers Lambda never reaches stay out).
  */
 import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { cdkBundlingOptions } from '../../bench/build-bundle';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
-
-/** Node major the bundles target; matches the nodejs22.x runtime. */
-export const BUNDLE_TARGET = 'node22';
 
 /**
  * Bundling options for one function. The validated pipelines configuration is inlined as
@@ -17,15 +16,10 @@ export const BUNDLE_TARGET = 'node22';
  */
 export function bundlingOptions(config: PipelinesConfig): BundlingOptions {
   return {
+    ...cdkBundlingOptions,
     format: OutputFormat.CJS,
-    target: BUNDLE_TARGET,
-    minify: true,
-    sourceMap: true,
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
-    externalModules: [],
-    // Prefer ESM entry points so esbuild can tree-shake the SDK and middy.
-    mainFields: ['module', 'main'],
     define: { 'process.env.PIPELINES_JSON': JSON.stringify(JSON.stringify(config)) },
     logLevel: LogLevel.WARNING,
   };

@@ -50,7 +50,7 @@ export interface WiringProps {
   releaseDocumentName: string;
   /** Log group the SSM agent writes release output to (SendCommand CloudWatchOutputConfig). */
   commandOutputLogGroupName: string;
-  /** `https://<api>/approvals` (approval-request builds links under it). */
+  /** The API's root URL (approval-request builds `<base>/approvals/<id>` links). */
   approvalBaseUrl: string;
 }
 
@@ -125,7 +125,9 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
   const callback = functions.get('approval-callback');
   setTable(callback, storage, ApprovalsTable, 'readWrite');
   callback.addEnvironment('APPROVAL_LINK_KEY_SECRET_ARN', secrets.approvalLinkKey.secretArn);
+  callback.addEnvironment('SLACK_WEBHOOK_SECRET_ARN', secrets.slackWebhookSecret.secretArn);
   secrets.approvalLinkKey.grantRead(callback);
+  secrets.slackWebhookSecret.grantRead(callback);
   addStatements(callback, [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: machineArns })]);
 
   // deploy-history: the audit trail.
