@@ -16,7 +16,17 @@ const PRICE = {
 };
 const LAMBDA = { memoryGb: 0.5, seconds: 0.2 };
 /** Stage durations (minutes) and the poll intervals (seconds) the task functions answer with. */
-const MINUTES = { source: 1, build: 4, scan: 2, health: 0.5, approval: 10, deployEb: 8, deploySsm: 6, rollback: 4, versionProcessing: 0.5 };
+const MINUTES = {
+  source: 1,
+  build: 4,
+  scan: 2,
+  health: 0.5,
+  approval: 10,
+  deployEb: 8,
+  deploySsm: 6,
+  rollback: 4,
+  versionProcessing: 0.5,
+};
 const POLL_SECONDS = { version: 10, deploy: 30, ssm: 20, bake: 60, rollback: 30 };
 
 const polls = (minutes: number, seconds: number) => Math.max(0, Math.ceil((minutes * 60) / seconds) - 1);
@@ -26,7 +36,9 @@ function realistic(settings: PipelineSettings): Scenario {
   const eb = settings.target.kind === 'elastic-beanstalk';
   return {
     versionPolls: polls(MINUTES.versionProcessing, POLL_SECONDS.version),
-    deployPolls: eb ? polls(MINUTES.deployEb, POLL_SECONDS.deploy) : polls(MINUTES.deploySsm, POLL_SECONDS.ssm),
+    deployPolls: eb
+      ? polls(MINUTES.deployEb, POLL_SECONDS.deploy)
+      : polls(MINUTES.deploySsm, POLL_SECONDS.ssm),
     bakePolls: polls(settings.verify.bakeMinutes, POLL_SECONDS.bake),
     rollbackPolls: polls(MINUTES.rollback, POLL_SECONDS.rollback),
   };
@@ -37,8 +49,14 @@ type Stage = 'source' | 'build' | 'scan' | 'health' | 'approval' | 'deploy' | 'v
 function codePipelineMinutes(settings: PipelineSettings, stages: Stage[]): number {
   const deploy = settings.target.kind === 'elastic-beanstalk' ? MINUTES.deployEb : MINUTES.deploySsm;
   const minutes: Record<Stage, number> = {
-    source: MINUTES.source, build: MINUTES.build, scan: MINUTES.scan, health: MINUTES.health, approval: 0,
-    deploy, verify: settings.verify.bakeMinutes + 0.5, rollback: MINUTES.rollback + 0.5,
+    source: MINUTES.source,
+    build: MINUTES.build,
+    scan: MINUTES.scan,
+    health: MINUTES.health,
+    approval: 0,
+    deploy,
+    verify: settings.verify.bakeMinutes + 0.5,
+    rollback: MINUTES.rollback + 0.5,
   };
   return stages.reduce((sum, stage) => sum + Math.ceil(minutes[stage]), 0);
 }
@@ -46,20 +64,70 @@ function codePipelineMinutes(settings: PipelineSettings, stages: Stage[]): numbe
 const ALL: Stage[] = ['source', 'build', 'scan', 'health', 'approval', 'deploy', 'verify'];
 const upTo = (last: Stage): Stage[] => ALL.slice(0, ALL.indexOf(last) + 1);
 
-const scenarios: { name: string; pipeline: 'retail-bank' | 'microblog'; scenario: Scenario; stages: Stage[] }[] = [
+const scenarios: {
+  name: string;
+  pipeline: 'retail-bank' | 'microblog';
+  scenario: Scenario;
+  stages: Stage[];
+}[] = [
   { name: 'Beanstalk canary, approved', pipeline: 'retail-bank', scenario: {}, stages: ALL },
   { name: 'EC2 via SSM', pipeline: 'microblog', scenario: {}, stages: ALL },
   { name: 'build fails', pipeline: 'retail-bank', scenario: { build: 'install-fail' }, stages: upTo('scan') },
-  { name: 'unit tests fail', pipeline: 'retail-bank', scenario: { build: 'tests-fail' }, stages: upTo('scan') },
+  {
+    name: 'unit tests fail',
+    pipeline: 'retail-bank',
+    scenario: { build: 'tests-fail' },
+    stages: upTo('scan'),
+  },
   { name: 'scan finds high', pipeline: 'microblog', scenario: { scan: 'vulnerable' }, stages: upTo('scan') },
-  { name: 'target unhealthy', pipeline: 'retail-bank', scenario: { health: 'unhealthy' }, stages: upTo('health') },
-  { name: 'approval rejected', pipeline: 'retail-bank', scenario: { approval: 'reject' }, stages: upTo('approval') },
-  { name: 'approval expires', pipeline: 'retail-bank', scenario: { approval: 'expire' }, stages: upTo('approval') },
-  { name: 'canary reverted', pipeline: 'retail-bank', scenario: { beanstalk: 'reverted' }, stages: upTo('deploy') },
-  { name: 'verify fails, rolled back', pipeline: 'retail-bank', scenario: { smoke: 'fail' }, stages: [...ALL, 'rollback'] },
-  { name: 'SSM fails on 1 of 3', pipeline: 'microblog', scenario: { ssm: 'failed-one-of-three' }, stages: [...upTo('deploy'), 'rollback'] },
-  { name: 'superseded while waiting', pipeline: 'retail-bank', scenario: { lock: ['waiting', 'waiting', 'superseded'] }, stages: upTo('scan') },
-  { name: 'throttled, then OK', pipeline: 'microblog', scenario: { throttle: { 'deploy-lock.acquire': 2, 'ssm-deploy.releaseStatus': 1 } }, stages: ALL },
+  {
+    name: 'target unhealthy',
+    pipeline: 'retail-bank',
+    scenario: { health: 'unhealthy' },
+    stages: upTo('health'),
+  },
+  {
+    name: 'approval rejected',
+    pipeline: 'retail-bank',
+    scenario: { approval: 'reject' },
+    stages: upTo('approval'),
+  },
+  {
+    name: 'approval expires',
+    pipeline: 'retail-bank',
+    scenario: { approval: 'expire' },
+    stages: upTo('approval'),
+  },
+  {
+    name: 'canary reverted',
+    pipeline: 'retail-bank',
+    scenario: { beanstalk: 'reverted' },
+    stages: upTo('deploy'),
+  },
+  {
+    name: 'verify fails, rolled back',
+    pipeline: 'retail-bank',
+    scenario: { smoke: 'fail' },
+    stages: [...ALL, 'rollback'],
+  },
+  {
+    name: 'SSM fails on 1 of 3',
+    pipeline: 'microblog',
+    scenario: { ssm: 'failed-one-of-three' },
+    stages: [...upTo('deploy'), 'rollback'],
+  },
+  {
+    name: 'superseded while waiting',
+    pipeline: 'retail-bank',
+    scenario: { lock: ['waiting', 'waiting', 'superseded'] },
+    stages: upTo('scan'),
+  },
+  {
+    name: 'throttled, then OK',
+    pipeline: 'microblog',
+    scenario: { throttle: { 'deploy-lock.acquire': 2, 'ssm-deploy.releaseStatus': 1 } },
+    stages: ALL,
+  },
 ];
 
 const usd = (n: number) => `$${n.toFixed(5)}`;
@@ -72,15 +140,36 @@ export async function run(): Promise<BenchTable[]> {
     const result = await runPipeline(settings, { ...realistic(settings), ...scenario });
     const count = transitions(result);
     const sfn = count * PRICE.transition;
-    const lambda = result.invocations * (LAMBDA.memoryGb * LAMBDA.seconds * PRICE.lambdaGbSecond + PRICE.lambdaRequest);
+    const lambda =
+      result.invocations * (LAMBDA.memoryGb * LAMBDA.seconds * PRICE.lambdaGbSecond + PRICE.lambdaRequest);
     const codePipeline = codePipelineMinutes(settings, stages) * PRICE.codePipelineActionMinute;
     const ours = sfn + lambda;
-    rows.push([name, result.error ?? result.status, count, result.invocations, usd(sfn), usd(lambda), usd(ours), usd(codePipeline), `${(codePipeline / ours).toFixed(1)}x`]);
+    rows.push([
+      name,
+      result.error ?? result.status,
+      count,
+      result.invocations,
+      usd(sfn),
+      usd(lambda),
+      usd(ours),
+      usd(codePipeline),
+      `${(codePipeline / ours).toFixed(1)}x`,
+    ]);
   }
   return [
     {
       title: 'Orchestration cost per deployment: Step Functions + Lambda vs CodePipeline V2',
-      columns: ['scenario', 'ends as', 'transitions', 'Lambda calls', 'Step Functions', 'Lambda', 'ours total', 'CodePipeline V2', 'CP / ours'],
+      columns: [
+        'scenario',
+        'ends as',
+        'transitions',
+        'Lambda calls',
+        'Step Functions',
+        'Lambda',
+        'ours total',
+        'CodePipeline V2',
+        'CP / ours',
+      ],
       rows,
       notes: [
         'Transitions: every state entered plus every retry, from the local engine event logs (pipeline, Parallel branches, deploy sub-workflow); $0.000025 each.',

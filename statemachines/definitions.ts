@@ -51,7 +51,7 @@ export interface PipelineResources {
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 /** Characters that would break the JSON string or the '...' literal of an intrinsic function. */
-const UNSAFE_VALUE = /["'\\\u0000-\u001f]/;
+const UNSAFE_VALUE = /["'\\]|\p{Cc}/u;
 
 /** The raw text of a definition file, placeholders and all. */
 export function loadDefinition(name: DefinitionName): string {
@@ -75,19 +75,26 @@ export function substitute(definitionText: string, values: Readonly<Record<strin
   const problems = [
     ...(malformed.length ? [`malformed placeholder(s): ${malformed.map((n) => `\${${n}}`).join(', ')}`] : []),
     ...(missing.length ? [`no value for: ${missing.join(', ')}`] : []),
-    ...(unsafe.length ? [`value must not contain quotes, backslashes or control characters: ${unsafe.join(', ')}`] : []),
+    ...(unsafe.length
+      ? [`value must not contain quotes, backslashes or control characters: ${unsafe.join(', ')}`]
+      : []),
   ];
   if (problems.length) throw new Error(`Cannot fill the state machine definition: ${problems.join('; ')}`);
   return definitionText.replace(PLACEHOLDER, (_, name: string) => values[name]!);
 }
 
 /** A definition with its placeholders filled, parsed. */
-export function renderDefinition(name: DefinitionName, values: Readonly<Record<string, string>>): Record<string, unknown> {
+export function renderDefinition(
+  name: DefinitionName,
+  values: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   return JSON.parse(substitute(loadDefinition(name), values)) as Record<string, unknown>;
 }
 
 /** Values for the deploy sub-workflows (shared by all pipelines of a kind): the two deploy functions. */
-export function deploySubstitutions(resources: Pick<PipelineResources, 'functionArn'>): Record<string, string> {
+export function deploySubstitutions(
+  resources: Pick<PipelineResources, 'functionArn'>,
+): Record<string, string> {
   return {
     BeanstalkDeployFunctionArn: resources.functionArn('beanstalk-deploy'),
     SsmDeployFunctionArn: resources.functionArn('ssm-deploy'),
@@ -100,8 +107,13 @@ function deployTimeoutSeconds(target: DeployTarget): number {
 }
 
 /** Every placeholder value of the pipeline state machine of `settings` (and of the deploy sub-workflows). */
-export function pipelineSubstitutions(settings: PipelineSettings, resources: PipelineResources): Record<string, string> {
-  const functions = Object.fromEntries(TASK_FUNCTIONS.map((name) => [functionArnPlaceholder(name), resources.functionArn(name)]));
+export function pipelineSubstitutions(
+  settings: PipelineSettings,
+  resources: PipelineResources,
+): Record<string, string> {
+  const functions = Object.fromEntries(
+    TASK_FUNCTIONS.map((name) => [functionArnPlaceholder(name), resources.functionArn(name)]),
+  );
   return {
     ...functions,
     PipelineName: settings.name,

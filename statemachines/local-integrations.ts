@@ -68,7 +68,8 @@ export class TaskFailure extends Error {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Handler = (input: Json) => Promise<Json>;
-const asJson = (value: unknown): Json => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json));
+const asJson = (value: unknown): Json =>
+  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
 const errorName = (error: unknown) => (error instanceof Error ? error.name : 'Error');
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -92,12 +93,20 @@ function handlerFor(kind: IntegrationKind, integrations: LocalIntegrations): Han
       return async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
         try {
-          return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: asJson(await integrations.invokeLambda(FunctionName, Payload)) };
+          return {
+            StatusCode: 200,
+            ExecutedVersion: '$LATEST',
+            Payload: asJson(await integrations.invokeLambda(FunctionName, Payload)),
+          };
         } catch (error) {
           const name = errorName(error);
           // Lambda service errors (throttling, ...) keep their own shape; function errors carry the payload.
-          if (name.startsWith('Lambda.') || name.startsWith('States.')) throw new TaskFailure(name, errorMessage(error));
-          throw new TaskFailure(name, JSON.stringify({ errorType: name, errorMessage: errorMessage(error), trace: [] }));
+          if (name.startsWith('Lambda.') || name.startsWith('States.'))
+            throw new TaskFailure(name, errorMessage(error));
+          throw new TaskFailure(
+            name,
+            JSON.stringify({ errorType: name, errorMessage: errorMessage(error), trace: [] }),
+          );
         }
       };
     case 'lambda-wait-for-token':
@@ -112,16 +121,25 @@ function handlerFor(kind: IntegrationKind, integrations: LocalIntegrations): Han
     case 'codebuild-sync':
       return async (input) => {
         const build = await integrations.startBuildSync(input as unknown as StartBuildParams);
-        if (build.BuildStatus !== 'SUCCEEDED') throw new TaskFailure('States.TaskFailed', JSON.stringify({ Build: build }));
+        if (build.BuildStatus !== 'SUCCEEDED')
+          throw new TaskFailure('States.TaskFailed', JSON.stringify({ Build: build }));
         return asJson({ Build: build });
       };
     case 'start-execution-sync':
       return async (input) => {
         const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: Json };
         const child = await integrations.startExecutionSync(StateMachineArn, Input);
-        const described = { ExecutionArn: child.executionArn, StateMachineArn, Status: child.status, Input: JSON.stringify(Input) };
+        const described = {
+          ExecutionArn: child.executionArn,
+          StateMachineArn,
+          Status: child.status,
+          Input: JSON.stringify(Input),
+        };
         if (child.status !== 'SUCCEEDED') {
-          throw new TaskFailure('States.TaskFailed', JSON.stringify({ ...described, Error: child.error, Cause: child.cause }));
+          throw new TaskFailure(
+            'States.TaskFailed',
+            JSON.stringify({ ...described, Error: child.error, Cause: child.cause }),
+          );
         }
         return asJson({ ...described, Output: child.output ?? null, OutputDetails: { Included: true } });
       };
@@ -132,11 +150,15 @@ function handlerFor(kind: IntegrationKind, integrations: LocalIntegrations): Han
  * `overrides.taskResourceLocalHandlers` for aws-local-stepfunctions: one handler per Task state of
  * the definition, by its Resource. Throws for a Resource this project does not use.
  */
-export function localTaskHandlers(definition: unknown, integrations: LocalIntegrations): Record<string, Handler> {
+export function localTaskHandlers(
+  definition: unknown,
+  integrations: LocalIntegrations,
+): Record<string, Handler> {
   return Object.fromEntries(
     taskStates(definition).map(({ name, resource }) => {
       const kind = RESOURCES[resource];
-      if (!kind) throw new Error(`Task state "${name}" uses ${resource}, which the local runtime does not emulate`);
+      if (!kind)
+        throw new Error(`Task state "${name}" uses ${resource}, which the local runtime does not emulate`);
       return [name, handlerFor(kind, integrations)];
     }),
   );

@@ -3,7 +3,12 @@
  * (local-integrations.ts) and returns what DescribeExecution and GetExecutionHistory would: status,
  * output or error and cause, and the event log. Used by the tests, the benchmark and the sandbox.
  */
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+} from 'aws-local-stepfunctions';
 import { localTaskHandlers, type LocalIntegrations } from './local-integrations';
 
 type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
@@ -35,7 +40,9 @@ export interface LocalRunResult {
 /** The names of every state of a given type, including those inside Parallel branches. */
 export function statesOfType(definition: unknown, type: string): string[] {
   const names: string[] = [];
-  const walk = (machine: { States?: Record<string, { Type: string; Branches?: object[]; Retry?: unknown }> }) => {
+  const walk = (machine: {
+    States?: Record<string, { Type: string; Branches?: object[]; Retry?: unknown }>;
+  }) => {
     for (const [name, state] of Object.entries(machine.States ?? {})) {
       if (state.Type === type || (type === 'retryable' && state.Retry)) names.push(name);
       for (const branch of state.Branches ?? []) walk(branch);
@@ -72,18 +79,31 @@ const LOCAL_TIMEOUT_KEY = '__localTimeoutSeconds';
 function shimTimeoutPaths(machine: { States?: Record<string, Record<string, unknown>> }): Set<string> {
   const shimmed = new Set<string>();
   for (const [name, state] of Object.entries(machine.States ?? {})) {
-    if (state.Type === 'Task' && typeof state.TimeoutSecondsPath === 'string' && state.Parameters && typeof state.Parameters === 'object') {
-      state.Parameters = { ...(state.Parameters as object), [`${LOCAL_TIMEOUT_KEY}.$`]: state.TimeoutSecondsPath };
+    if (
+      state.Type === 'Task' &&
+      typeof state.TimeoutSecondsPath === 'string' &&
+      state.Parameters &&
+      typeof state.Parameters === 'object'
+    ) {
+      state.Parameters = {
+        ...(state.Parameters as object),
+        [`${LOCAL_TIMEOUT_KEY}.$`]: state.TimeoutSecondsPath,
+      };
       state.TimeoutSecondsPath = `$.${LOCAL_TIMEOUT_KEY}`;
       shimmed.add(name);
     }
-    for (const branch of (state.Branches as object[] | undefined) ?? []) for (const n of shimTimeoutPaths(branch)) shimmed.add(n);
+    for (const branch of (state.Branches as object[] | undefined) ?? [])
+      for (const n of shimTimeoutPaths(branch)) shimmed.add(n);
   }
   return shimmed;
 }
 
 /** Runs one execution to its end. Never throws for a failed execution: the result says how it ended. */
-export async function runLocal(definition: object, input: unknown, options: LocalRunOptions): Promise<LocalRunResult> {
+export async function runLocal(
+  definition: object,
+  input: unknown,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
   // JSON round trip, not structuredClone: the engine checks `Object.getPrototypeOf(v) === Object.prototype`,
   // which fails for objects from another realm (jest runs tests in a vm context).
   const text = JSON.stringify(definition);
@@ -96,12 +116,17 @@ export async function runLocal(definition: object, input: unknown, options: Loca
   for (const name of shimmed) {
     const handler = handlers[name]!;
     handlers[name] = (input) => {
-      const { [LOCAL_TIMEOUT_KEY]: _timeout, ...parameters } = input as Record<string, never>;
+      const parameters = { ...(input as Record<string, never>) };
+      delete parameters[LOCAL_TIMEOUT_KEY];
       return handler(parameters);
     };
   }
-  const waitTimeOverrides = Object.fromEntries(statesOfType(definition, 'Wait').map((name) => [name, options.waitMs ?? 0]));
-  const retryIntervalOverrides = Object.fromEntries(statesOfType(definition, 'retryable').map((name) => [name, options.retryMs ?? 0]));
+  const waitTimeOverrides = Object.fromEntries(
+    statesOfType(definition, 'Wait').map((name) => [name, options.waitMs ?? 0]),
+  );
+  const retryIntervalOverrides = Object.fromEntries(
+    statesOfType(definition, 'retryable').map((name) => [name, options.retryMs ?? 0]),
+  );
   const execution = machine.run(JSON.parse(JSON.stringify(input ?? null)), {
     overrides: {
       taskResourceLocalHandlers: handlers,
@@ -125,6 +150,7 @@ export async function runLocal(definition: object, input: unknown, options: Loca
 function describeFailure(error: unknown): Omit<LocalRunResult, 'events'> {
   if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT' };
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
-  const cause = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
+  const cause =
+    error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
   return { status: 'FAILED', error: cause.name, cause: cause.message };
 }

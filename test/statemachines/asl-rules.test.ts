@@ -3,7 +3,7 @@
  * errors with backoff and jitter and catches into a cleanup path, Fail states use the contract's
  * error names, and the placeholders match what pipelineSubstitutions produces.
  */
-import validator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { ErrorNames } from '../../functions/commons/types/tasks';
 import {
   DEFINITION_FILES,
@@ -17,6 +17,11 @@ import {
 import { fakeResources, samplePipeline } from './harness';
 
 type State = Record<string, any>;
+/** asl-validator ships no types; called with no options object so ARN checks accept `${...}` resources. */
+const validator = createRequire(__filename)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
 const names = Object.keys(DEFINITION_FILES) as DefinitionName[];
 const parsed = (name: DefinitionName) => JSON.parse(loadDefinition(name));
 
@@ -28,7 +33,12 @@ function allStates(machine: { States: Record<string, State> }): [string, State][
   ]);
 }
 
-const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 describe.each(names)('%s.asl.json', (name) => {
   const text = loadDefinition(name);
@@ -51,14 +61,19 @@ describe.each(names)('%s.asl.json', (name) => {
     for (const [stateName, task] of tasks) {
       expect({ stateName, retriers: task.Retry?.length ?? 0 }).not.toEqual({ stateName, retriers: 0 });
       for (const retrier of task.Retry) {
-        expect({ stateName, ...retrier }).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number) });
+        expect({ stateName, ...retrier }).toMatchObject({
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+          MaxDelaySeconds: expect.any(Number),
+        });
         // Only transient errors: never a wildcard, a task failure or a timeout.
         expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(['States.ALL']));
         expect(retrier.ErrorEquals).not.toContain('States.TaskFailed');
         expect(retrier.ErrorEquals).not.toContain('States.Timeout');
         expect(retrier.ErrorEquals).toContain('ThrottlingException');
       }
-      if (String(task.Resource).includes(':lambda:')) expect(task.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
+      if (String(task.Resource).includes(':lambda:'))
+        expect(task.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
     }
   });
 
@@ -66,7 +81,10 @@ describe.each(names)('%s.asl.json', (name) => {
     const stateNames = new Set(states.map(([n]) => n));
     for (const [stateName, task] of tasks) {
       const catchers = (task.Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
-      expect({ stateName, catchesAll: catchers.some((c) => c.ErrorEquals.includes('States.ALL')) }).toEqual({ stateName, catchesAll: true });
+      expect({ stateName, catchesAll: catchers.some((c) => c.ErrorEquals.includes('States.ALL')) }).toEqual({
+        stateName,
+        catchesAll: true,
+      });
       for (const c of catchers) expect(stateNames.has(c.Next)).toBe(true);
     }
   });
@@ -106,16 +124,31 @@ describe('pipeline.asl.json specifics', () => {
   });
 
   it('routes every named error of the pipeline to its own Fail state', () => {
-    const routes = states['Fail with the named error'].Choices.map((c: State) => [c.StringEquals, states[c.Next].Error]);
+    const routes = states['Fail with the named error'].Choices.map((c: State) => [
+      c.StringEquals,
+      states[c.Next].Error,
+    ]);
     for (const [name, error] of routes) expect(name).toBe(error);
     expect(routes.map(([name]: string[]) => name).sort()).toEqual(
-      ['BuildFailed', 'TestsFailed', 'VulnerabilitiesFound', 'HealthGateFailed', 'ApprovalRejected', 'ApprovalExpired', 'DeployFailed', 'CanaryReverted', 'VerifyFailedRolledBack', 'RollbackFailed'].sort(),
+      [
+        'BuildFailed',
+        'TestsFailed',
+        'VulnerabilitiesFound',
+        'HealthGateFailed',
+        'ApprovalRejected',
+        'ApprovalExpired',
+        'DeployFailed',
+        'CanaryReverted',
+        'VerifyFailedRolledBack',
+        'RollbackFailed',
+      ].sort(),
     );
   });
 
   it('passes CodeBuild environment variables as PLAINTEXT only', () => {
     for (const task of ['Build and unit tests', 'Dependency scan']) {
-      for (const variable of states[task].Parameters.EnvironmentVariablesOverride) expect(variable.Type).toBe('PLAINTEXT');
+      for (const variable of states[task].Parameters.EnvironmentVariablesOverride)
+        expect(variable.Type).toBe('PLAINTEXT');
     }
   });
 });
@@ -123,17 +156,35 @@ describe('pipeline.asl.json specifics', () => {
 describe('placeholders', () => {
   const all = [...new Set(names.flatMap((n) => placeholdersIn(loadDefinition(n))))];
 
-  it.each(['retail-bank', 'microblog'] as const)('are all produced by pipelineSubstitutions for %s, and nothing else is', (pipeline) => {
-    const values = { ...pipelineSubstitutions(samplePipeline(pipeline), fakeResources), ...deploySubstitutions(fakeResources) };
-    expect(Object.keys(values).sort()).toEqual(all.sort());
-    for (const name of names) expect(() => JSON.parse(substitute(loadDefinition(name), values))).not.toThrow();
-  });
+  it.each(['retail-bank', 'microblog'] as const)(
+    'are all produced by pipelineSubstitutions for %s, and nothing else is',
+    (pipeline) => {
+      const values = {
+        ...pipelineSubstitutions(samplePipeline(pipeline), fakeResources),
+        ...deploySubstitutions(fakeResources),
+      };
+      expect(Object.keys(values).sort()).toEqual(all.sort());
+      for (const name of names)
+        expect(() => JSON.parse(substitute(loadDefinition(name), values))).not.toThrow();
+    },
+  );
 
   it('chooses the deploy sub-workflow and artifact by target kind', () => {
     const eb = pipelineSubstitutions(samplePipeline('retail-bank'), fakeResources);
     const ec2 = pipelineSubstitutions(samplePipeline('microblog'), fakeResources);
-    expect(eb).toMatchObject({ TargetKind: 'elastic-beanstalk', ArtifactFileName: 'app.zip', ApprovalRequired: 'true', ApprovalTimeoutSeconds: '3600', DeployStateMachineArn: expect.stringMatching(/:deploy-beanstalk$/) });
-    expect(ec2).toMatchObject({ TargetKind: 'ec2-ssm', ArtifactFileName: 'release.tar.gz', ApprovalRequired: 'false', DeployStateMachineArn: expect.stringMatching(/:deploy-ssm$/) });
+    expect(eb).toMatchObject({
+      TargetKind: 'elastic-beanstalk',
+      ArtifactFileName: 'app.zip',
+      ApprovalRequired: 'true',
+      ApprovalTimeoutSeconds: '3600',
+      DeployStateMachineArn: expect.stringMatching(/:deploy-beanstalk$/),
+    });
+    expect(ec2).toMatchObject({
+      TargetKind: 'ec2-ssm',
+      ArtifactFileName: 'release.tar.gz',
+      ApprovalRequired: 'false',
+      DeployStateMachineArn: expect.stringMatching(/:deploy-ssm$/),
+    });
     expect(eb.DeployLockFunctionArn).toBe(fakeResources.functionArn('deploy-lock'));
   });
 
@@ -142,6 +193,8 @@ describe('placeholders', () => {
     expect(() => substitute(text, { One: 'x', Three: "it's" })).toThrow(
       'Cannot fill the state machine definition: malformed placeholder(s): ${not valid}; no value for: Two; value must not contain quotes, backslashes or control characters: Three',
     );
-    expect(substitute('{"a": "${One}", "b": "${One}"}', { One: 'arn:aws:x' })).toBe('{"a": "arn:aws:x", "b": "arn:aws:x"}');
+    expect(substitute('{"a": "${One}", "b": "${One}"}', { One: 'arn:aws:x' })).toBe(
+      '{"a": "arn:aws:x", "b": "arn:aws:x"}',
+    );
   });
 });

@@ -13,11 +13,23 @@ import { parse } from 'yaml';
 
 const dir = join(__dirname, '..', '..', 'buildspecs');
 const load = (file: string) => parse(readFileSync(join(dir, file), 'utf8'));
-const INPUTS = ['PIPELINE', 'COMMIT_SHA', 'ARTIFACT_BUCKET', 'ARTIFACT_KEY', 'TARGET_KIND', 'PYTHON_VERSION', 'REQUIREMENTS_FILE', 'TEST_PATH', 'FAIL_ON'];
+const INPUTS = [
+  'PIPELINE',
+  'COMMIT_SHA',
+  'ARTIFACT_BUCKET',
+  'ARTIFACT_KEY',
+  'TARGET_KIND',
+  'PYTHON_VERSION',
+  'REQUIREMENTS_FILE',
+  'TEST_PATH',
+  'FAIL_ON',
+];
 
 /** Input variables that appear outside double quotes in any command. */
 function unquotedInputs(spec: { phases: Record<string, { commands: string[] }> }): string[] {
-  const text = Object.values(spec.phases).flatMap((p) => p.commands).join('\n');
+  const text = Object.values(spec.phases)
+    .flatMap((p) => p.commands)
+    .join('\n');
   // The gate's Python source is data written by a quoted heredoc, not shell.
   const shell = text.replace(/<<'GATE'[\s\S]*?\nGATE/g, '').replace(/"[^"\n]*"/g, '""');
   return INPUTS.filter((name) => new RegExp(`\\$\\{?${name}\\b`).test(shell));
@@ -31,8 +43,14 @@ describe('build-and-test.yml', () => {
     expect(spec.phases.build.commands.filter((c: string) => !c.startsWith('mkdir'))).toEqual([
       '.venv/bin/python -m pytest "$TEST_PATH" --junitxml=reports/junit.xml',
     ]);
-    expect(spec.phases.pre_build.commands.join('\n')).toContain('pip install --quiet -r "$REQUIREMENTS_FILE"');
-    expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'reports', files: ['junit.xml'], 'file-format': 'JUNITXML' });
+    expect(spec.phases.pre_build.commands.join('\n')).toContain(
+      'pip install --quiet -r "$REQUIREMENTS_FILE"',
+    );
+    expect(spec.reports['unit-tests']).toEqual({
+      'base-directory': 'reports',
+      files: ['junit.xml'],
+      'file-format': 'JUNITXML',
+    });
   });
 
   it('packages and uploads only after a successful build, by target kind', () => {
@@ -55,7 +73,9 @@ describe('dependency-scan.yml', () => {
     const write = spec.phases.pre_build.commands.find((c: string) => c.includes("<<'GATE'"));
     const inline = write.split("<<'GATE'\n")[1].replace(/GATE\n?$/, '');
     expect(inline).toBe(readFileSync(join(dir, 'severity_gate.py'), 'utf8'));
-    expect(spec.phases.build.commands.at(-1)).toBe('/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json');
+    expect(spec.phases.build.commands.at(-1)).toBe(
+      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json',
+    );
     expect(unquotedInputs(spec)).toEqual([]);
   });
 });
@@ -63,14 +83,20 @@ describe('dependency-scan.yml', () => {
 describe('severity_gate.py', () => {
   let server: Server;
   let api: string;
-  const severities: Record<string, string> = { 'GHSA-high-0001': 'HIGH', 'GHSA-low-0001': 'LOW', 'GHSA-crit-0001': 'CRITICAL' };
+  const severities: Record<string, string> = {
+    'GHSA-high-0001': 'HIGH',
+    'GHSA-low-0001': 'LOW',
+    'GHSA-crit-0001': 'CRITICAL',
+  };
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
       const level = severities[id];
       res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }));
+      res.end(
+        JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -81,11 +107,28 @@ describe('severity_gate.py', () => {
 
   const gate = (failOn: string, vulns: { id: string; aliases?: string[] }[]) => {
     const report = join(mkdtempSync(join(tmpdir(), 'gate-')), 'pip-audit.json');
-    writeFileSync(report, JSON.stringify({ dependencies: [{ name: 'flask', version: '2.0.0', vulns: vulns.map((v) => ({ aliases: [], fix_versions: ['2.3.2'], ...v })) }, { name: 'click', version: '8.1.7', vulns: [] }] }));
+    writeFileSync(
+      report,
+      JSON.stringify({
+        dependencies: [
+          {
+            name: 'flask',
+            version: '2.0.0',
+            vulns: vulns.map((v) => ({ aliases: [], fix_versions: ['2.3.2'], ...v })),
+          },
+          { name: 'click', version: '8.1.7', vulns: [] },
+        ],
+      }),
+    );
     return new Promise<{ code: number; out: string }>((resolve) => {
-      execFile('python3', [join(dir, 'severity_gate.py'), report], { env: { ...process.env, FAIL_ON: failOn, OSV_API_URL: api } }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr });
-      });
+      execFile(
+        'python3',
+        [join(dir, 'severity_gate.py'), report],
+        { env: { ...process.env, FAIL_ON: failOn, OSV_API_URL: api } },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr });
+        },
+      );
     });
   };
 

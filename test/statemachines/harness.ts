@@ -15,7 +15,12 @@ import {
   type DefinitionName,
   type PipelineResources,
 } from '../../statemachines/definitions';
-import type { ChildExecution, CodeBuildBuild, LocalIntegrations, StartBuildParams } from '../../statemachines/local-integrations';
+import type {
+  ChildExecution,
+  CodeBuildBuild,
+  LocalIntegrations,
+  StartBuildParams,
+} from '../../statemachines/local-integrations';
 import { runLocal, type LocalRunResult } from '../../statemachines/local-run';
 
 const ACCOUNT = 'arn:aws:%s:eu-west-1:123456789012';
@@ -27,7 +32,8 @@ export const fakeResources: PipelineResources = {
   buildProjectName: 'deploy-controller-build',
   scanProjectName: 'deploy-controller-scan',
   artifactsBucket: 'deploy-controller-artifacts-123456789012',
-  deployStateMachineArn: (kind) => arn('states', `stateMachine:${kind === 'elastic-beanstalk' ? 'deploy-beanstalk' : 'deploy-ssm'}`),
+  deployStateMachineArn: (kind) =>
+    arn('states', `stateMachine:${kind === 'elastic-beanstalk' ? 'deploy-beanstalk' : 'deploy-ssm'}`),
 };
 
 /** The sample pipelines of pipelines.yaml. */
@@ -102,8 +108,22 @@ class NamedError extends Error {
 }
 
 const phases = (failed?: string): CodeBuildBuild['Phases'] => {
-  const order = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING'];
-  return [...order.map((PhaseType) => ({ PhaseType, PhaseStatus: PhaseType === failed ? 'FAILED' : 'SUCCEEDED' })), { PhaseType: 'COMPLETED' }];
+  const order = [
+    'SUBMITTED',
+    'QUEUED',
+    'PROVISIONING',
+    'DOWNLOAD_SOURCE',
+    'INSTALL',
+    'PRE_BUILD',
+    'BUILD',
+    'POST_BUILD',
+    'UPLOAD_ARTIFACTS',
+    'FINALIZING',
+  ];
+  return [
+    ...order.map((PhaseType) => ({ PhaseType, PhaseStatus: PhaseType === failed ? 'FAILED' : 'SUCCEEDED' })),
+    { PhaseType: 'COMPLETED' },
+  ];
 };
 
 /** Runs a pipeline execution of `settings` in the scripted world. */
@@ -130,52 +150,99 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
     invocations += 1;
     const action = String(payload.action ?? 'check');
     const throttled = scenario.throttle?.[`${fn}.${action}`] ?? 0;
-    if (next(`throttle:${fn}.${action}`) < throttled) throw new NamedError('Lambda.TooManyRequestsException', 'Rate exceeded');
+    if (next(`throttle:${fn}.${action}`) < throttled)
+      throw new NamedError('Lambda.TooManyRequestsException', 'Rate exceeded');
     calls.push({ fn, action, payload });
     switch (`${fn}.${action}`) {
       case 'deploy-history.recordStart':
       case 'deploy-history.recordOutcome':
         return { recorded: true };
       case 'deploy-history.lastGood':
-        return scenario.lastGood ?? { found: true, versionLabel: 'v-previous-good', commitSha: 'a'.repeat(40) };
+        return (
+          scenario.lastGood ?? { found: true, versionLabel: 'v-previous-good', commitSha: 'a'.repeat(40) }
+        );
       case 'deploy-lock.acquire': {
         const answers = scenario.lock ?? ['acquired'];
         const status = answers[Math.min(next('lock'), answers.length - 1)];
-        if (status === 'acquired') return { status, targetKey: 'target', leaseExpiresAt: '2026-11-20T12:00:00Z', waitSeconds: 0 };
-        if (status === 'waiting') return { status, targetKey: 'target', heldBy: 'arn:other', waitSeconds: 30 };
+        if (status === 'acquired')
+          return { status, targetKey: 'target', leaseExpiresAt: '2026-11-20T12:00:00Z', waitSeconds: 0 };
+        if (status === 'waiting')
+          return { status, targetKey: 'target', heldBy: 'arn:other', waitSeconds: 30 };
         return { status, targetKey: 'target', supersededBy: 'arn:newer', waitSeconds: 0 };
       }
       case 'deploy-lock.release':
         return { released: true, targetKey: 'target' };
       case 'health-gate.check':
-        if (scenario.health === 'unhealthy') throw new NamedError('TargetUnhealthyError', 'retail-bank-prod health is Red');
+        if (scenario.health === 'unhealthy')
+          throw new NamedError('TargetUnhealthyError', 'retail-bank-prod health is Red');
         return { healthy: true, findings: [{ resource: 'env', check: 'health', ok: true, detail: 'Green' }] };
       case 'approval-request.prepare':
-        return { approvalId: 'ap-1', approveUrl: 'https://ctl.example.com/approve?t=x', rejectUrl: 'https://ctl.example.com/reject?t=x', expiresAt: '2026-11-20T11:00:00Z' };
+        return {
+          approvalId: 'ap-1',
+          approveUrl: 'https://ctl.example.com/approve?t=x',
+          rejectUrl: 'https://ctl.example.com/reject?t=x',
+          expiresAt: '2026-11-20T11:00:00Z',
+        };
       case 'approval-request.request':
         return { posted: true };
       case 'verify.smokeTest': {
         const afterRollback = calls.filter((c) => c.action === 'smokeTest').length > 1;
-        if ((scenario.smoke === 'fail' && !afterRollback) || scenario.smoke === 'fail-always') throw new NamedError('SmokeTestFailedError', 'GET /health answered 502 three times');
-        return { passed: true, url: settings.verify.smokeTest.url, attempts: [{ status: 200, latencyMs: 40 }] };
+        if ((scenario.smoke === 'fail' && !afterRollback) || scenario.smoke === 'fail-always')
+          throw new NamedError('SmokeTestFailedError', 'GET /health answered 502 three times');
+        return {
+          passed: true,
+          url: settings.verify.smokeTest.url,
+          attempts: [{ status: 200, latencyMs: 40 }],
+        };
       }
       case 'verify.alarmCheck':
-        if (scenario.alarm && next('alarm') >= 1) throw new NamedError('AlarmTriggeredError', 'retail-bank-5xx is in ALARM');
-        return { status: polls('bake', scenario.bakePolls ?? 1) ? 'baking' : 'passed', alarmsChecked: settings.verify.alarms, waitSeconds: 60 };
+        if (scenario.alarm && next('alarm') >= 1)
+          throw new NamedError('AlarmTriggeredError', 'retail-bank-5xx is in ALARM');
+        return {
+          status: polls('bake', scenario.bakePolls ?? 1) ? 'baking' : 'passed',
+          alarmsChecked: settings.verify.alarms,
+          waitSeconds: 60,
+        };
       case 'beanstalk-deploy.createVersion':
         return { versionLabel: `v-${String(payload.commitSha).slice(0, 12)}` };
       case 'beanstalk-deploy.versionStatus':
-        return { status: polls('version', scenario.versionPolls ?? 1) ? 'processing' : 'processed', waitSeconds: 5 };
+        return {
+          status: polls('version', scenario.versionPolls ?? 1) ? 'processing' : 'processed',
+          waitSeconds: 5,
+        };
       case 'beanstalk-deploy.startDeploy':
-        return { versionLabel: payload.versionLabel, previousVersionLabel: 'v-previous-good', startedAt: '2026-11-20T10:20:00Z' };
+        return {
+          versionLabel: payload.versionLabel,
+          previousVersionLabel: 'v-previous-good',
+          startedAt: '2026-11-20T10:20:00Z',
+        };
       case 'beanstalk-deploy.rollback':
-        return { versionLabel: payload.versionLabel, previousVersionLabel: 'v-new', startedAt: '2026-11-20T10:40:00Z' };
+        return {
+          versionLabel: payload.versionLabel,
+          previousVersionLabel: 'v-new',
+          startedAt: '2026-11-20T10:40:00Z',
+        };
       case 'beanstalk-deploy.deployStatus': {
-        const rollingBack = payload.versionLabel === 'v-previous-good' || payload.startedAt === '2026-11-20T10:40:00Z';
+        const rollingBack =
+          payload.versionLabel === 'v-previous-good' || payload.startedAt === '2026-11-20T10:40:00Z';
         const key = rollingBack ? 'rollback' : 'deploy';
-        const inProgress = polls(key, rollingBack ? (scenario.rollbackPolls ?? 1) : (scenario.deployPolls ?? 2));
-        const status = inProgress ? 'in-progress' : rollingBack ? 'succeeded' : (scenario.beanstalk ?? 'succeeded');
-        return { status, deployedVersionLabel: payload.versionLabel, environmentStatus: 'Ready', health: status === 'succeeded' ? 'Green' : 'Red', events: ['Environment update completed'], waitSeconds: 30 };
+        const inProgress = polls(
+          key,
+          rollingBack ? (scenario.rollbackPolls ?? 1) : (scenario.deployPolls ?? 2),
+        );
+        const status = inProgress
+          ? 'in-progress'
+          : rollingBack
+            ? 'succeeded'
+            : (scenario.beanstalk ?? 'succeeded');
+        return {
+          status,
+          deployedVersionLabel: payload.versionLabel,
+          environmentStatus: 'Ready',
+          health: status === 'succeeded' ? 'Green' : 'Red',
+          events: ['Environment update completed'],
+          waitSeconds: 30,
+        };
       }
       case 'ssm-deploy.startRelease':
         return { commandId: 'cmd-release', startedAt: '2026-11-20T10:20:00Z' };
@@ -183,19 +250,39 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
         return { commandId: 'cmd-rollback', startedAt: '2026-11-20T10:40:00Z' };
       case 'ssm-deploy.releaseStatus': {
         const rollback = payload.commandId === 'cmd-rollback';
-        const inProgress = polls(rollback ? 'rollback' : 'release', rollback ? (scenario.rollbackPolls ?? 1) : (scenario.deployPolls ?? 2));
+        const inProgress = polls(
+          rollback ? 'rollback' : 'release',
+          rollback ? (scenario.rollbackPolls ?? 1) : (scenario.deployPolls ?? 2),
+        );
         const ids = ['i-0aaa', 'i-0bbb', 'i-0ccc'];
-        if (inProgress) return { status: 'in-progress', instances: [], updatedInstanceIds: ids.slice(0, 1), failedInstanceIds: [], waitSeconds: 20 };
+        if (inProgress)
+          return {
+            status: 'in-progress',
+            instances: [],
+            updatedInstanceIds: ids.slice(0, 1),
+            failedInstanceIds: [],
+            waitSeconds: 20,
+          };
         if (!rollback && scenario.ssm === 'failed-one-of-three') {
           return {
             status: 'failed',
-            instances: ids.map((instanceId, i) => ({ instanceId, status: i < 2 ? 'Success' : 'Failed', outputTail: i < 2 ? 'healthy' : 'health check failed' })),
+            instances: ids.map((instanceId, i) => ({
+              instanceId,
+              status: i < 2 ? 'Success' : 'Failed',
+              outputTail: i < 2 ? 'healthy' : 'health check failed',
+            })),
             updatedInstanceIds: ids.slice(0, 2),
             failedInstanceIds: ids.slice(2),
             waitSeconds: 0,
           };
         }
-        return { status: 'succeeded', instances: [], updatedInstanceIds: rollback ? (payload.instanceIds as string[] ?? ids.slice(0, 2)) : ids, failedInstanceIds: [], waitSeconds: 0 };
+        return {
+          status: 'succeeded',
+          instances: [],
+          updatedInstanceIds: rollback ? ((payload.instanceIds as string[]) ?? ids.slice(0, 2)) : ids,
+          failedInstanceIds: [],
+          waitSeconds: 0,
+        };
       }
       default:
         throw new Error(`The scripted world has no answer for ${fn}.${action}`);
@@ -204,35 +291,57 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
 
   const fnName = (functionArn: string) => functionArn.replace(/^.*:function:deploy-controller-/, '');
   const integrations: LocalIntegrations = {
-    invokeLambda: async (functionArn, payload) => answer(fnName(functionArn), payload as Record<string, unknown>),
+    invokeLambda: async (functionArn, payload) =>
+      answer(fnName(functionArn), payload as Record<string, unknown>),
     waitForTaskToken: async (functionArn, payload) => {
       answer(fnName(functionArn), payload as Record<string, unknown>);
-      if (scenario.approval === 'reject') throw new NamedError('ApprovalRejected', 'Rejected by bob: not during the freeze');
+      if (scenario.approval === 'reject')
+        throw new NamedError('ApprovalRejected', 'Rejected by bob: not during the freeze');
       if (scenario.approval === 'expire') throw new NamedError('States.Timeout', '');
       return { decision: 'approved', by: 'bob', at: '2026-11-20T10:15:00Z' };
     },
     startBuildSync: async (params) => {
       builds.push(params);
       const scan = params.ProjectName === fakeResources.scanProjectName;
-      const failed = scan ? (scenario.scan === 'vulnerable' ? 'BUILD' : undefined) : { ok: undefined, 'tests-fail': 'BUILD', 'install-fail': 'INSTALL' }[scenario.build ?? 'ok'];
-      return { Id: `${params.ProjectName}:${scan ? 'scan' : 'build'}-1`, BuildStatus: failed ? 'FAILED' : 'SUCCEEDED', Phases: phases(failed) };
+      const failed = scan
+        ? scenario.scan === 'vulnerable'
+          ? 'BUILD'
+          : undefined
+        : { ok: undefined, 'tests-fail': 'BUILD', 'install-fail': 'INSTALL' }[scenario.build ?? 'ok'];
+      return {
+        Id: `${params.ProjectName}:${scan ? 'scan' : 'build'}-1`,
+        BuildStatus: failed ? 'FAILED' : 'SUCCEEDED',
+        Phases: phases(failed),
+      };
     },
     startExecutionSync: async (stateMachineArn, input): Promise<ChildExecution> => {
-      const definition: DefinitionName = stateMachineArn.endsWith(':deploy-beanstalk') ? 'deploy-beanstalk' : 'deploy-ssm';
+      const definition: DefinitionName = stateMachineArn.endsWith(':deploy-beanstalk')
+        ? 'deploy-beanstalk'
+        : 'deploy-ssm';
       const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:child-${children.length + 1}`;
       const run = await runLocal(definitions[definition], input, { executionArn, integrations });
       children.push({ ...run, definition, input });
-      return { executionArn, status: run.status, output: run.output, ...(run.error ? { error: run.error } : {}), ...(run.cause !== undefined ? { cause: run.cause } : {}) };
+      return {
+        executionArn,
+        status: run.status,
+        output: run.output,
+        ...(run.error ? { error: run.error } : {}),
+        ...(run.cause !== undefined ? { cause: run.cause } : {}),
+      };
     },
   };
 
-  const run = await runLocal(definitions.pipeline, pipelineInput(settings.name), { executionArn: EXECUTION_ARN, integrations });
+  const run = await runLocal(definitions.pipeline, pipelineInput(settings.name), {
+    executionArn: EXECUTION_ARN,
+    integrations,
+  });
   const visited = run.events.flatMap((e) => (e.type === 'StateEntered' ? [e.state.name] : []));
   return { ...run, calls, invocations, builds, children, visited };
 }
 
 /** State transitions as AWS bills them: every state entered (and every retry), in the pipeline and its sub-workflows. */
 export function transitions(run: WorldRun): number {
-  const entered = (r: LocalRunResult) => r.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
+  const entered = (r: LocalRunResult) =>
+    r.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
   return entered(run) + run.children.reduce((sum, child) => sum + entered(child), 0);
 }

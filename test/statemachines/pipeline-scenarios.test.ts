@@ -13,12 +13,14 @@ function expectInOrder(visited: string[], expected: string[]): void {
   let at = 0;
   for (const name of expected) {
     const found = visited.indexOf(name, at);
-    if (found < 0) throw new Error(`"${name}" was not visited after position ${at}.\nVisited: ${visited.join(' > ')}`);
+    if (found < 0)
+      throw new Error(`"${name}" was not visited after position ${at}.\nVisited: ${visited.join(' > ')}`);
     at = found + 1;
   }
 }
 
-const callsOf = (run: WorldRun, fn: string, action: string): TaskCall[] => run.calls.filter((c) => c.fn === fn && c.action === action);
+const callsOf = (run: WorldRun, fn: string, action: string): TaskCall[] =>
+  run.calls.filter((c) => c.fn === fn && c.action === action);
 const outcome = (run: WorldRun) => {
   const recorded = callsOf(run, 'deploy-history', 'recordOutcome');
   expect(recorded).toHaveLength(1);
@@ -36,16 +38,44 @@ describe('pipeline happy paths', () => {
     // Assess
     expect(run.status).toBe('SUCCEEDED');
     expectInOrder(run.visited, [
-      'Read pipeline settings', 'Record start', 'Build and test ║ Dependency scan', 'Acquire deploy lock', 'Is the deploy lock ours?',
-      'Check target health', 'Is approval required?', 'Prepare approval', 'Wait for approval', 'Deploy', 'Smoke test',
-      'Start bake window', 'Check alarms', 'Is the bake over?', 'Wait during bake', 'Check alarms', 'Record outcome',
-      'Release deploy lock', 'Deployed',
+      'Read pipeline settings',
+      'Record start',
+      'Build and test ║ Dependency scan',
+      'Acquire deploy lock',
+      'Is the deploy lock ours?',
+      'Check target health',
+      'Is approval required?',
+      'Prepare approval',
+      'Wait for approval',
+      'Deploy',
+      'Smoke test',
+      'Start bake window',
+      'Check alarms',
+      'Is the bake over?',
+      'Wait during bake',
+      'Check alarms',
+      'Record outcome',
+      'Release deploy lock',
+      'Deployed',
     ]);
     expect(run.visited).toEqual(expect.arrayContaining(['Build and unit tests', 'Dependency scan']));
     expect(run.children).toHaveLength(1);
     expect(run.children[0]!.definition).toBe('deploy-beanstalk');
-    expectInOrder(childVisited(run), ['Create application version', 'Check version processing', 'Wait for version processing', 'Start canary deploy', 'Follow canary deploy', 'Wait for canary deploy', 'Deployed']);
-    expect(outcome(run)).toMatchObject({ outcome: 'succeeded', versionLabel: `v-${COMMIT.slice(0, 12)}`, rolledBack: false, pipeline: 'retail-bank' });
+    expectInOrder(childVisited(run), [
+      'Create application version',
+      'Check version processing',
+      'Wait for version processing',
+      'Start canary deploy',
+      'Follow canary deploy',
+      'Wait for canary deploy',
+      'Deployed',
+    ]);
+    expect(outcome(run)).toMatchObject({
+      outcome: 'succeeded',
+      versionLabel: `v-${COMMIT.slice(0, 12)}`,
+      rolledBack: false,
+      pipeline: 'retail-bank',
+    });
     expect(lockReleased(run)).toBe(true);
   });
 
@@ -65,7 +95,11 @@ describe('pipeline happy paths', () => {
       ]),
     );
     const scan = run.builds.find((b) => b.ProjectName === 'deploy-controller-scan')!;
-    expect(scan.EnvironmentVariablesOverride).toContainEqual({ Name: 'FAIL_ON', Type: 'PLAINTEXT', Value: 'high' });
+    expect(scan.EnvironmentVariablesOverride).toContainEqual({
+      Name: 'FAIL_ON',
+      Type: 'PLAINTEXT',
+      Value: 'high',
+    });
     // The commit message never travels to CodeBuild.
     expect(JSON.stringify(run.builds)).not.toContain('rm -rf');
   });
@@ -80,7 +114,11 @@ describe('pipeline happy paths', () => {
       taskToken: expect.stringContaining('#token'),
       executionArn: expect.stringContaining(':execution:deploy-retail-bank:'),
       input: { pipeline: 'retail-bank', commitSha: COMMIT },
-      links: { approvalId: 'ap-1', approveUrl: expect.stringMatching(/^https:/), rejectUrl: expect.stringMatching(/^https:/) },
+      links: {
+        approvalId: 'ap-1',
+        approveUrl: expect.stringMatching(/^https:/),
+        rejectUrl: expect.stringMatching(/^https:/),
+      },
     });
     const [prepare] = callsOf(run, 'approval-request', 'prepare');
     expect(prepare!.payload.input).toEqual(request!.payload.input);
@@ -94,11 +132,33 @@ describe('pipeline happy paths', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.visited).not.toContain('Prepare approval');
-    expectInOrder(run.visited, ['Check target health', 'Is approval required?', 'Deploy', 'Smoke test', 'Record outcome', 'Release deploy lock', 'Deployed']);
+    expectInOrder(run.visited, [
+      'Check target health',
+      'Is approval required?',
+      'Deploy',
+      'Smoke test',
+      'Record outcome',
+      'Release deploy lock',
+      'Deployed',
+    ]);
     expect(run.children[0]!.definition).toBe('deploy-ssm');
-    expectInOrder(childVisited(run), ['Start rolling release', 'Follow rolling release', 'Wait for rolling release', 'Follow rolling release', 'Deployed']);
-    expect(run.children[0]!.output).toEqual({ versionLabel: COMMIT, previousVersionLabel: null, instanceIds: ['i-0aaa', 'i-0bbb', 'i-0ccc'] });
-    expect(run.builds[0]!.EnvironmentVariablesOverride).toContainEqual({ Name: 'ARTIFACT_KEY', Type: 'PLAINTEXT', Value: `microblog/${COMMIT}/release.tar.gz` });
+    expectInOrder(childVisited(run), [
+      'Start rolling release',
+      'Follow rolling release',
+      'Wait for rolling release',
+      'Follow rolling release',
+      'Deployed',
+    ]);
+    expect(run.children[0]!.output).toEqual({
+      versionLabel: COMMIT,
+      previousVersionLabel: null,
+      instanceIds: ['i-0aaa', 'i-0bbb', 'i-0ccc'],
+    });
+    expect(run.builds[0]!.EnvironmentVariablesOverride).toContainEqual({
+      Name: 'ARTIFACT_KEY',
+      Type: 'PLAINTEXT',
+      Value: `microblog/${COMMIT}/release.tar.gz`,
+    });
     expect(outcome(run)).toMatchObject({ outcome: 'succeeded', versionLabel: COMMIT });
     expect(lockReleased(run)).toBe(true);
   });
@@ -113,8 +173,22 @@ describe('pipeline failures before anything changes', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe(error);
-    expectInOrder(run.visited, ['Build and unit tests', 'Did the build finish?', 'Read build result', 'Did a build phase fail?', 'Find the failed build phase', 'Unit tests or build?', branchFail]);
-    expectInOrder(run.visited, ['Build or scan failed', 'Record failed outcome', 'Is the deploy lock held?', 'Fail with the named error', pipelineFail]);
+    expectInOrder(run.visited, [
+      'Build and unit tests',
+      'Did the build finish?',
+      'Read build result',
+      'Did a build phase fail?',
+      'Find the failed build phase',
+      'Unit tests or build?',
+      branchFail,
+    ]);
+    expectInOrder(run.visited, [
+      'Build or scan failed',
+      'Record failed outcome',
+      'Is the deploy lock held?',
+      'Fail with the named error',
+      pipelineFail,
+    ]);
     expect(run.visited).not.toContain('Acquire deploy lock');
     expect(outcome(run)).toMatchObject({ outcome: 'failed', error, rolledBack: false });
     expect(callsOf(run, 'deploy-lock', 'release')).toHaveLength(0);
@@ -123,7 +197,9 @@ describe('pipeline failures before anything changes', () => {
   it('reports unit test failures with the build id, not the whole build document', async () => {
     const run = await runPipeline(retailBank, { build: 'tests-fail' });
 
-    expect(run.cause).toBe('pytest failed in the BUILD phase of CodeBuild build deploy-controller-build:build-1; see the JUnit report group and the build log.');
+    expect(run.cause).toBe(
+      'pytest failed in the BUILD phase of CodeBuild build deploy-controller-build:build-1; see the JUnit report group and the build log.',
+    );
   });
 
   it('stops on a high-severity finding of the dependency scan', async () => {
@@ -131,7 +207,13 @@ describe('pipeline failures before anything changes', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('VulnerabilitiesFound');
-    expectInOrder(run.visited, ['Dependency scan', 'Findings or scan error?', 'Vulnerabilities found', 'Record failed outcome', 'Failed: vulnerabilities found']);
+    expectInOrder(run.visited, [
+      'Dependency scan',
+      'Findings or scan error?',
+      'Vulnerabilities found',
+      'Record failed outcome',
+      'Failed: vulnerabilities found',
+    ]);
     expect(run.cause).toContain('at or above high');
     expect(outcome(run)).toMatchObject({ outcome: 'failed', error: 'VulnerabilitiesFound' });
   });
@@ -140,8 +222,17 @@ describe('pipeline failures before anything changes', () => {
     const run = await runPipeline(retailBank, { health: 'unhealthy' });
 
     expect(run.error).toBe('HealthGateFailed');
-    expectInOrder(run.visited, ['Check target health', 'Target unhealthy', 'Record failed outcome', 'Release deploy lock after failure', 'Failed: target unhealthy']);
-    expect(JSON.parse(run.cause!)).toMatchObject({ errorType: 'TargetUnhealthyError', errorMessage: expect.stringContaining('Red') });
+    expectInOrder(run.visited, [
+      'Check target health',
+      'Target unhealthy',
+      'Record failed outcome',
+      'Release deploy lock after failure',
+      'Failed: target unhealthy',
+    ]);
+    expect(JSON.parse(run.cause!)).toMatchObject({
+      errorType: 'TargetUnhealthyError',
+      errorMessage: expect.stringContaining('Red'),
+    });
     expect(outcome(run)).toMatchObject({ outcome: 'failed', error: 'HealthGateFailed' });
     expect(lockReleased(run)).toBe(true);
     expect(run.children).toHaveLength(0);
@@ -152,7 +243,13 @@ describe('pipeline failures before anything changes', () => {
 
     expect(run.error).toBe('ApprovalRejected');
     expect(run.cause).toBe('Rejected by bob: not during the freeze');
-    expectInOrder(run.visited, ['Wait for approval', 'Approval rejected', 'Record failed outcome', 'Release deploy lock after failure', 'Failed: approval rejected']);
+    expectInOrder(run.visited, [
+      'Wait for approval',
+      'Approval rejected',
+      'Record failed outcome',
+      'Release deploy lock after failure',
+      'Failed: approval rejected',
+    ]);
     expect(outcome(run)).toMatchObject({ outcome: 'rejected', error: 'ApprovalRejected' });
     expect(lockReleased(run)).toBe(true);
     expect(run.children).toHaveLength(0);
@@ -174,9 +271,23 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(retailBank, { beanstalk: 'reverted' });
 
     expect(run.error).toBe('CanaryReverted');
-    expectInOrder(childVisited(run), ['Start canary deploy', 'Follow canary deploy', 'Canary outcome?', 'Canary reverted']);
+    expectInOrder(childVisited(run), [
+      'Start canary deploy',
+      'Follow canary deploy',
+      'Canary outcome?',
+      'Canary reverted',
+    ]);
     expect(childVisited(run)).not.toContain('Roll back to previous version');
-    expectInOrder(run.visited, ['Deploy', 'Read deploy failure', 'Read sub-workflow result', 'Which deploy failure?', 'Canary reverted', 'Record failed outcome', 'Release deploy lock after failure', 'Failed: canary reverted']);
+    expectInOrder(run.visited, [
+      'Deploy',
+      'Read deploy failure',
+      'Read sub-workflow result',
+      'Which deploy failure?',
+      'Canary reverted',
+      'Record failed outcome',
+      'Release deploy lock after failure',
+      'Failed: canary reverted',
+    ]);
     expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true, error: 'CanaryReverted' });
     expect(lockReleased(run)).toBe(true);
   });
@@ -185,8 +296,19 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(retailBank, { beanstalk: 'failed' });
 
     expect(run.error).toBe('DeployFailed');
-    expectInOrder(childVisited(run), ['Canary outcome?', 'Canary deploy failed', 'Is there a previous version?', 'Roll back to previous version', 'Follow rollback', 'Is the rollback done?', 'Describe rollback', 'Deploy failed, rolled back']);
-    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({ versionLabel: 'v-previous-good' });
+    expectInOrder(childVisited(run), [
+      'Canary outcome?',
+      'Canary deploy failed',
+      'Is there a previous version?',
+      'Roll back to previous version',
+      'Follow rollback',
+      'Is the rollback done?',
+      'Describe rollback',
+      'Deploy failed, rolled back',
+    ]);
+    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({
+      versionLabel: 'v-previous-good',
+    });
     expect(run.cause).toMatch(/^Rolled back to v-previous-good\. Deploy of v-4c5e2f1a9b8d failed/);
     expect(run.visited).toContain('Deploy failed and rolled back');
     expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true, error: 'DeployFailed' });
@@ -197,12 +319,33 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(retailBank, { smoke: 'fail' });
 
     expect(run.error).toBe('VerifyFailedRolledBack');
-    expectInOrder(run.visited, ['Deploy', 'Smoke test', 'Verify failed', 'Find last good version', 'Choose rollback version', 'Roll back to last good version', 'Verify the rollback', 'Rolled back', 'Record failed outcome', 'Release deploy lock after failure', 'Failed: verify, rolled back']);
+    expectInOrder(run.visited, [
+      'Deploy',
+      'Smoke test',
+      'Verify failed',
+      'Find last good version',
+      'Choose rollback version',
+      'Roll back to last good version',
+      'Verify the rollback',
+      'Rolled back',
+      'Record failed outcome',
+      'Release deploy lock after failure',
+      'Failed: verify, rolled back',
+    ]);
     expect(run.children.map((c) => (c.input as { mode: string }).mode)).toEqual(['deploy', 'rollback']);
-    expect(run.children[1]!.input).toMatchObject({ rollbackTo: { found: true, versionLabel: 'v-previous-good' } });
-    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({ versionLabel: 'v-previous-good' });
+    expect(run.children[1]!.input).toMatchObject({
+      rollbackTo: { found: true, versionLabel: 'v-previous-good' },
+    });
+    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({
+      versionLabel: 'v-previous-good',
+    });
     expect(run.cause).toContain('Rolled back to v-previous-good and verified.');
-    expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true, error: 'VerifyFailedRolledBack', versionLabel: `v-${COMMIT.slice(0, 12)}` });
+    expect(outcome(run)).toMatchObject({
+      outcome: 'rolled-back',
+      rolledBack: true,
+      error: 'VerifyFailedRolledBack',
+      versionLabel: `v-${COMMIT.slice(0, 12)}`,
+    });
     expect(lockReleased(run)).toBe(true);
   });
 
@@ -210,16 +353,32 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(microblog, { alarm: true, bakePolls: 3 });
 
     expect(run.error).toBe('VerifyFailedRolledBack');
-    expectInOrder(run.visited, ['Check alarms', 'Wait during bake', 'Check alarms', 'Verify failed', 'Roll back to last good version', 'Verify the rollback', 'Failed: verify, rolled back']);
-    expect(callsOf(run, 'ssm-deploy', 'rollback')[0]!.payload).toMatchObject({ instanceIds: ['i-0aaa', 'i-0bbb', 'i-0ccc'], commitSha: 'a'.repeat(40) });
+    expectInOrder(run.visited, [
+      'Check alarms',
+      'Wait during bake',
+      'Check alarms',
+      'Verify failed',
+      'Roll back to last good version',
+      'Verify the rollback',
+      'Failed: verify, rolled back',
+    ]);
+    expect(callsOf(run, 'ssm-deploy', 'rollback')[0]!.payload).toMatchObject({
+      instanceIds: ['i-0aaa', 'i-0bbb', 'i-0ccc'],
+      commitSha: 'a'.repeat(40),
+    });
     expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true });
   });
 
   it('falls back to the version the deploy replaced when history knows no good version', async () => {
-    const run = await runPipeline(retailBank, { smoke: 'fail', lastGood: { found: false, versionLabel: null, commitSha: null } });
+    const run = await runPipeline(retailBank, {
+      smoke: 'fail',
+      lastGood: { found: false, versionLabel: null, commitSha: null },
+    });
 
     expect(run.visited).toContain('Use previous version');
-    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({ versionLabel: 'v-previous-good' });
+    expect(callsOf(run, 'beanstalk-deploy', 'rollback')[0]!.payload).toMatchObject({
+      versionLabel: 'v-previous-good',
+    });
     expect(run.error).toBe('VerifyFailedRolledBack');
   });
 
@@ -227,7 +386,13 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(retailBank, { smoke: 'fail-always' });
 
     expect(run.error).toBe('RollbackFailed');
-    expectInOrder(run.visited, ['Verify the rollback', 'Rollback failed', 'Record failed outcome', 'Release deploy lock after failure', 'Failed: rollback']);
+    expectInOrder(run.visited, [
+      'Verify the rollback',
+      'Rollback failed',
+      'Record failed outcome',
+      'Release deploy lock after failure',
+      'Failed: rollback',
+    ]);
     expect(run.cause).toContain('Then the rollback failed');
     expect(outcome(run)).toMatchObject({ outcome: 'failed', rolledBack: false, error: 'RollbackFailed' });
   });
@@ -236,8 +401,23 @@ describe('pipeline failures during and after the deploy', () => {
     const run = await runPipeline(microblog, { ssm: 'failed-one-of-three' });
 
     expect(run.error).toBe('DeployFailed');
-    expectInOrder(childVisited(run), ['Follow rolling release', 'Release outcome?', 'Release failed', 'Any updated instances?', 'Roll back updated instances', 'Follow rollback', 'Is the rollback done?', 'Describe rollback', 'Deploy failed, rolled back']);
-    expect(callsOf(run, 'ssm-deploy', 'rollback')[0]!.payload).toEqual({ action: 'rollback', pipeline: 'microblog', instanceIds: ['i-0aaa', 'i-0bbb'], commitSha: null });
+    expectInOrder(childVisited(run), [
+      'Follow rolling release',
+      'Release outcome?',
+      'Release failed',
+      'Any updated instances?',
+      'Roll back updated instances',
+      'Follow rollback',
+      'Is the rollback done?',
+      'Describe rollback',
+      'Deploy failed, rolled back',
+    ]);
+    expect(callsOf(run, 'ssm-deploy', 'rollback')[0]!.payload).toEqual({
+      action: 'rollback',
+      pipeline: 'microblog',
+      instanceIds: ['i-0aaa', 'i-0bbb'],
+      commitSha: null,
+    });
     expect(run.children[0]!.cause).toContain('Failed instances ["i-0ccc"]');
     expect(run.children[0]!.cause).toContain('health check failed');
     expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true, error: 'DeployFailed' });
@@ -250,18 +430,35 @@ describe('pipeline concurrency and transient errors', () => {
     const run = await runPipeline(retailBank, { lock: ['waiting', 'waiting', 'superseded'] });
 
     expect(run.status).toBe('SUCCEEDED');
-    expectInOrder(run.visited, ['Acquire deploy lock', 'Wait for deploy lock', 'Acquire deploy lock', 'Wait for deploy lock', 'Acquire deploy lock', 'Record superseded outcome', 'Superseded']);
+    expectInOrder(run.visited, [
+      'Acquire deploy lock',
+      'Wait for deploy lock',
+      'Acquire deploy lock',
+      'Wait for deploy lock',
+      'Acquire deploy lock',
+      'Record superseded outcome',
+      'Superseded',
+    ]);
     expect(run.visited).not.toContain('Check target health');
     expect(outcome(run)).toMatchObject({ outcome: 'superseded' });
     expect(callsOf(run, 'deploy-lock', 'release')).toHaveLength(0);
   });
 
   it('retries throttled calls with backoff and then succeeds', async () => {
-    const run = await runPipeline(retailBank, { throttle: { 'deploy-lock.acquire': 2, 'health-gate.check': 1, 'beanstalk-deploy.deployStatus': 1 } });
+    const run = await runPipeline(retailBank, {
+      throttle: { 'deploy-lock.acquire': 2, 'health-gate.check': 1, 'beanstalk-deploy.deployStatus': 1 },
+    });
 
     expect(run.status).toBe('SUCCEEDED');
-    const retried = [...run.events, ...run.children.flatMap((c) => c.events)].flatMap((e) => (e.type === 'StateRetried' ? [e.state.name] : []));
-    expect(retried.sort()).toEqual(['Acquire deploy lock', 'Acquire deploy lock', 'Check target health', 'Follow canary deploy']);
+    const retried = [...run.events, ...run.children.flatMap((c) => c.events)].flatMap((e) =>
+      e.type === 'StateRetried' ? [e.state.name] : [],
+    );
+    expect(retried.sort()).toEqual([
+      'Acquire deploy lock',
+      'Acquire deploy lock',
+      'Check target health',
+      'Follow canary deploy',
+    ]);
   });
 
   it('keeps going when the history is down at the start (audit is best effort), and still records the outcome', async () => {
