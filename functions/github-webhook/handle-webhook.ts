@@ -109,7 +109,10 @@ async function verify(body: Buffer, header: string | undefined, secret: SecretPr
   let check = await checkSignature(value, body, header);
   if (!check.valid && check.reason === 'mismatch' && secret.ageMs() > REFRESH_AFTER_MS) {
     // The secret may have been rotated since it was cached: read it again, once.
-    const fresh = await secret.get(true).catch(() => value);
+    const fresh = await secret.get(true).catch((error: unknown) => {
+      log.warn('could not re-read the webhook secret; keeping the cached one', { errorName: (error as Error)?.name });
+      return value;
+    });
     if (fresh !== value) check = await checkSignature(fresh, body, header);
   }
   if (check.valid) return undefined;

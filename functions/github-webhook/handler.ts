@@ -8,7 +8,8 @@
  *   `GITHUB_WEBHOOK_SECRET`: the value itself (local sandbox, tests).
  * - `MAX_BODY_BYTES`: largest accepted body (default 5 MiB).
  * - `AWS_ENDPOINT_URL`: optional local endpoint for Step Functions and Secrets Manager.
- * - `POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_SERVICE_NAME`: logging.
+ * - `POWERTOOLS_LOG_LEVEL`: log level (default INFO); logs are JSON with the delivery id, event,
+ *   repository and commit sha on every line of a delivery.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
