@@ -10,7 +10,8 @@ interface ArnParts {
 
 function arnParts(arn: string): ArnParts {
   const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn' || !parts[1] || !parts[3]) throw new TypeError('not an ARN with a region');
+  if (parts.length < 6 || parts[0] !== 'arn' || !parts[1] || !parts[3])
+    throw new TypeError('not an ARN with a region');
   return { partition: parts[1], region: parts[3] };
 }
 

@@ -58,7 +58,11 @@ export function createDeliveryMetrics(): Metrics {
 }
 
 /** Writes the points for one pipeline as one EMF record (stdout), then clears the buffer. */
-export function publishDeliveryMetrics(metrics: Metrics, pipeline: string, points: readonly MetricPoint[]): void {
+export function publishDeliveryMetrics(
+  metrics: Metrics,
+  pipeline: string,
+  points: readonly MetricPoint[],
+): void {
   if (points.length === 0) return;
   metrics.addDimension(PIPELINE_DIMENSION, pipeline);
   for (const point of points) metrics.addMetric(point.name, MetricUnits[point.name], point.value);

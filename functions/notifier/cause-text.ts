@@ -31,7 +31,9 @@ function parseJson(text: string): Record<string, unknown> | null {
   if (!trimmed.startsWith('{')) return null;
   try {
     const value = JSON.parse(trimmed) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -41,14 +43,21 @@ function summariseBuild(build: CodeBuildBuild): CauseSummary {
   const failed = (build.Phases ?? []).filter((p) => p.PhaseStatus && p.PhaseStatus !== 'SUCCEEDED');
   const phaseText = failed
     .map((p) => {
-      const context = (p.Contexts ?? []).map((c) => [c.StatusCode, c.Message].filter(Boolean).join(': ')).filter(Boolean).join('; ');
+      const context = (p.Contexts ?? [])
+        .map((c) => [c.StatusCode, c.Message].filter(Boolean).join(': '))
+        .filter(Boolean)
+        .join('; ');
       return `phase ${p.PhaseType ?? '?'} ${p.PhaseStatus}${context ? ` (${context})` : ''}`;
     })
     .join(', ');
   const id = build.Id?.split(':').slice(-2).join(':') ?? 'build';
   const text = `CodeBuild ${id} ${build.BuildStatus ?? 'FAILED'}${phaseText ? `: ${phaseText}` : ''}`;
   const link = build.Logs?.DeepLink;
-  return { text, errorType: null, logsUrl: typeof link === 'string' && link.startsWith('https://') ? link : null };
+  return {
+    text,
+    errorType: null,
+    logsUrl: typeof link === 'string' && link.startsWith('https://') ? link : null,
+  };
 }
 
 /** A readable summary of a cause string (null in, null out). */
@@ -59,12 +68,21 @@ export function summariseCause(cause: string | null | undefined): CauseSummary |
   if (typeof json.Cause === 'string' && typeof json.Error === 'string') {
     // A nested execution (startExecution.sync) failed: its own error and cause are what matter.
     const inner = summariseCause(json.Cause);
-    return { text: inner?.text ?? json.Cause, errorType: inner?.errorType ?? json.Error, logsUrl: inner?.logsUrl ?? null };
+    return {
+      text: inner?.text ?? json.Cause,
+      errorType: inner?.errorType ?? json.Error,
+      logsUrl: inner?.logsUrl ?? null,
+    };
   }
   if (typeof json.errorMessage === 'string') {
-    return { text: json.errorMessage, errorType: typeof json.errorType === 'string' ? json.errorType : null, logsUrl: null };
+    return {
+      text: json.errorMessage,
+      errorType: typeof json.errorType === 'string' ? json.errorType : null,
+      logsUrl: null,
+    };
   }
-  if (typeof json.Build === 'object' && json.Build !== null) return summariseBuild(json.Build as CodeBuildBuild);
+  if (typeof json.Build === 'object' && json.Build !== null)
+    return summariseBuild(json.Build as CodeBuildBuild);
   if (typeof json.BuildStatus === 'string') return summariseBuild(json as CodeBuildBuild);
   // An execution-level cause may itself wrap a task's cause (Fail state with CausePath).
   if (typeof json.Cause === 'string') return summariseCause(json.Cause);

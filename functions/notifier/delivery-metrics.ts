@@ -19,7 +19,10 @@ export interface OutcomeFacts {
 }
 
 /** Seconds from the commit to the stop of the run, or null when either is unknown or out of order. */
-export function leadTimeSeconds(commitTimestamp: string | null | undefined, stopDate: Date | null | undefined): number | null {
+export function leadTimeSeconds(
+  commitTimestamp: string | null | undefined,
+  stopDate: Date | null | undefined,
+): number | null {
   if (!commitTimestamp || !stopDate) return null;
   const committed = Date.parse(commitTimestamp);
   if (Number.isNaN(committed) || committed > stopDate.getTime()) return null;
@@ -28,7 +31,8 @@ export function leadTimeSeconds(commitTimestamp: string | null | undefined, stop
 
 /** The points to publish for one status change. */
 export function deliveryPoints(facts: OutcomeFacts): MetricPoint[] {
-  if (facts.status === 'RUNNING') return facts.redriveCount > 0 ? [] : [{ name: MetricNames.DeploymentStarted, value: 1 }];
+  if (facts.status === 'RUNNING')
+    return facts.redriveCount > 0 ? [] : [{ name: MetricNames.DeploymentStarted, value: 1 }];
   if (facts.status === 'SUCCEEDED') {
     if (facts.superseded) return [];
     const points: MetricPoint[] = [{ name: MetricNames.DeploymentSucceeded, value: 1 }];

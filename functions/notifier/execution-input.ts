@@ -5,9 +5,32 @@
 import type { PipelineInput } from '../commons/types/pipeline-input';
 
 /** The fields the notifier uses; every one may be missing. */
-export type NoticeInput = { [K in keyof Pick<PipelineInput, 'pipeline' | 'repository' | 'commitSha' | 'commitMessage' | 'commitAuthor' | 'commitTimestamp' | 'pusher' | 'branch'>]: string | null };
+export type NoticeInput = {
+  [
+    K in keyof Pick<
+      PipelineInput,
+      | 'pipeline'
+      | 'repository'
+      | 'commitSha'
+      | 'commitMessage'
+      | 'commitAuthor'
+      | 'commitTimestamp'
+      | 'pusher'
+      | 'branch'
+    >
+  ]: string | null;
+};
 
-const FIELDS = ['pipeline', 'repository', 'commitSha', 'commitMessage', 'commitAuthor', 'commitTimestamp', 'pusher', 'branch'] as const;
+const FIELDS = [
+  'pipeline',
+  'repository',
+  'commitSha',
+  'commitMessage',
+  'commitAuthor',
+  'commitTimestamp',
+  'pusher',
+  'branch',
+] as const;
 
 /** Parses the input JSON; unknown or mistyped fields are null, a non-object input gives all nulls. */
 export function readNoticeInput(json: string | null | undefined): NoticeInput {

@@ -71,7 +71,8 @@ const PRE_DEPLOY_ERRORS = new Set<string>([
 
 const ROLLBACK_STATE = /roll(?:ing)?[ -]?back/i;
 /** States of the failure path (rollback, history, lock release): never "the failed step". */
-const CLEANUP_STATE = /roll(?:ing)?[ -]?back|last good|release (?:the )?(?:deploy )?lock|record (?:the )?(?:outcome|result)|notify|clean ?up/i;
+const CLEANUP_STATE =
+  /roll(?:ing)?[ -]?back|last good|release (?:the )?(?:deploy )?lock|record (?:the )?(?:outcome|result)|notify|clean ?up/i;
 const CHANGING_STATE = /^(?:deploy|verify|roll|canary)/i;
 /** Event types whose details carry {error, cause} for a failed unit of work. */
 const FAILURE_TYPES = new Set([
@@ -88,7 +89,12 @@ const FAILURE_TYPES = new Set([
   'ActivityScheduleFailed',
   'EvaluationFailed',
 ]);
-const WORK_STATE_TYPES = new Set(['TaskStateEntered', 'ParallelStateEntered', 'MapStateEntered', 'WaitStateEntered']);
+const WORK_STATE_TYPES = new Set([
+  'TaskStateEntered',
+  'ParallelStateEntered',
+  'MapStateEntered',
+  'WaitStateEntered',
+]);
 
 type Details = { error?: string; cause?: string; name?: string; parameters?: string; input?: string };
 
@@ -110,7 +116,8 @@ class History {
     for (const event of this.events) {
       if (event.id !== undefined) this.byId.set(event.id, event);
       // A retry schedules the task again with previousEventId pointing at the failure.
-      if (event.type?.endsWith('Scheduled') && event.previousEventId !== undefined) this.retried.add(event.previousEventId);
+      if (event.type?.endsWith('Scheduled') && event.previousEventId !== undefined)
+        this.retried.add(event.previousEventId);
     }
   }
 
@@ -122,7 +129,9 @@ class History {
       current = current.previousEventId ? this.byId.get(current.previousEventId) : undefined;
     }
     // Fall back to the last state entered before the event.
-    const before = this.events.filter((e) => (e.id ?? 0) < (event.id ?? 0) && e.type?.endsWith('StateEntered'));
+    const before = this.events.filter(
+      (e) => (e.id ?? 0) < (event.id ?? 0) && e.type?.endsWith('StateEntered'),
+    );
     const last = before.at(-1);
     return last ? (detailsOf(last)?.name ?? null) : null;
   }
@@ -131,7 +140,12 @@ class History {
   terminalFailures(): (StepFailure & { id: number })[] {
     return this.events
       .filter((e) => e.type && FAILURE_TYPES.has(e.type) && !this.retried.has(e.id ?? -1))
-      .map((e) => ({ id: e.id ?? 0, state: this.stateOf(e), error: detailsOf(e)?.error ?? null, cause: detailsOf(e)?.cause ?? null }));
+      .map((e) => ({
+        id: e.id ?? 0,
+        state: this.stateOf(e),
+        error: detailsOf(e)?.error ?? null,
+        cause: detailsOf(e)?.cause ?? null,
+      }));
   }
 
   /** Names of states entered, in order (with the event ids). */
@@ -142,7 +156,9 @@ class History {
   }
 
   terminal(): { error: string | null; cause: string | null } {
-    const end = this.events.findLast((e) => e.type === 'ExecutionFailed' || e.type === 'ExecutionTimedOut' || e.type === 'ExecutionAborted');
+    const end = this.events.findLast(
+      (e) => e.type === 'ExecutionFailed' || e.type === 'ExecutionTimedOut' || e.type === 'ExecutionAborted',
+    );
     const details = end ? detailsOf(end) : undefined;
     return { error: details?.error ?? null, cause: details?.cause ?? null };
   }
@@ -154,7 +170,8 @@ class History {
       if (!event.type?.endsWith('Scheduled')) continue;
       const state = this.stateOf(event);
       if (!state || !states.has(state)) continue;
-      const raw = event.taskScheduledEventDetails?.parameters ?? event.lambdaFunctionScheduledEventDetails?.input;
+      const raw =
+        event.taskScheduledEventDetails?.parameters ?? event.lambdaFunctionScheduledEventDetails?.input;
       try {
         const value = raw ? (JSON.parse(raw) as unknown) : null;
         if (typeof value === 'object' && value !== null) out.push(value as Record<string, unknown>);
@@ -167,20 +184,36 @@ class History {
 }
 
 /** Where a rollback went, from the rollback tasks' parameters (`Payload` for lambda:invoke). */
-function rollbackTarget(parameters: Record<string, unknown>[]): { target: string | null; instanceCount: number | null } {
+function rollbackTarget(parameters: Record<string, unknown>[]): {
+  target: string | null;
+  instanceCount: number | null;
+} {
   for (const p of parameters) {
-    const payload = (typeof p.Payload === 'object' && p.Payload !== null ? p.Payload : p) as Record<string, unknown>;
+    const payload = (typeof p.Payload === 'object' && p.Payload !== null ? p.Payload : p) as Record<
+      string,
+      unknown
+    >;
     const version = typeof payload.versionLabel === 'string' ? payload.versionLabel : null;
     const commit = typeof payload.commitSha === 'string' ? payload.commitSha.slice(0, 7) : null;
     const instances = Array.isArray(payload.instanceIds) ? payload.instanceIds.length : null;
-    if (version || commit || instances !== null) return { target: version ?? (commit ? `commit ${commit}` : null), instanceCount: instances };
+    if (version || commit || instances !== null)
+      return { target: version ?? (commit ? `commit ${commit}` : null), instanceCount: instances };
   }
   return { target: null, instanceCount: null };
 }
 
-function judgeRollback(history: History, status: FailureStatus, error: string | null, failures: readonly StepFailure[]): RollbackSummary {
+function judgeRollback(
+  history: History,
+  status: FailureStatus,
+  error: string | null,
+  failures: readonly StepFailure[],
+): RollbackSummary {
   const entered = history.entered();
-  const states = [...new Set(entered.filter((s) => WORK_STATE_TYPES.has(s.type) && ROLLBACK_STATE.test(s.name)).map((s) => s.name))];
+  const states = [
+    ...new Set(
+      entered.filter((s) => WORK_STATE_TYPES.has(s.type) && ROLLBACK_STATE.test(s.name)).map((s) => s.name),
+    ),
+  ];
   const { target, instanceCount } = rollbackTarget(history.scheduledParameters(new Set(states)));
   const found = failures.find((f) => f.state && ROLLBACK_STATE.test(f.state));
   const failure = found ? { state: found.state, error: found.error, cause: found.cause } : null;
@@ -190,11 +223,13 @@ function judgeRollback(history: History, status: FailureStatus, error: string | 
   if (error === ErrorNames.RollbackFailed || failure) return { ...base, outcome: 'failed' };
   if (states.length > 0) {
     const last = entered.filter((s) => s.type !== 'FailStateEntered').at(-1);
-    if (status !== 'FAILED' && last && ROLLBACK_STATE.test(last.name)) return { ...base, outcome: 'interrupted' };
+    if (status !== 'FAILED' && last && ROLLBACK_STATE.test(last.name))
+      return { ...base, outcome: 'interrupted' };
     return { ...base, outcome: 'held' };
   }
   if (error === ErrorNames.VerifyFailedRolledBack) return { ...base, outcome: 'held' };
-  if ((error && PRE_DEPLOY_ERRORS.has(error)) || !entered.some((s) => CHANGING_STATE.test(s.name))) return { ...base, outcome: 'not-needed' };
+  if ((error && PRE_DEPLOY_ERRORS.has(error)) || !entered.some((s) => CHANGING_STATE.test(s.name)))
+    return { ...base, outcome: 'not-needed' };
   return { ...base, outcome: 'not-run' };
 }
 
@@ -203,7 +238,12 @@ function pickFailedStep(history: History, primary: StepFailure | undefined): str
   if (primary?.state) return primary.state;
   const entered = history.entered();
   const firstCleanup = entered.find((s) => CLEANUP_STATE.test(s.name));
-  const before = entered.filter((s) => WORK_STATE_TYPES.has(s.type) && !CLEANUP_STATE.test(s.name) && (!firstCleanup || s.id < firstCleanup.id));
+  const before = entered.filter(
+    (s) =>
+      WORK_STATE_TYPES.has(s.type) &&
+      !CLEANUP_STATE.test(s.name) &&
+      (!firstCleanup || s.id < firstCleanup.id),
+  );
   return before.at(-1)?.name ?? entered.findLast((s) => s.type === 'FailStateEntered')?.name ?? null;
 }
 
@@ -226,7 +266,11 @@ export function analyseFailure(
     failedStep = pickFailedStep(history, primary);
   } else {
     // Timed out or stopped: the step that was running at the time.
-    failedStep = history.entered().filter((s) => WORK_STATE_TYPES.has(s.type)).at(-1)?.name ?? null;
+    failedStep =
+      history
+        .entered()
+        .filter((s) => WORK_STATE_TYPES.has(s.type))
+        .at(-1)?.name ?? null;
   }
   const taskFailure = primary ? { state: primary.state, error: primary.error, cause: primary.cause } : null;
   return { status, failedStep, error, cause, taskFailure, rollback };

@@ -34,7 +34,9 @@ function describe(facts: StatusFacts): string {
       return 'Deployment running: build, checks, deploy and verify';
     case 'SUCCEEDED':
       // Green, not red: a superseded run is not a failure and needs nothing from anyone.
-      return facts.superseded ? 'Superseded by a newer commit: not deployed on its own' : 'Deployed and verified';
+      return facts.superseded
+        ? 'Superseded by a newer commit: not deployed on its own'
+        : 'Deployed and verified';
     case 'FAILED':
       return `Failed${at}: ${safeText(facts.failure?.error, 60) ?? 'see the execution'}`;
     case 'TIMED_OUT':

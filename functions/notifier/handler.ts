@@ -55,9 +55,9 @@ export function defaultDeps(): NotifierDeps {
 
 /** A middy handler over the given dependencies (tests pass local endpoints). */
 export function createHandler(deps: NotifierDeps) {
-  return middy(async (event: unknown, _context: Context): Promise<NotifierResult> => processStatusChange(event, deps)).use(
-    injectLambdaContext(deps.logger, { resetKeys: true }),
-  );
+  return middy(async (event: unknown, _context: Context): Promise<NotifierResult> =>
+    processStatusChange(event, deps),
+  ).use(injectLambdaContext(deps.logger, { resetKeys: true }));
 }
 
 /** The Lambda entry point. */

@@ -57,7 +57,11 @@ export function dynamoNotificationStore(
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+        if (
+          error instanceof ConditionalCheckFailedException ||
+          (error as Error).name === 'ConditionalCheckFailedException'
+        )
+          return false;
         throw error;
       }
     },

@@ -21,7 +21,13 @@ import { timeToRestoreSeconds } from './restore-time';
 import { deliverToSlack, type PostFn, type SlackDeliveryOptions } from './slack-delivery';
 import { failureMessage, successMessage, type NoticeContext } from './slack-message';
 import { describeExecutionData, listRecentExecutions, readExecutionHistory } from './sfn-reads';
-import { isFailureStatus, isSuperseded, parseStatusChange, pipelineFromStateMachineArn, type StatusChange } from './status-event';
+import {
+  isFailureStatus,
+  isSuperseded,
+  parseStatusChange,
+  pipelineFromStateMachineArn,
+  type StatusChange,
+} from './status-event';
 
 export interface NotifierDeps {
   sfn: SFNClient;
@@ -44,10 +50,18 @@ export interface NotifierResult {
   metrics: MetricName[];
 }
 
-const IGNORED: NotifierResult = { outcome: 'ignored', slack: 'not-wanted', githubStatus: 'skipped', metrics: [] };
+const IGNORED: NotifierResult = {
+  outcome: 'ignored',
+  slack: 'not-wanted',
+  githubStatus: 'skipped',
+  metrics: [],
+};
 
 /** Input/output from the event, or from DescribeExecution when EventBridge left them out. */
-async function executionData(change: StatusChange, deps: NotifierDeps): Promise<{ input: string | null; output: string | null }> {
+async function executionData(
+  change: StatusChange,
+  deps: NotifierDeps,
+): Promise<{ input: string | null; output: string | null }> {
   const needsOutput = change.status === 'SUCCEEDED' && change.output === null;
   if (change.input !== null && !needsOutput) return { input: change.input, output: change.output };
   const described = await describeExecutionData(deps.sfn, change.executionArn);
@@ -60,8 +74,13 @@ async function restoreSeconds(change: StatusChange, deps: NotifierDeps): Promise
     const executions = await listRecentExecutions(deps.sfn, change.stateMachineArn);
     return await timeToRestoreSeconds(
       { executionArn: change.executionArn, stopDate: change.stopDate },
-      executions.map((e) => ({ executionArn: e.executionArn ?? '', status: e.status ?? '', stopDate: e.stopDate ?? null })),
-      async (arn) => isSuperseded({ status: 'SUCCEEDED', output: (await describeExecutionData(deps.sfn, arn)).output }),
+      executions.map((e) => ({
+        executionArn: e.executionArn ?? '',
+        status: e.status ?? '',
+        stopDate: e.stopDate ?? null,
+      })),
+      async (arn) =>
+        isSuperseded({ status: 'SUCCEEDED', output: (await describeExecutionData(deps.sfn, arn)).output }),
     );
   } catch (error) {
     // A missing metric point must never cost the notice.
@@ -91,7 +110,10 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
 
   const superseded = isSuperseded({ status: change.status, output: data.output });
   const failure: FailureAnalysis | null = isFailureStatus(change.status)
-    ? analyseFailure(change.status, await readExecutionHistory(deps.sfn, change.executionArn), { error: change.error, cause: change.cause })
+    ? analyseFailure(change.status, await readExecutionHistory(deps.sfn, change.executionArn), {
+        error: change.error,
+        cause: change.cause,
+      })
     : null;
   const restore = change.status === 'SUCCEEDED' && !superseded ? await restoreSeconds(change, deps) : null;
 
@@ -106,7 +128,8 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
   };
   let message: SlackMessage | null = null;
   if (failure && settings.notify.slackOnFailure) message = failureMessage(context, failure);
-  if (change.status === 'SUCCEEDED' && !superseded && settings.notify.slackOnSuccess) message = successMessage(context);
+  if (change.status === 'SUCCEEDED' && !superseded && settings.notify.slackOnSuccess)
+    message = successMessage(context);
   const points = deliveryPoints({
     status: change.status,
     superseded,
@@ -127,7 +150,15 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
   if (settings.notify.githubStatus && deps.githubConfigured() && input.repository && input.commitSha) {
     try {
       await deps.postStatus(
-        commitStatusFor({ pipeline: settings.name, repository: input.repository, commitSha: input.commitSha, executionArn: change.executionArn, status: change.status, superseded, failure }),
+        commitStatusFor({
+          pipeline: settings.name,
+          repository: input.repository,
+          commitSha: input.commitSha,
+          executionArn: change.executionArn,
+          status: change.status,
+          superseded,
+          failure,
+        }),
       );
       githubStatus = 'posted';
     } catch (error) {
@@ -140,18 +171,31 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
   if (message) {
     try {
       const attempts = await deliverToSlack(deps.postSlack, message, deps.slackRetry);
-      deps.logger.info('Slack notice sent', { attempts, failedStep: failure?.failedStep, error: failure?.error });
+      deps.logger.info('Slack notice sent', {
+        attempts,
+        failedStep: failure?.failedStep,
+        error: failure?.error,
+      });
     } catch (error) {
       try {
         await deps.store.release(id);
       } catch (releaseError) {
-        deps.logger.error('claim not released; a retry will see a duplicate and send nothing', { error: (releaseError as Error).message });
+        deps.logger.error('claim not released; a retry will see a duplicate and send nothing', {
+          error: (releaseError as Error).message,
+        });
       }
-      deps.logger.error('Slack notice failed; leaving it to Lambda retries and the dead-letter queue', { error: (error as Error).message });
+      deps.logger.error('Slack notice failed; leaving it to Lambda retries and the dead-letter queue', {
+        error: (error as Error).message,
+      });
       throw error;
     }
   }
 
   publishDeliveryMetrics(deps.metrics, settings.name, points);
-  return { outcome: 'handled', slack: message ? 'sent' : 'not-wanted', githubStatus, metrics: points.map((p) => p.name) };
+  return {
+    outcome: 'handled',
+    slack: message ? 'sent' : 'not-wanted',
+    githubStatus,
+    metrics: points.map((p) => p.name),
+  };
 }

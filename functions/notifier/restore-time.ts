@@ -24,7 +24,10 @@ export async function timeToRestoreSeconds(
   isSuperseded: (executionArn: string) => Promise<boolean>,
 ): Promise<number | null> {
   const earlier = executions
-    .filter((e): e is PastExecution & { stopDate: Date } => e.executionArn !== current.executionArn && e.stopDate !== null)
+    .filter(
+      (e): e is PastExecution & { stopDate: Date } =>
+        e.executionArn !== current.executionArn && e.stopDate !== null,
+    )
     .filter((e) => e.stopDate.getTime() <= current.stopDate.getTime())
     .sort((a, b) => b.stopDate.getTime() - a.stopDate.getTime());
 
@@ -39,5 +42,7 @@ export async function timeToRestoreSeconds(
       break; // a real success: the streak (if any) started after it
     }
   }
-  return firstFailure ? Math.max(0, Math.round((current.stopDate.getTime() - firstFailure.getTime()) / 1000)) : null;
+  return firstFailure
+    ? Math.max(0, Math.round((current.stopDate.getTime() - firstFailure.getTime()) / 1000))
+    : null;
 }

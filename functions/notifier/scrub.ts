@@ -9,11 +9,17 @@ const REDACTED = '[redacted]';
 /** Patterns with what replaces them, applied in order. */
 const RULES: readonly [RegExp, string | ((...groups: string[]) => string)][] = [
   // PEM private keys, whole block.
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, `${REDACTED} private key`],
+  [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    `${REDACTED} private key`,
+  ],
   // Slack incoming webhooks and workflow triggers (the URL is the credential).
   [/https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>)]*/gi, `${REDACTED} Slack webhook URL`],
   // Credentials inside a URL: scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:"'<>]+:[^\s/@"'<>]*@/gi, (_m, scheme: string) => `${scheme}${REDACTED}@`],
+  [
+    /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:"'<>]+:[^\s/@"'<>]*@/gi,
+    (_m, scheme: string) => `${scheme}${REDACTED}@`,
+  ],
   // Signed URL query parameters (S3 presigned, SigV4) and common secret-ish parameters.
   [
     /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|token|access_token|api_key|apikey|key|secret|password)=)[^&\s"'<>]+/gi,
@@ -40,14 +46,21 @@ const RULES: readonly [RegExp, string | ((...groups: string[]) => string)][] = [
 export function scrubSecrets(text: string): string {
   let out = text;
   for (const [pattern, replacement] of RULES) {
-    out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement as (...args: string[]) => string);
+    out =
+      typeof replacement === 'string'
+        ? out.replace(pattern, replacement)
+        : out.replace(pattern, replacement as (...args: string[]) => string);
   }
   return out;
 }
 
 /** Collapses whitespace runs and cuts to `max` characters with an ellipsis. */
 export function trimText(text: string, max: number): string {
-  const flat = text.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  const flat = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 

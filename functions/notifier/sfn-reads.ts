@@ -12,7 +12,10 @@ import {
 } from '@aws-sdk/client-sfn';
 
 /** Input and output of an execution (the event leaves `input` out when it is too large). */
-export async function describeExecutionData(sfn: SFNClient, executionArn: string): Promise<{ input: string | null; output: string | null }> {
+export async function describeExecutionData(
+  sfn: SFNClient,
+  executionArn: string,
+): Promise<{ input: string | null; output: string | null }> {
   const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
   return { input: out.input ?? null, output: out.output ?? null };
 }
@@ -21,10 +24,17 @@ export async function describeExecutionData(sfn: SFNClient, executionArn: string
  * The execution's history, newest first (`reverseOrder`), paginated. The failure is at the end of
  * a run, so if a huge history is cut at `maxEvents` only the oldest, least useful events are lost.
  */
-export async function readExecutionHistory(sfn: SFNClient, executionArn: string, options: { maxEvents?: number } = {}): Promise<HistoryEvent[]> {
+export async function readExecutionHistory(
+  sfn: SFNClient,
+  executionArn: string,
+  options: { maxEvents?: number } = {},
+): Promise<HistoryEvent[]> {
   const maxEvents = options.maxEvents ?? 10_000;
   const events: HistoryEvent[] = [];
-  for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn, reverseOrder: true })) {
+  for await (const page of paginateGetExecutionHistory(
+    { client: sfn, pageSize: 1000 },
+    { executionArn, reverseOrder: true },
+  )) {
     events.push(...(page.events ?? []));
     if (events.length >= maxEvents) break;
   }
@@ -32,7 +42,11 @@ export async function readExecutionHistory(sfn: SFNClient, executionArn: string,
 }
 
 /** The state machine's most recent executions (first page, newest first). */
-export async function listRecentExecutions(sfn: SFNClient, stateMachineArn: string, maxResults = 50): Promise<ExecutionListItem[]> {
+export async function listRecentExecutions(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  maxResults = 50,
+): Promise<ExecutionListItem[]> {
   const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults }));
   return out.executions ?? [];
 }

@@ -26,7 +26,11 @@ export function isRetryableSlackError(error: unknown): boolean {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Posts, retrying transient failures; rethrows the last error. Returns the number of attempts made. */
-export async function deliverToSlack(post: PostFn, message: SlackMessage, options: SlackDeliveryOptions = {}): Promise<number> {
+export async function deliverToSlack(
+  post: PostFn,
+  message: SlackMessage,
+  options: SlackDeliveryOptions = {},
+): Promise<number> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const sleep = options.sleep ?? defaultSleep;
   let wait = options.backoffMs ?? 300;

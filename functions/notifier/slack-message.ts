@@ -73,7 +73,8 @@ function commitField(context: NoticeContext): string {
 
 function contextLine(context: NoticeContext): string {
   const parts = [`execution ${code(context.executionName)}`];
-  if (context.stopDate) parts.push(`ran ${formatDuration(context.stopDate.getTime() - context.startDate.getTime())}`);
+  if (context.stopDate)
+    parts.push(`ran ${formatDuration(context.stopDate.getTime() - context.startDate.getTime())}`);
   if (context.input.pusher) parts.push(`pushed by ${show(context.input.pusher, 60)}`);
   if (context.input.branch) parts.push(`branch ${show(context.input.branch, 100)}`);
   return parts.join(' · ');
@@ -82,7 +83,9 @@ function contextLine(context: NoticeContext): string {
 /** The line that says what happened to production. */
 export function rollbackLine(rollback: RollbackSummary): string {
   const target = rollback.target ? ` to ${code(safeText(rollback.target, 100) ?? '')}` : '';
-  const instances = rollback.instanceCount ? ` on ${rollback.instanceCount} instance${rollback.instanceCount === 1 ? '' : 's'}` : '';
+  const instances = rollback.instanceCount
+    ? ` on ${rollback.instanceCount} instance${rollback.instanceCount === 1 ? '' : 's'}`
+    : '';
   switch (rollback.outcome) {
     case 'not-needed':
       return 'Nothing to roll back: the run stopped before production was changed.';
@@ -104,9 +107,11 @@ export function rollbackLine(rollback: RollbackSummary): string {
 
 function headline(context: NoticeContext, step: string | null, rollbackFailed: boolean): string {
   const at = step ? ` at ${safeText(step, 80)}` : '';
-  if (rollbackFailed) return `:rotating_light: ${context.pipeline}: deployment failed${at} and the ROLLBACK FAILED`;
+  if (rollbackFailed)
+    return `:rotating_light: ${context.pipeline}: deployment failed${at} and the ROLLBACK FAILED`;
   if (context.status === 'TIMED_OUT') return `:stopwatch: ${context.pipeline}: deployment timed out${at}`;
-  if (context.status === 'ABORTED') return `:black_square_for_stop: ${context.pipeline}: deployment was stopped (aborted)${at}`;
+  if (context.status === 'ABORTED')
+    return `:black_square_for_stop: ${context.pipeline}: deployment was stopped (aborted)${at}`;
   return `:x: ${context.pipeline}: deployment failed${at}`;
 }
 
@@ -115,17 +120,25 @@ function errorText(analysis: FailureAnalysis): string {
   const task = analysis.taskFailure?.error ? safeText(analysis.taskFailure.error, 120) : null;
   if (!error && analysis.status === 'ABORTED') return 'stopped by a person or a StopExecution call';
   if (!error) return task ? code(task) : 'unknown';
-  const from = task && task !== error ? ` (from ${code(task)}${analysis.taskFailure?.state ? ` in ${show(analysis.taskFailure.state, 80)}` : ''})` : '';
+  const from =
+    task && task !== error
+      ? ` (from ${code(task)}${analysis.taskFailure?.state ? ` in ${show(analysis.taskFailure.state, 80)}` : ''})`
+      : '';
   return `${code(error)}${from}`;
 }
 
 function commands(context: NoticeContext, analysis: FailureAnalysis): string {
   const lines: string[] = [];
-  const redrivable = analysis.status !== 'FAILED' || !analysis.error || !NAMED_FAIL_ERRORS.has(analysis.error);
+  const redrivable =
+    analysis.status !== 'FAILED' || !analysis.error || !NAMED_FAIL_ERRORS.has(analysis.error);
   if (redrivable) {
-    lines.push(`Retry from the failed step: ${code(`aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`)}`);
+    lines.push(
+      `Retry from the failed step: ${code(`aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`)}`,
+    );
   } else {
-    lines.push(`Retry: push a fix to ${show(context.input.branch ?? 'the branch', 100)} (the run already cleaned up, so a redrive would only re-enter its Fail state)`);
+    lines.push(
+      `Retry: push a fix to ${show(context.input.branch ?? 'the branch', 100)} (the run already cleaned up, so a redrive would only re-enter its Fail state)`,
+    );
   }
   lines.push(`Roll back: ${code(`npx deployctl rollback ${context.pipeline} --aws`)}`);
   return lines.join('\n');
@@ -182,7 +195,8 @@ export function failureMessage(context: NoticeContext, analysis: FailureAnalysis
 /** Block Kit message for a deployment that went out (only when the pipeline asks for it). */
 export function successMessage(context: NoticeContext): SlackMessage {
   const consoleUrl = executionConsoleUrl(context.executionArn);
-  const title = `:white_check_mark: ${context.pipeline}: deployed ${context.input.commitSha?.slice(0, 7) ?? ''}`.trim();
+  const title =
+    `:white_check_mark: ${context.pipeline}: deployed ${context.input.commitSha?.slice(0, 7) ?? ''}`.trim();
   return {
     text: title,
     blocks: [
@@ -194,7 +208,10 @@ export function successMessage(context: NoticeContext): SlackMessage {
           { type: 'mrkdwn', text: `*Author*\n${show(context.input.commitAuthor, 80)}` },
         ],
       },
-      { type: 'section', text: { type: 'mrkdwn', text: `<${consoleUrl}|Open the execution in the Step Functions console>` } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `<${consoleUrl}|Open the execution in the Step Functions console>` },
+      },
       { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(context) }] },
     ],
   };

@@ -15,7 +15,9 @@ const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine
 
 const detailSchema = z.object({
   executionArn: z.string().regex(EXECUTION_ARN, { error: 'must be a Step Functions execution ARN' }),
-  stateMachineArn: z.string().regex(STATE_MACHINE_ARN, { error: 'must be a Step Functions state machine ARN' }),
+  stateMachineArn: z
+    .string()
+    .regex(STATE_MACHINE_ARN, { error: 'must be a Step Functions state machine ARN' }),
   name: z.string().min(1),
   status: z.enum(EXECUTION_STATUSES, { error: `must be one of ${EXECUTION_STATUSES.join(', ')}` }),
   startDate: z.number({ error: 'must be epoch milliseconds' }),
@@ -60,7 +62,9 @@ export class InvalidStatusEventError extends Error {
 export function parseStatusChange(event: unknown): StatusChange {
   const result = eventSchema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`,
+    );
     throw new InvalidStatusEventError(`not a Step Functions status change event: ${problems.join('; ')}`);
   }
   const { id, detail } = result.data;
@@ -90,7 +94,11 @@ export function isSuperseded(change: Pick<StatusChange, 'status' | 'output'>): b
   if (change.status !== 'SUCCEEDED' || !change.output) return false;
   try {
     const output = JSON.parse(change.output) as unknown;
-    return typeof output === 'object' && output !== null && (output as { status?: unknown }).status === 'superseded';
+    return (
+      typeof output === 'object' &&
+      output !== null &&
+      (output as { status?: unknown }).status === 'superseded'
+    );
   } catch {
     return false;
   }

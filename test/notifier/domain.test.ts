@@ -1,4 +1,8 @@
-import { commitUrl, executionConsoleUrl, stateMachineConsoleUrl } from '../../functions/commons/console-links';
+import {
+  commitUrl,
+  executionConsoleUrl,
+  stateMachineConsoleUrl,
+} from '../../functions/commons/console-links';
 import { MetricNames } from '../../functions/commons/metrics';
 import { SlackDeliveryError } from '../../functions/commons/slack/post-message';
 import { summariseCause } from '../../functions/notifier/cause-text';
@@ -7,16 +11,26 @@ import { readNoticeInput } from '../../functions/notifier/execution-input';
 import { notificationId } from '../../functions/notifier/notification-store';
 import { timeToRestoreSeconds, type PastExecution } from '../../functions/notifier/restore-time';
 import { deliverToSlack, isRetryableSlackError } from '../../functions/notifier/slack-delivery';
-import { isSuperseded, parseStatusChange, pipelineFromStateMachineArn } from '../../functions/notifier/status-event';
+import {
+  isSuperseded,
+  parseStatusChange,
+  pipelineFromStateMachineArn,
+} from '../../functions/notifier/status-event';
 import { loadEvent } from './support/fixtures';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:run-1';
 
 describe('console links', () => {
   test('execution deep link uses the region of the ARN', () => {
-    expect(executionConsoleUrl(ARN)).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`);
-    expect(executionConsoleUrl('arn:aws-cn:states:cn-north-1:1:execution:sm:x')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
-    expect(stateMachineConsoleUrl('arn:aws:states:us-east-1:1:stateMachine:deploy-x')).toContain('#/statemachines/view/arn:aws:states:us-east-1:1:stateMachine:deploy-x');
+    expect(executionConsoleUrl(ARN)).toBe(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}`,
+    );
+    expect(executionConsoleUrl('arn:aws-cn:states:cn-north-1:1:execution:sm:x')).toMatch(
+      /^https:\/\/cn-north-1\.console\.amazonaws\.cn\//,
+    );
+    expect(stateMachineConsoleUrl('arn:aws:states:us-east-1:1:stateMachine:deploy-x')).toContain(
+      '#/statemachines/view/arn:aws:states:us-east-1:1:stateMachine:deploy-x',
+    );
     expect(commitUrl('example-org/app', 'abc')).toBe('https://github.com/example-org/app/commit/abc');
     expect(() => executionConsoleUrl('not-an-arn')).toThrow(TypeError);
   });
@@ -24,7 +38,15 @@ describe('console links', () => {
 
 describe('status events', () => {
   test('every sample parses; dates become Dates', () => {
-    for (const name of ['running', 'succeeded', 'succeeded-superseded', 'failed', 'failed-input-omitted', 'timed-out', 'aborted']) {
+    for (const name of [
+      'running',
+      'succeeded',
+      'succeeded-superseded',
+      'failed',
+      'failed-input-omitted',
+      'timed-out',
+      'aborted',
+    ]) {
       const change = parseStatusChange(loadEvent(name));
       expect(change.startDate).toBeInstanceOf(Date);
     }
@@ -39,14 +61,19 @@ describe('status events', () => {
   });
 
   test('pipeline name from the state machine name', () => {
-    expect(pipelineFromStateMachineArn('arn:aws:states:eu-west-1:1:stateMachine:deploy-microblog')).toBe('microblog');
+    expect(pipelineFromStateMachineArn('arn:aws:states:eu-west-1:1:stateMachine:deploy-microblog')).toBe(
+      'microblog',
+    );
     expect(pipelineFromStateMachineArn('arn:aws:states:eu-west-1:1:stateMachine:other')).toBeNull();
   });
 
   test('odd input JSON gives nulls, never a throw', () => {
     expect(readNoticeInput('[1,2]').pipeline).toBeNull();
     expect(readNoticeInput('{oops').commitSha).toBeNull();
-    expect(readNoticeInput('{"commitSha": 42, "pipeline": "x"}')).toMatchObject({ commitSha: null, pipeline: 'x' });
+    expect(readNoticeInput('{"commitSha": 42, "pipeline": "x"}')).toMatchObject({
+      commitSha: null,
+      pipeline: 'x',
+    });
   });
 });
 
@@ -59,10 +86,31 @@ describe('notification ids', () => {
 
 describe('cause summaries', () => {
   test('Lambda errors, CodeBuild builds, nested executions and plain text', () => {
-    expect(summariseCause('{"errorType":"SmokeTestFailedError","errorMessage":"503 x3","trace":[]}')).toEqual({ text: '503 x3', errorType: 'SmokeTestFailedError', logsUrl: null });
-    const build = summariseCause(JSON.stringify({ Build: { Id: 'p:1', BuildStatus: 'FAILED', Phases: [{ PhaseType: 'BUILD', PhaseStatus: 'FAILED', Contexts: [{ StatusCode: 'E', Message: 'boom' }] }], Logs: { DeepLink: 'https://console/logs' } } }));
-    expect(build).toEqual({ text: 'CodeBuild p:1 FAILED: phase BUILD FAILED (E: boom)', errorType: null, logsUrl: 'https://console/logs' });
-    expect(summariseCause(JSON.stringify({ Error: 'DeployFailed', Cause: '{"errorMessage":"inner"}', Status: 'FAILED' }))).toMatchObject({ text: 'inner', errorType: 'DeployFailed' });
+    expect(summariseCause('{"errorType":"SmokeTestFailedError","errorMessage":"503 x3","trace":[]}')).toEqual(
+      { text: '503 x3', errorType: 'SmokeTestFailedError', logsUrl: null },
+    );
+    const build = summariseCause(
+      JSON.stringify({
+        Build: {
+          Id: 'p:1',
+          BuildStatus: 'FAILED',
+          Phases: [
+            { PhaseType: 'BUILD', PhaseStatus: 'FAILED', Contexts: [{ StatusCode: 'E', Message: 'boom' }] },
+          ],
+          Logs: { DeepLink: 'https://console/logs' },
+        },
+      }),
+    );
+    expect(build).toEqual({
+      text: 'CodeBuild p:1 FAILED: phase BUILD FAILED (E: boom)',
+      errorType: null,
+      logsUrl: 'https://console/logs',
+    });
+    expect(
+      summariseCause(
+        JSON.stringify({ Error: 'DeployFailed', Cause: '{"errorMessage":"inner"}', Status: 'FAILED' }),
+      ),
+    ).toMatchObject({ text: 'inner', errorType: 'DeployFailed' });
     expect(summariseCause('plain words')?.text).toBe('plain words');
     expect(summariseCause(null)).toBeNull();
   });
@@ -71,15 +119,33 @@ describe('cause summaries', () => {
 describe('delivery metrics', () => {
   test('points per outcome', () => {
     const stopDate = new Date('2026-03-02T10:00:00Z');
-    expect(deliveryPoints({ status: 'RUNNING', superseded: false, redriveCount: 0 })).toEqual([{ name: MetricNames.DeploymentStarted, value: 1 }]);
+    expect(deliveryPoints({ status: 'RUNNING', superseded: false, redriveCount: 0 })).toEqual([
+      { name: MetricNames.DeploymentStarted, value: 1 },
+    ]);
     expect(deliveryPoints({ status: 'RUNNING', superseded: false, redriveCount: 1 })).toEqual([]);
     expect(deliveryPoints({ status: 'SUCCEEDED', superseded: true, redriveCount: 0 })).toEqual([]);
-    expect(deliveryPoints({ status: 'SUCCEEDED', superseded: false, redriveCount: 0, commitTimestamp: '2026-03-02T09:50:00Z', stopDate, timeToRestoreSeconds: 60 })).toEqual([
+    expect(
+      deliveryPoints({
+        status: 'SUCCEEDED',
+        superseded: false,
+        redriveCount: 0,
+        commitTimestamp: '2026-03-02T09:50:00Z',
+        stopDate,
+        timeToRestoreSeconds: 60,
+      }),
+    ).toEqual([
       { name: 'DeploymentSucceeded', value: 1 },
       { name: 'LeadTimeSeconds', value: 600 },
       { name: 'TimeToRestoreSeconds', value: 60 },
     ]);
-    expect(deliveryPoints({ status: 'ABORTED', superseded: false, redriveCount: 0, rollbackOutcome: 'reverted-by-beanstalk' })).toEqual([
+    expect(
+      deliveryPoints({
+        status: 'ABORTED',
+        superseded: false,
+        redriveCount: 0,
+        rollbackOutcome: 'reverted-by-beanstalk',
+      }),
+    ).toEqual([
       { name: 'DeploymentFailed', value: 1 },
       { name: 'DeploymentRolledBack', value: 1 },
     ]);
@@ -95,21 +161,40 @@ describe('delivery metrics', () => {
 
 describe('time to restore', () => {
   const at = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 10, minutes));
-  const run = (name: string, status: string, minutes: number | null): PastExecution => ({ executionArn: name, status, stopDate: minutes === null ? null : at(minutes) });
+  const run = (name: string, status: string, minutes: number | null): PastExecution => ({
+    executionArn: name,
+    status,
+    stopDate: minutes === null ? null : at(minutes),
+  });
   const never = async () => false;
 
   test('null when the previous run succeeded', async () => {
-    expect(await timeToRestoreSeconds({ executionArn: 'now', stopDate: at(50) }, [run('now', 'SUCCEEDED', 50), run('a', 'SUCCEEDED', 40), run('b', 'FAILED', 30)], never)).toBeNull();
+    expect(
+      await timeToRestoreSeconds(
+        { executionArn: 'now', stopDate: at(50) },
+        [run('now', 'SUCCEEDED', 50), run('a', 'SUCCEEDED', 40), run('b', 'FAILED', 30)],
+        never,
+      ),
+    ).toBeNull();
   });
 
   test('from the first failure of the streak; running and later runs ignored', async () => {
-    const list = [run('later', 'FAILED', 59), run('now', 'SUCCEEDED', 50), run('r', 'RUNNING', null), run('f2', 'ABORTED', 40), run('f1', 'FAILED', 20), run('ok', 'SUCCEEDED', 10)];
+    const list = [
+      run('later', 'FAILED', 59),
+      run('now', 'SUCCEEDED', 50),
+      run('r', 'RUNNING', null),
+      run('f2', 'ABORTED', 40),
+      run('f1', 'FAILED', 20),
+      run('ok', 'SUCCEEDED', 10),
+    ];
     expect(await timeToRestoreSeconds({ executionArn: 'now', stopDate: at(50) }, list, never)).toBe(30 * 60);
   });
 
   test('superseded successes do not end the streak', async () => {
     const list = [run('s', 'SUCCEEDED', 45), run('f1', 'FAILED', 20), run('ok', 'SUCCEEDED', 10)];
-    expect(await timeToRestoreSeconds({ executionArn: 'now', stopDate: at(50) }, list, async (arn) => arn === 's')).toBe(30 * 60);
+    expect(
+      await timeToRestoreSeconds({ executionArn: 'now', stopDate: at(50) }, list, async (arn) => arn === 's'),
+    ).toBe(30 * 60);
   });
 });
 
@@ -129,7 +214,13 @@ describe('Slack delivery', () => {
       calls += 1;
       throw new SlackDeliveryError('down', { status: 500 });
     };
-    await expect(deliverToSlack(post, { text: 'x' }, { attempts: 3, backoffMs: 100, sleep: async (ms) => void waits.push(ms) })).rejects.toThrow('down');
+    await expect(
+      deliverToSlack(
+        post,
+        { text: 'x' },
+        { attempts: 3, backoffMs: 100, sleep: async (ms) => void waits.push(ms) },
+      ),
+    ).rejects.toThrow('down');
     expect(calls).toBe(3);
     expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(50);

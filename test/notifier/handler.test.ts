@@ -18,30 +18,37 @@ type Posted = { text: string; blocks: { type: string }[] };
 const slackBodies = () => h.slack.requests.map((r) => JSON.parse(r.body) as Posted);
 
 describe('failed runs', () => {
-  test.each(HISTORY_NAMES.filter((n) => n !== 'timed-out' && n !== 'aborted'))('%s: one Slack message with the failed step, and a failure status', async (name) => {
-    // Prepare
-    const event = h.failureEvent(name);
+  test.each(HISTORY_NAMES.filter((n) => n !== 'timed-out' && n !== 'aborted'))(
+    '%s: one Slack message with the failed step, and a failure status',
+    async (name) => {
+      // Prepare
+      const event = h.failureEvent(name);
 
-    // Act
-    const result = await h.invoke(event);
+      // Act
+      const result = await h.invoke(event);
 
-    // Assess
-    expect(result).toMatchObject({ outcome: 'handled', slack: 'sent', githubStatus: 'posted' });
-    expect(h.slack.requests).toHaveLength(1);
-    expect(h.slack.requests[0]!.path).toBe(SLACK_PATH);
-    const message = slackBodies()[0]!;
-    expect(section(message, 'Failed step')).toMatch(/^\*Failed step\*\n\S/);
-    expect(section(message, 'Rollback')).toBeDefined();
-    expect(JSON.stringify(message)).toContain(`#/v2/executions/details/${event.detail.executionArn}`);
-    const status = JSON.parse(h.github.requests[0]!.body) as Record<string, string>;
-    expect(status.state).toBe('failure');
-  });
+      // Assess
+      expect(result).toMatchObject({ outcome: 'handled', slack: 'sent', githubStatus: 'posted' });
+      expect(h.slack.requests).toHaveLength(1);
+      expect(h.slack.requests[0]!.path).toBe(SLACK_PATH);
+      const message = slackBodies()[0]!;
+      expect(section(message, 'Failed step')).toMatch(/^\*Failed step\*\n\S/);
+      expect(section(message, 'Rollback')).toBeDefined();
+      expect(JSON.stringify(message)).toContain(`#/v2/executions/details/${event.detail.executionArn}`);
+      const status = JSON.parse(h.github.requests[0]!.body) as Record<string, string>;
+      expect(status.state).toBe('failure');
+    },
+  );
 
   test('the history is read newest first and paginated', async () => {
     const event = h.failureEvent('verify-failed-rolled-back');
     await h.invoke(event);
     const historyCalls = h.aws.calls.filter((c) => c.target === 'AWSStepFunctions.GetExecutionHistory');
-    expect(historyCalls[0]!.body).toMatchObject({ executionArn: event.detail.executionArn, reverseOrder: true, maxResults: 1000 });
+    expect(historyCalls[0]!.body).toMatchObject({
+      executionArn: event.detail.executionArn,
+      reverseOrder: true,
+      maxResults: 1000,
+    });
     expect(slackBodies()[0]!.text).toContain('retail-bank: deployment failed at Verify');
   });
 
@@ -50,8 +57,18 @@ describe('failed runs', () => {
     const event = h.failureEvent('verify-failed-rolled-back');
     const execution = h.aws.executions.get(event.detail.executionArn)!;
     const history = execution.history as { id: number; previousEventId: number }[];
-    const padding = Array.from({ length: 1100 }, (_, i) => ({ timestamp: 1772445494 + i / 1000, type: 'PassStateEntered', id: 0, previousEventId: 0, stateEnteredEventDetails: { name: `Pad ${i}`, input: '{}' } }));
-    execution.history = [...history, ...padding].map((e, i) => ({ ...e, id: i + 1, previousEventId: e.previousEventId }));
+    const padding = Array.from({ length: 1100 }, (_, i) => ({
+      timestamp: 1772445494 + i / 1000,
+      type: 'PassStateEntered',
+      id: 0,
+      previousEventId: 0,
+      stateEnteredEventDetails: { name: `Pad ${i}`, input: '{}' },
+    }));
+    execution.history = [...history, ...padding].map((e, i) => ({
+      ...e,
+      id: i + 1,
+      previousEventId: e.previousEventId,
+    }));
     // The padding is appended after the failure, so reverseOrder puts it first: the failure is on page 2.
 
     // Act
@@ -68,7 +85,10 @@ describe('failed runs', () => {
     const [timedOut, aborted] = slackBodies();
     expect(timedOut!.text).toContain('microblog: deployment timed out at Bake');
     expect(aborted!.text).toContain('retail-bank: deployment was stopped (aborted) at Wait for approval');
-    expect(h.github.requests.map((r) => (JSON.parse(r.body) as { state: string }).state)).toEqual(['error', 'error']);
+    expect(h.github.requests.map((r) => (JSON.parse(r.body) as { state: string }).state)).toEqual([
+      'error',
+      'error',
+    ]);
   });
 
   test('input left out of the event is read with DescribeExecution', async () => {
@@ -83,31 +103,49 @@ describe('failed runs', () => {
 
     // Assess
     expect(h.aws.calls.some((c) => c.target === 'AWSStepFunctions.DescribeExecution')).toBe(true);
-    expect(section(slackBodies()[0]!, 'Commit')).toContain('|3f9c2a7> Add overdraft limit check to transfers');
+    expect(section(slackBodies()[0]!, 'Commit')).toContain(
+      '|3f9c2a7> Add overdraft limit check to transfers',
+    );
   });
 
   test('a secret-looking string in the cause never reaches Slack, GitHub or the logs', async () => {
     // Prepare
     const event = h.failureEvent('verify-failed-rolled-back');
     const execution = h.aws.executions.get(event.detail.executionArn)!;
-    const leaky = 'token ghp_0123456789abcdefghijklmnopqrstuvwxyz at https://hooks.slack.com/services/T1/B2/leakedleakedleaked and https://bot:pa55word@git.example.com';
-    const failed = (execution.history as Record<string, { error?: string; cause?: string }>[]).find((e) => e.taskFailedEventDetails?.error === 'SmokeTestFailedError')!;
-    failed.taskFailedEventDetails!.cause = JSON.stringify({ errorType: 'SmokeTestFailedError', errorMessage: leaky });
+    const leaky =
+      'token ghp_0123456789abcdefghijklmnopqrstuvwxyz at https://hooks.slack.com/services/T1/B2/leakedleakedleaked and https://bot:pa55word@git.example.com';
+    const failed = (execution.history as Record<string, { error?: string; cause?: string }>[]).find(
+      (e) => e.taskFailedEventDetails?.error === 'SmokeTestFailedError',
+    )!;
+    failed.taskFailedEventDetails!.cause = JSON.stringify({
+      errorType: 'SmokeTestFailedError',
+      errorMessage: leaky,
+    });
     event.detail.cause = leaky;
-    (execution.history as Record<string, { cause?: string }>[]).at(-1)!.executionFailedEventDetails!.cause = leaky;
+    (execution.history as Record<string, { cause?: string }>[]).at(-1)!.executionFailedEventDetails!.cause =
+      leaky;
 
     // Act
     await h.invoke(event);
 
     // Assess
-    const everything = [...h.slack.requests, ...h.github.requests].map((r) => r.body).join('\n') + h.output.join('');
-    for (const secret of ['ghp_0123456789abcdefghijklmnopqrstuvwxyz', 'leakedleakedleaked', 'pa55word']) expect(everything).not.toContain(secret);
+    const everything =
+      [...h.slack.requests, ...h.github.requests].map((r) => r.body).join('\n') + h.output.join('');
+    for (const secret of ['ghp_0123456789abcdefghijklmnopqrstuvwxyz', 'leakedleakedleaked', 'pa55word'])
+      expect(everything).not.toContain(secret);
     expect(section(slackBodies()[0]!, 'Cause')).toContain('[redacted]');
   });
 
   test('slackOnFailure false: no Slack message, but the status and the metrics', async () => {
-    const result = await h.invoke(h.failureEvent('build-failed'), { settings: withNotify({ slackOnFailure: false }) });
-    expect(result).toMatchObject({ outcome: 'handled', slack: 'not-wanted', githubStatus: 'posted', metrics: ['DeploymentFailed'] });
+    const result = await h.invoke(h.failureEvent('build-failed'), {
+      settings: withNotify({ slackOnFailure: false }),
+    });
+    expect(result).toMatchObject({
+      outcome: 'handled',
+      slack: 'not-wanted',
+      githubStatus: 'posted',
+      metrics: ['DeploymentFailed'],
+    });
     expect(h.slack.requests).toHaveLength(0);
   });
 });
@@ -175,7 +213,9 @@ describe('Slack failures', () => {
 
   test('timeouts on every attempt end in a throw (dead-letter path)', async () => {
     h.slack.fallback = { hang: true };
-    await expect(h.invoke(h.failureEvent('scan-failed'))).rejects.toThrow('Slack webhook failed (slack_webhook_request_error)');
+    await expect(h.invoke(h.failureEvent('scan-failed'))).rejects.toThrow(
+      'Slack webhook failed (slack_webhook_request_error)',
+    );
     expect(h.slack.requests).toHaveLength(3);
   });
 
@@ -197,11 +237,18 @@ describe('GitHub commit statuses', () => {
     const result = await h.invoke(event);
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'handled', slack: 'not-wanted', githubStatus: 'posted', metrics: ['DeploymentStarted'] });
+    expect(result).toMatchObject({
+      outcome: 'handled',
+      slack: 'not-wanted',
+      githubStatus: 'posted',
+      metrics: ['DeploymentStarted'],
+    });
     expect(h.slack.requests).toHaveLength(0);
     const [request] = h.github.requests;
     expect(request!.method).toBe('POST');
-    expect(request!.path).toBe('/repos/example-org/retail-bank/statuses/3f9c2a7d8e1b4c5a6f7e8d9c0b1a2f3e4d5c6b7a');
+    expect(request!.path).toBe(
+      '/repos/example-org/retail-bank/statuses/3f9c2a7d8e1b4c5a6f7e8d9c0b1a2f3e4d5c6b7a',
+    );
     expect(request!.headers.authorization).toBe(`Bearer ${GITHUB_TOKEN}`);
     expect(request!.headers.accept).toBe('application/vnd.github+json');
     expect(JSON.parse(request!.body)).toEqual({
@@ -242,7 +289,10 @@ describe('successful and superseded runs', () => {
     expect(result).toMatchObject({ outcome: 'handled', slack: 'not-wanted', metrics: [] });
     expect(h.slack.requests).toHaveLength(0);
     expect(h.emf()).toHaveLength(0);
-    expect(JSON.parse(h.github.requests[0]!.body)).toMatchObject({ state: 'success', description: 'Superseded by a newer commit: not deployed on its own' });
+    expect(JSON.parse(h.github.requests[0]!.body)).toMatchObject({
+      state: 'success',
+      description: 'Superseded by a newer commit: not deployed on its own',
+    });
   });
 
   test('success: lead time and time to restore from the first failure of the streak, no Slack by default', async () => {
@@ -259,7 +309,15 @@ describe('successful and superseded runs', () => {
     ];
     for (const p of past) {
       const executionArn = `${sm.replace(':stateMachine:', ':execution:')}:${p.name}`;
-      h.aws.executions.set(executionArn, { executionArn, stateMachineArn: sm, name: p.name, status: p.status, startDate: p.stop - 600, stopDate: p.stop, ...(p.output ? { output: p.output } : {}) });
+      h.aws.executions.set(executionArn, {
+        executionArn,
+        stateMachineArn: sm,
+        name: p.name,
+        status: p.status,
+        startDate: p.stop - 600,
+        stopDate: p.stop,
+        ...(p.output ? { output: p.output } : {}),
+      });
     }
 
     // Act
@@ -269,8 +327,16 @@ describe('successful and superseded runs', () => {
     expect(result).toMatchObject({ outcome: 'handled', slack: 'not-wanted', githubStatus: 'posted' });
     expect(h.slack.requests).toHaveLength(0);
     const [record] = h.emf();
-    expect(record).toMatchObject({ Pipeline: 'retail-bank', DeploymentSucceeded: 1, LeadTimeSeconds: 1657, TimeToRestoreSeconds: 7200 });
-    expect(JSON.parse(h.github.requests[0]!.body)).toMatchObject({ state: 'success', description: 'Deployed and verified' });
+    expect(record).toMatchObject({
+      Pipeline: 'retail-bank',
+      DeploymentSucceeded: 1,
+      LeadTimeSeconds: 1657,
+      TimeToRestoreSeconds: 7200,
+    });
+    expect(JSON.parse(h.github.requests[0]!.body)).toMatchObject({
+      state: 'success',
+      description: 'Deployed and verified',
+    });
   });
 
   test('slackOnSuccess true sends a success message', async () => {
@@ -316,8 +382,10 @@ describe('metrics (EMF)', () => {
 describe('events that are not ours', () => {
   test('a state machine that is not a pipeline is ignored', async () => {
     const event = loadEvent('failed');
-    event.detail.stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-target-elastic-beanstalk';
-    event.detail.executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:deploy-target-elastic-beanstalk:abc';
+    event.detail.stateMachineArn =
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-target-elastic-beanstalk';
+    event.detail.executionArn =
+      'arn:aws:states:eu-west-1:123456789012:execution:deploy-target-elastic-beanstalk:abc';
     event.detail.input = JSON.stringify({ pipeline: 'no-such-pipeline' });
     const result = await h.invoke(event);
     expect(result.outcome).toBe('ignored');

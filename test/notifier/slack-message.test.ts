@@ -1,6 +1,12 @@
 import { readNoticeInput } from '../../functions/notifier/execution-input';
 import { analyseFailure } from '../../functions/notifier/failure-analysis';
-import { escapeMrkdwn, failureMessage, formatDuration, successMessage, type NoticeContext } from '../../functions/notifier/slack-message';
+import {
+  escapeMrkdwn,
+  failureMessage,
+  formatDuration,
+  successMessage,
+  type NoticeContext,
+} from '../../functions/notifier/slack-message';
 import type { FailureStatus } from '../../functions/notifier/status-event';
 import { historyInput, loadHistoryEvents, type HistoryName } from './support/fixtures';
 import { messageText, section } from './support/message-text';
@@ -26,19 +32,96 @@ function render(name: HistoryName, status: FailureStatus = 'FAILED') {
 }
 
 const cases: [HistoryName, { step: string; error: string; cause: string; rollback: string }][] = [
-  ['build-failed', { step: 'Build and unit tests', error: '`BuildFailed`', cause: 'phase INSTALL FAILED', rollback: 'Nothing to roll back' }],
-  ['tests-failed', { step: 'Build and unit tests', error: '`TestsFailed`', cause: 'python -m pytest', rollback: 'Nothing to roll back' }],
-  ['scan-failed', { step: 'Dependency scan', error: '`VulnerabilitiesFound`', cause: 'dependency-check.sh', rollback: 'Nothing to roll back' }],
-  ['health-gate-failed', { step: 'Check target health', error: '`HealthGateFailed` (from `TargetUnhealthyError`', cause: 'health Red', rollback: 'Nothing to roll back' }],
-  ['canary-reverted', { step: 'Check deploy status', error: '`CanaryReverted`', cause: 'requests to the canary are failing', rollback: 'Elastic Beanstalk reverted the canary by itself' }],
+  [
+    'build-failed',
+    {
+      step: 'Build and unit tests',
+      error: '`BuildFailed`',
+      cause: 'phase INSTALL FAILED',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'tests-failed',
+    {
+      step: 'Build and unit tests',
+      error: '`TestsFailed`',
+      cause: 'python -m pytest',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'scan-failed',
+    {
+      step: 'Dependency scan',
+      error: '`VulnerabilitiesFound`',
+      cause: 'dependency-check.sh',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'health-gate-failed',
+    {
+      step: 'Check target health',
+      error: '`HealthGateFailed` (from `TargetUnhealthyError`',
+      cause: 'health Red',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'canary-reverted',
+    {
+      step: 'Check deploy status',
+      error: '`CanaryReverted`',
+      cause: 'requests to the canary are failing',
+      rollback: 'Elastic Beanstalk reverted the canary by itself',
+    },
+  ],
   [
     'verify-failed-rolled-back',
-    { step: 'Verify', error: '`VerifyFailedRolledBack` (from `SmokeTestFailedError` in Verify)', cause: 'answered 503 on 3 of 3 attempts', rollback: 'Rolled back to `retail-bank-8d41e07c2b9a` and the rollback held' },
+    {
+      step: 'Verify',
+      error: '`VerifyFailedRolledBack` (from `SmokeTestFailedError` in Verify)',
+      cause: 'answered 503 on 3 of 3 attempts',
+      rollback: 'Rolled back to `retail-bank-8d41e07c2b9a` and the rollback held',
+    },
   ],
-  ['rollback-failed', { step: 'Check alarms', error: '`RollbackFailed` (from `AlarmTriggeredError`', cause: 'microblog-5xx went to ALARM', rollback: '*Rollback to `commit 1c0ffee` FAILED*' }],
-  ['approval-expired', { step: 'Wait for approval', error: '`ApprovalExpired` (from `States.Timeout`', cause: 'within 60 minutes', rollback: 'Nothing to roll back' }],
-  ['approval-rejected', { step: 'Wait for approval', error: '`ApprovalRejected`', cause: 'Rejected by grace', rollback: 'Nothing to roll back' }],
-  ['ssm-instance-failed', { step: 'Check release status', error: '`DeployFailed`', cause: 'database is locked', rollback: 'Rolled back to `commit 1c0ffee` on 1 instance and the rollback held' }],
+  [
+    'rollback-failed',
+    {
+      step: 'Check alarms',
+      error: '`RollbackFailed` (from `AlarmTriggeredError`',
+      cause: 'microblog-5xx went to ALARM',
+      rollback: '*Rollback to `commit 1c0ffee` FAILED*',
+    },
+  ],
+  [
+    'approval-expired',
+    {
+      step: 'Wait for approval',
+      error: '`ApprovalExpired` (from `States.Timeout`',
+      cause: 'within 60 minutes',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'approval-rejected',
+    {
+      step: 'Wait for approval',
+      error: '`ApprovalRejected`',
+      cause: 'Rejected by grace',
+      rollback: 'Nothing to roll back',
+    },
+  ],
+  [
+    'ssm-instance-failed',
+    {
+      step: 'Check release status',
+      error: '`DeployFailed`',
+      cause: 'database is locked',
+      rollback: 'Rolled back to `commit 1c0ffee` on 1 instance and the rollback held',
+    },
+  ],
 ];
 
 describe('failureMessage', () => {
@@ -53,7 +136,9 @@ describe('failureMessage', () => {
     expect(section(message, 'Rollback')).toContain(expected.rollback);
     expect(section(message, 'Pipeline')).toBe(`*Pipeline*\n${context.pipeline}`);
     const sha = context.input.commitSha!;
-    expect(section(message, 'Commit')).toContain(`<https://github.com/${context.input.repository}/commit/${sha}|${sha.slice(0, 7)}>`);
+    expect(section(message, 'Commit')).toContain(
+      `<https://github.com/${context.input.repository}/commit/${sha}|${sha.slice(0, 7)}>`,
+    );
     expect(section(message, 'Author')).toBe(`*Author*\n${context.input.commitAuthor}`);
     expect(text).toContain(
       `<https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${context.executionArn}|Open the execution in the Step Functions console>`,
@@ -70,14 +155,24 @@ describe('failureMessage', () => {
   test('CodeBuild failures link the build logs', () => {
     const { text } = render('tests-failed');
     expect(text).toContain('|Build logs>');
-    expect(text).toContain('https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logEvent:group=/aws/codebuild/microblog-build');
+    expect(text).toContain(
+      'https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logEvent:group=/aws/codebuild/microblog-build',
+    );
   });
 
   test('a named Fail state suggests a new push; an uncaught failure suggests a redrive', () => {
     expect(section(render('verify-failed-rolled-back').message, 'What now')).toContain('push a fix to main');
     const context = contextFor('verify-failed-rolled-back', 'FAILED');
-    const uncaught = failureMessage(context, analyseFailure('FAILED', [], { error: 'States.Runtime', cause: 'An error occurred while executing the state' }));
-    expect(section(uncaught, 'What now')).toContain(`aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`);
+    const uncaught = failureMessage(
+      context,
+      analyseFailure('FAILED', [], {
+        error: 'States.Runtime',
+        cause: 'An error occurred while executing the state',
+      }),
+    );
+    expect(section(uncaught, 'What now')).toContain(
+      `aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`,
+    );
   });
 
   test('TIMED_OUT is worded as a timeout, with the step that was running and a redrive', () => {
@@ -85,7 +180,9 @@ describe('failureMessage', () => {
     expect(message.text).toContain('microblog: deployment timed out at Bake');
     expect(section(message, 'Error')).toContain('`States.Timeout`');
     expect(section(message, 'Rollback')).toContain('No rollback ran');
-    expect(section(message, 'What now')).toContain(`redrive-execution --execution-arn ${context.executionArn}`);
+    expect(section(message, 'What now')).toContain(
+      `redrive-execution --execution-arn ${context.executionArn}`,
+    );
   });
 
   test('ABORTED is worded as stopped', () => {
@@ -99,10 +196,13 @@ describe('failureMessage', () => {
     const context = contextFor('verify-failed-rolled-back', 'FAILED');
     context.input.commitMessage = 'Fix <!channel> see <https://evil.example|docs> & more';
     const events = loadHistoryEvents('verify-failed-rolled-back');
-    const failed = events.find((e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'SmokeTestFailedError')!;
+    const failed = events.find(
+      (e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'SmokeTestFailedError',
+    )!;
     failed.taskFailedEventDetails!.cause = JSON.stringify({
       errorType: 'SmokeTestFailedError',
-      errorMessage: 'POST https://hooks.slack.com/services/T0/B0/abcdefABCDEF123456 and https://ci:topsecretpw@ci.example.com/hook failed',
+      errorMessage:
+        'POST https://hooks.slack.com/services/T0/B0/abcdefABCDEF123456 and https://ci:topsecretpw@ci.example.com/hook failed',
     });
 
     // Act
@@ -110,7 +210,9 @@ describe('failureMessage', () => {
     const text = JSON.stringify(message);
 
     // Assess
-    expect(section(message, 'Commit')).toContain('Fix &lt;!channel&gt; see &lt;https://evil.example|docs&gt; &amp; more');
+    expect(section(message, 'Commit')).toContain(
+      'Fix &lt;!channel&gt; see &lt;https://evil.example|docs&gt; &amp; more',
+    );
     expect(text).not.toContain('abcdefABCDEF123456');
     expect(text).not.toContain('topsecretpw');
     expect(section(message, 'Cause')).toContain('[redacted]');

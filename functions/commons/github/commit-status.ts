@@ -6,7 +6,10 @@
  */
 import { getSecret, type SecretSource } from '../secrets';
 
-export const GITHUB_TOKEN_SECRET: SecretSource = { arnVariable: 'GITHUB_TOKEN_SECRET_ARN', valueVariable: 'GITHUB_TOKEN' };
+export const GITHUB_TOKEN_SECRET: SecretSource = {
+  arnVariable: 'GITHUB_TOKEN_SECRET_ARN',
+  valueVariable: 'GITHUB_TOKEN',
+};
 
 /** The states GitHub accepts. */
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
@@ -90,7 +93,10 @@ export async function postCommitStatus(
       .json()
       .then((json: unknown) => (json as { message?: unknown }).message)
       .catch(() => undefined);
-    throw new CommitStatusError(`GitHub answered HTTP ${response.status}${typeof detail === 'string' ? `: ${cut(detail, 200)}` : ''}`, response.status);
+    throw new CommitStatusError(
+      `GitHub answered HTTP ${response.status}${typeof detail === 'string' ? `: ${cut(detail, 200)}` : ''}`,
+      response.status,
+    );
   }
   await response.body?.cancel();
 }

@@ -37,7 +37,10 @@ export async function postSlackMessage(
     const code = (error as { code?: string }).code ?? 'unknown';
     // @slack/webhook 8 (fetch) puts the status on `statusCode`; older axios-based versions on `original.response`.
     const status =
-      (error as { statusCode?: number }).statusCode ?? (error as { original?: { response?: { status?: number } } }).original?.response?.status;
-    throw new SlackDeliveryError(`Slack webhook failed (${code}${status ? `, HTTP ${status}` : ''})`, { status });
+      (error as { statusCode?: number }).statusCode ??
+      (error as { original?: { response?: { status?: number } } }).original?.response?.status;
+    throw new SlackDeliveryError(`Slack webhook failed (${code}${status ? `, HTTP ${status}` : ''})`, {
+      status,
+    });
   }
 }

@@ -34,11 +34,13 @@ type Reply = { status: number; body: unknown };
 const error = (type: string, message: string): Reply => ({ status: 400, body: { __type: type, message } });
 
 function sfn(fake: FakeAws, op: string, body: Record<string, unknown>): Reply {
-  const execution = typeof body.executionArn === 'string' ? fake.executions.get(body.executionArn) : undefined;
+  const execution =
+    typeof body.executionArn === 'string' ? fake.executions.get(body.executionArn) : undefined;
   switch (op) {
     case 'DescribeExecution': {
       if (!execution) return error('ExecutionDoesNotExist', 'Execution Does Not Exist');
-      const { history: _history, ...rest } = execution;
+      const rest = { ...execution };
+      delete rest.history;
       return { status: 200, body: rest };
     }
     case 'GetExecutionHistory': {
@@ -66,19 +68,30 @@ function sfn(fake: FakeAws, op: string, body: Record<string, unknown>): Reply {
 
 /** DynamoDB attribute values <-> plain values (S, N, BOOL only: all the notifier writes). */
 function plain(item: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, 'S' in v ? v.S : 'N' in v ? Number(v.N) : v.BOOL]));
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => [k, 'S' in v ? v.S : 'N' in v ? Number(v.N) : v.BOOL]),
+  );
 }
 
 function dynamo(fake: FakeAws, op: string, body: Record<string, unknown>): Reply {
   const tableName = String(body.TableName);
   const table = fake.tables.get(tableName);
-  if (!table) return error('com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', 'Requested resource not found');
+  if (!table)
+    return error(
+      'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+      'Requested resource not found',
+    );
   if (op === 'PutItem') {
     const item = plain(body.Item as Record<string, Record<string, unknown>>);
     const key = String(item.notificationId);
     const condition = body.ConditionExpression as string | undefined;
-    if (condition && condition !== 'attribute_not_exists(notificationId)') return error('ValidationException', `fake supports only attribute_not_exists, got ${condition}`);
-    if (condition && table.has(key)) return error('com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', 'The conditional request failed');
+    if (condition && condition !== 'attribute_not_exists(notificationId)')
+      return error('ValidationException', `fake supports only attribute_not_exists, got ${condition}`);
+    if (condition && table.has(key))
+      return error(
+        'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+        'The conditional request failed',
+      );
     table.set(key, item);
     return { status: 200, body: {} };
   }
@@ -108,7 +121,12 @@ export async function startFakeAws(tableNames: string[] = ['notifications']): Pr
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       fake.calls.push({ target, body });
       const [service, op = ''] = target.split('.');
-      const reply = service === 'AWSStepFunctions' ? sfn(fake, op, body) : service === 'DynamoDB_20120810' ? dynamo(fake, op, body) : error('UnknownService', target);
+      const reply =
+        service === 'AWSStepFunctions'
+          ? sfn(fake, op, body)
+          : service === 'DynamoDB_20120810'
+            ? dynamo(fake, op, body)
+            : error('UnknownService', target);
       res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(reply.body));
     });

@@ -40,17 +40,25 @@ export type HistoryName = (typeof HISTORY_NAMES)[number];
 
 /** An EventBridge sample from events/eventbridge. */
 export function loadEvent(name: string): EventBridgeSample {
-  return structuredClone(JSON.parse(readFileSync(join(root, 'eventbridge', `${name}.json`), 'utf8')) as EventBridgeSample);
+  return structuredClone(
+    JSON.parse(readFileSync(join(root, 'eventbridge', `${name}.json`), 'utf8')) as EventBridgeSample,
+  );
 }
 
 /** The raw GetExecutionHistory response (wire format: epoch-second timestamps), oldest first. */
 export function loadHistoryResponse(name: HistoryName): { events: Record<string, unknown>[] } {
-  return structuredClone(JSON.parse(readFileSync(join(root, 'sfn-history', `${name}.json`), 'utf8')) as { events: Record<string, unknown>[] });
+  return structuredClone(
+    JSON.parse(readFileSync(join(root, 'sfn-history', `${name}.json`), 'utf8')) as {
+      events: Record<string, unknown>[];
+    },
+  );
 }
 
 /** The same events as the SDK hands them over (Date timestamps). */
 export function loadHistoryEvents(name: HistoryName): HistoryEvent[] {
-  return loadHistoryResponse(name).events.map((e) => ({ ...e, timestamp: new Date(Number(e.timestamp) * 1000) }) as HistoryEvent);
+  return loadHistoryResponse(name).events.map(
+    (e) => ({ ...e, timestamp: new Date(Number(e.timestamp) * 1000) }) as HistoryEvent,
+  );
 }
 
 /** The execution input recorded in the history's ExecutionStarted event. */

@@ -17,7 +17,13 @@ import { createHandler } from '../../../functions/notifier/handler';
 import { dynamoNotificationStore } from '../../../functions/notifier/notification-store';
 import type { NotifierDeps, NotifierResult } from '../../../functions/notifier/process-status-change';
 import { startFakeAws, type FakeAws } from './fake-aws';
-import { historyInput, loadEvent, loadHistoryResponse, type EventBridgeSample, type HistoryName } from './fixtures';
+import {
+  historyInput,
+  loadEvent,
+  loadHistoryResponse,
+  type EventBridgeSample,
+  type HistoryName,
+} from './fixtures';
 import { startHttpStub, type HttpStub } from './http-stub';
 
 export const SLACK_PATH = '/services/T0TEST/B0TEST/slackhooksecret0123456789';
@@ -75,7 +81,9 @@ export async function startHarness(): Promise<Harness> {
 
   const region = 'eu-west-1';
   const sfn = new SFNClient({ endpoint: aws.url, region, maxAttempts: 1 });
-  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: aws.url, region, maxAttempts: 1 }));
+  const documentClient = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: aws.url, region, maxAttempts: 1 }),
+  );
   const output: string[] = [];
   const logger = new Logger({ serviceName: 'notifier-test', logLevel: 'DEBUG' });
 
@@ -101,7 +109,10 @@ export async function startHarness(): Promise<Harness> {
         output.push(String(chunk));
         return true;
       };
-      const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+      const spies = [
+        jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+        jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+      ];
       try {
         return await createHandler(deps)(event, lambdaContext);
       } finally {
@@ -133,7 +144,10 @@ export async function startHarness(): Promise<Harness> {
       const pipeline = input.pipeline!;
       const history = loadHistoryResponse(name).events;
       const terminal = history.at(-1) as Record<string, { error?: string; cause?: string } | undefined>;
-      const details = terminal.executionFailedEventDetails ?? terminal.executionTimedOutEventDetails ?? terminal.executionAbortedEventDetails;
+      const details =
+        terminal.executionFailedEventDetails ??
+        terminal.executionTimedOutEventDetails ??
+        terminal.executionAbortedEventDetails;
       const event = loadEvent('failed');
       event.id = `event-${name}`;
       event.detail.status = status;

@@ -48,7 +48,12 @@ export async function startHttpStub(fallback: StubAnswer = { status: 200, body: 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      stub.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      stub.requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = queue.shift() ?? stub.fallback;
       if ('hang' in answer) {
         hanging.add(res);
