@@ -50,6 +50,10 @@ describe.each(names)('%s.asl.json', (name) => {
     expect(text).not.toMatch(/QueryLanguage|JSONata|"Assign"|"Output"\s*:|\{%|"Arguments"/);
   });
 
+  it('writes "absent" as Not IsPresent (the local engine never matches IsPresent: false)', () => {
+    expect(text).not.toMatch(/"IsPresent":\s*false/);
+  });
+
   it('passes asl-validator with ARN checks on (placeholders in Resource allowed)', () => {
     const result = validator(structuredClone(machine));
     expect(result.errors).toEqual([]);

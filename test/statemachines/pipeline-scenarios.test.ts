@@ -382,6 +382,35 @@ describe('pipeline failures during and after the deploy', () => {
     expect(run.error).toBe('VerifyFailedRolledBack');
   });
 
+  it('rolls EC2 instances back to their previous release when history knows no good version', async () => {
+    const run = await runPipeline(microblog, {
+      smoke: 'fail',
+      lastGood: { found: false, versionLabel: null, commitSha: null },
+    });
+
+    expect(run.error).toBe('VerifyFailedRolledBack');
+    expect(callsOf(run, 'ssm-deploy', 'rollback')[0]!.payload).toMatchObject({
+      instanceIds: ['i-0aaa', 'i-0bbb', 'i-0ccc'],
+      commitSha: null,
+    });
+    expect(outcome(run)).toMatchObject({ outcome: 'rolled-back', rolledBack: true });
+  });
+
+  it('fails with DeployFailed and releases the lock when the deploy lock cannot be read', async () => {
+    const run = await runPipeline(retailBank, { throttle: { 'deploy-lock.acquire': 99 } });
+
+    expect(run.error).toBe('DeployFailed');
+    expectInOrder(run.visited, [
+      'Acquire deploy lock',
+      'Deploy lock failed',
+      'Record failed outcome',
+      'Is the deploy lock held?',
+      'Release deploy lock after failure',
+      'Failed: deploy',
+    ]);
+    expect(lockReleased(run)).toBe(true);
+  });
+
   it('fails loudly with RollbackFailed when the rollback does not verify', async () => {
     const run = await runPipeline(retailBank, { smoke: 'fail-always' });
 
