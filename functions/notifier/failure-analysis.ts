@@ -9,6 +9,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ErrorNames } from '../commons/types/tasks';
+import { summariseCause } from './cause-text';
 import type { FailureStatus } from './status-event';
 
 /** A task error that was not retried away. */
@@ -72,8 +73,12 @@ const PRE_DEPLOY_ERRORS = new Set<string>([
 const ROLLBACK_STATE = /roll(?:ing)?[ -]?back/i;
 /** States of the failure path (rollback, history, lock release): never "the failed step". */
 const CLEANUP_STATE =
-  /roll(?:ing)?[ -]?back|last good|release (?:the )?(?:deploy )?lock|record (?:the )?(?:outcome|result)|notify|clean ?up/i;
-const CHANGING_STATE = /^(?:deploy|verify|roll|canary)/i;
+  /roll(?:ing)?[ -]?back|last good|release (?:the )?(?:deploy )?lock|record\b.*\b(?:outcome|result)|notify|clean ?up/i;
+const CHANGING_STATE = /^(?:deploy|verify|smoke|roll|canary)/i;
+/** Pass/Choice states the pipeline names after what happened to the target (deploy sub-workflows roll back inside). */
+const ROLLED_BACK_STATE = /\brolled back\b/i;
+const ROLLBACK_FAILED_STATE = /rollback (?:failed|did not complete)|no (?:version|instances?) to roll back/i;
+const UNCHANGED_STATE = /target unchanged|nothing to roll back/i;
 /** Event types whose details carry {error, cause} for a failed unit of work. */
 const FAILURE_TYPES = new Set([
   'TaskFailed',
@@ -104,6 +109,15 @@ function detailsOf(event: HistoryEvent): Details | undefined {
   if (event.type.endsWith('StateEntered')) return event.stateEnteredEventDetails as Details | undefined;
   const key = `${event.type[0]!.toLowerCase()}${event.type.slice(1)}EventDetails`;
   return (event as unknown as Record<string, unknown>)[key] as Details | undefined;
+}
+
+/**
+ * A failed sub-workflow (startExecution.sync) surfaces as `States.TaskFailed` with the child's
+ * DescribeExecution as the cause: its own error name (CanaryReverted, RollbackFailed, ...) says more.
+ */
+function effectiveError(error: string | undefined, cause: string | undefined): string | null {
+  if (error === 'States.TaskFailed') return summariseCause(cause)?.errorType ?? error;
+  return error ?? null;
 }
 
 class History {
@@ -140,12 +154,15 @@ class History {
   terminalFailures(): (StepFailure & { id: number })[] {
     return this.events
       .filter((e) => e.type && FAILURE_TYPES.has(e.type) && !this.retried.has(e.id ?? -1))
-      .map((e) => ({
-        id: e.id ?? 0,
-        state: this.stateOf(e),
-        error: detailsOf(e)?.error ?? null,
-        cause: detailsOf(e)?.cause ?? null,
-      }));
+      .map((e) => {
+        const details = detailsOf(e);
+        return {
+          id: e.id ?? 0,
+          state: this.stateOf(e),
+          error: effectiveError(details?.error, details?.cause),
+          cause: details?.cause ?? null,
+        };
+      });
   }
 
   /** Names of states entered, in order (with the event ids). */
@@ -183,16 +200,28 @@ class History {
   }
 }
 
-/** Where a rollback went, from the rollback tasks' parameters (`Payload` for lambda:invoke). */
+function asRecord(value: unknown): Record<string, unknown> | null {
+  if (typeof value === 'string') {
+    try {
+      return asRecord(JSON.parse(value) as unknown);
+    } catch {
+      return null;
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+/** Where a rollback went, from the rollback tasks' parameters (`Payload` for lambda:invoke, `Input` for sub-workflows). */
 function rollbackTarget(parameters: Record<string, unknown>[]): {
   target: string | null;
   instanceCount: number | null;
 } {
   for (const p of parameters) {
-    const payload = (typeof p.Payload === 'object' && p.Payload !== null ? p.Payload : p) as Record<
-      string,
-      unknown
-    >;
+    // lambda:invoke puts the event under Payload; startExecution under Input (rollbackTo: {versionLabel, commitSha}).
+    const outer = asRecord(p.Payload) ?? asRecord(p.Input) ?? p;
+    const payload = { ...outer, ...asRecord(outer.rollbackTo) };
     const version = typeof payload.versionLabel === 'string' ? payload.versionLabel : null;
     const commit = typeof payload.commitSha === 'string' ? payload.commitSha.slice(0, 7) : null;
     const instances = Array.isArray(payload.instanceIds) ? payload.instanceIds.length : null;
@@ -219,8 +248,11 @@ function judgeRollback(
   const failure = found ? { state: found.state, error: found.error, cause: found.cause } : null;
   const base = { states, target, instanceCount, failure };
 
+  const named = (pattern: RegExp) => entered.some((s) => pattern.test(s.name));
   if (error === ErrorNames.CanaryReverted) return { ...base, outcome: 'reverted-by-beanstalk' };
-  if (error === ErrorNames.RollbackFailed || failure) return { ...base, outcome: 'failed' };
+  if (error === ErrorNames.RollbackFailed || failure || named(ROLLBACK_FAILED_STATE))
+    return { ...base, outcome: 'failed' };
+  if (named(ROLLED_BACK_STATE)) return { ...base, outcome: 'held' };
   if (states.length > 0) {
     const last = entered.filter((s) => s.type !== 'FailStateEntered').at(-1);
     if (status !== 'FAILED' && last && ROLLBACK_STATE.test(last.name))
@@ -228,6 +260,7 @@ function judgeRollback(
     return { ...base, outcome: 'held' };
   }
   if (error === ErrorNames.VerifyFailedRolledBack) return { ...base, outcome: 'held' };
+  if (named(UNCHANGED_STATE)) return { ...base, outcome: 'not-needed' };
   if ((error && PRE_DEPLOY_ERRORS.has(error)) || !entered.some((s) => CHANGING_STATE.test(s.name)))
     return { ...base, outcome: 'not-needed' };
   return { ...base, outcome: 'not-run' };

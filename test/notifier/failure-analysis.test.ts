@@ -57,9 +57,9 @@ const cases: [HistoryName, Expected][] = [
     'canary-reverted',
     {
       status: 'FAILED',
-      failedStep: 'Check deploy status',
+      failedStep: 'Deploy',
       error: 'CanaryReverted',
-      taskError: null,
+      taskError: 'CanaryReverted',
       rollback: 'reverted-by-beanstalk',
     },
   ],
@@ -67,7 +67,7 @@ const cases: [HistoryName, Expected][] = [
     'verify-failed-rolled-back',
     {
       status: 'FAILED',
-      failedStep: 'Verify',
+      failedStep: 'Smoke test',
       error: 'VerifyFailedRolledBack',
       taskError: 'SmokeTestFailedError',
       rollback: 'held',
@@ -110,19 +110,19 @@ const cases: [HistoryName, Expected][] = [
     'ssm-instance-failed',
     {
       status: 'FAILED',
-      failedStep: 'Check release status',
+      failedStep: 'Deploy',
       error: 'DeployFailed',
-      taskError: null,
+      taskError: 'DeployFailed',
       rollback: 'held',
-      target: 'commit 1c0ffee',
-      instanceCount: 1,
+      target: null,
+      instanceCount: null,
     },
   ],
   [
     'timed-out',
     {
       status: 'TIMED_OUT',
-      failedStep: 'Bake',
+      failedStep: 'Wait during bake',
       error: 'States.Timeout',
       taskError: null,
       rollback: 'not-run',
@@ -161,14 +161,14 @@ describe('analyseFailure', () => {
   test('a failure recovered by Retry is not the failed step', () => {
     // verify-failed-rolled-back has a Lambda.ServiceException on "Acquire deploy lock", retried successfully.
     const analysis = analyseFailure('FAILED', loadHistoryEvents('verify-failed-rolled-back'));
-    expect(analysis.taskFailure?.state).toBe('Verify');
+    expect(analysis.taskFailure?.state).toBe('Smoke test');
   });
 
   test('a failing task inside the rollback makes the rollback "failed" and names the state', () => {
-    // Prepare: make "Check rollback status" throw instead of returning a status.
+    // Prepare: make "Verify the rollback" throw instead of passing.
     const events = loadHistoryEvents('verify-failed-rolled-back');
     const entered = events.find(
-      (e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'Check rollback status',
+      (e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'Verify the rollback',
     )!;
     const succeeded = events.find((e) => e.type === 'TaskSucceeded' && (e.id ?? 0) > (entered.id ?? 0))!;
     Object.assign(succeeded, {
@@ -177,23 +177,34 @@ describe('analyseFailure', () => {
       taskFailedEventDetails: {
         resourceType: 'lambda',
         resource: 'invoke',
-        error: 'Lambda.Unknown',
-        cause: 'The function timed out',
+        error: 'SmokeTestFailedError',
+        cause: 'still 503',
       },
     });
     const final = events.find((e) => e.type === 'ExecutionFailed')!;
-    final.executionFailedEventDetails = { error: 'RollbackFailed', cause: 'rollback did not finish' };
+    final.executionFailedEventDetails = {
+      error: 'RollbackFailed',
+      cause: 'rollback did not heal the target',
+    };
 
     // Act
     const analysis = analyseFailure('FAILED', events);
 
     // Assess
-    expect(analysis.failedStep).toBe('Verify');
+    expect(analysis.failedStep).toBe('Smoke test');
     expect(analysis.rollback.outcome).toBe('failed');
     expect(analysis.rollback.failure).toEqual({
-      state: 'Check rollback status',
-      error: 'Lambda.Unknown',
-      cause: 'The function timed out',
+      state: 'Verify the rollback',
+      error: 'SmokeTestFailedError',
+      cause: 'still 503',
+    });
+  });
+
+  test('a failed rollback sub-workflow reports its own error name', () => {
+    const analysis = analyseFailure('FAILED', loadHistoryEvents('rollback-failed'));
+    expect(analysis.rollback.failure).toMatchObject({
+      state: 'Roll back to last good version',
+      error: 'RollbackFailed',
     });
   });
 

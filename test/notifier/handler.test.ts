@@ -49,7 +49,7 @@ describe('failed runs', () => {
       reverseOrder: true,
       maxResults: 1000,
     });
-    expect(slackBodies()[0]!.text).toContain('retail-bank: deployment failed at Verify');
+    expect(slackBodies()[0]!.text).toContain('retail-bank: deployment failed at Smoke test');
   });
 
   test('pages beyond the first are followed', async () => {
@@ -76,14 +76,14 @@ describe('failed runs', () => {
 
     // Assess
     expect(h.aws.calls.filter((c) => c.target === 'AWSStepFunctions.GetExecutionHistory')).toHaveLength(2);
-    expect(section(slackBodies()[0]!, 'Failed step')).toBe('*Failed step*\nVerify');
+    expect(section(slackBodies()[0]!, 'Failed step')).toBe('*Failed step*\nSmoke test');
   });
 
   test('TIMED_OUT and ABORTED are worded as such and get an "error" status', async () => {
     await h.invoke(h.failureEvent('timed-out', 'TIMED_OUT'));
     await h.invoke(h.failureEvent('aborted', 'ABORTED'));
     const [timedOut, aborted] = slackBodies();
-    expect(timedOut!.text).toContain('microblog: deployment timed out at Bake');
+    expect(timedOut!.text).toContain('microblog: deployment timed out at Wait during bake');
     expect(aborted!.text).toContain('retail-bank: deployment was stopped (aborted) at Wait for approval');
     expect(h.github.requests.map((r) => (JSON.parse(r.body) as { state: string }).state)).toEqual([
       'error',

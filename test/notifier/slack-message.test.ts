@@ -71,7 +71,7 @@ const cases: [HistoryName, { step: string; error: string; cause: string; rollbac
   [
     'canary-reverted',
     {
-      step: 'Check deploy status',
+      step: 'Deploy',
       error: '`CanaryReverted`',
       cause: 'requests to the canary are failing',
       rollback: 'Elastic Beanstalk reverted the canary by itself',
@@ -80,8 +80,8 @@ const cases: [HistoryName, { step: string; error: string; cause: string; rollbac
   [
     'verify-failed-rolled-back',
     {
-      step: 'Verify',
-      error: '`VerifyFailedRolledBack` (from `SmokeTestFailedError` in Verify)',
+      step: 'Smoke test',
+      error: '`VerifyFailedRolledBack` (from `SmokeTestFailedError` in Smoke test)',
       cause: 'answered 503 on 3 of 3 attempts',
       rollback: 'Rolled back to `retail-bank-8d41e07c2b9a` and the rollback held',
     },
@@ -116,10 +116,10 @@ const cases: [HistoryName, { step: string; error: string; cause: string; rollbac
   [
     'ssm-instance-failed',
     {
-      step: 'Check release status',
+      step: 'Deploy',
       error: '`DeployFailed`',
       cause: 'database is locked',
-      rollback: 'Rolled back to `commit 1c0ffee` on 1 instance and the rollback held',
+      rollback: 'Rolled back and the rollback held',
     },
   ],
 ];
@@ -177,7 +177,7 @@ describe('failureMessage', () => {
 
   test('TIMED_OUT is worded as a timeout, with the step that was running and a redrive', () => {
     const { message, context } = render('timed-out', 'TIMED_OUT');
-    expect(message.text).toContain('microblog: deployment timed out at Bake');
+    expect(message.text).toContain('microblog: deployment timed out at Wait during bake');
     expect(section(message, 'Error')).toContain('`States.Timeout`');
     expect(section(message, 'Rollback')).toContain('No rollback ran');
     expect(section(message, 'What now')).toContain(
