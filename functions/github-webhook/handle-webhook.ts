@@ -56,8 +56,8 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   const deliveryId = headers['x-github-delivery']?.trim();
   log.appendPersistentKeys({ deliveryId: deliveryId?.slice(0, 100), event: event?.slice(0, 64) });
 
-  const verified = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
-  if (verified) return verified;
+  const refusal = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
+  if (refusal) return refusal;
 
   if (!event || !EVENT.test(event)) return failure(400, 'malformed delivery', 'X-GitHub-Event header is missing or invalid');
   if (!deliveryId || !DELIVERY.test(deliveryId)) return failure(400, 'malformed delivery', 'X-GitHub-Delivery header is missing or invalid');
