@@ -1,0 +1,144 @@
+/**
+ * Timeline rows and their text: one line per step with its offset from the pipeline's start,
+ * duration, status, name (indented inside Parallel branches and nested executions) and the error
+ * and cause of a failure. `--follow` prints each row once, when it is final.
+ */
+import type { Output } from './output';
+import type { ExecutionTree } from './history';
+import { summarizeCause, type Step, type StepStatus } from './timeline';
+
+export interface Row {
+  /** Stable across polls: execution ARN + step id. */
+  key: string;
+  depth: number;
+  offsetMs: number;
+  durationMs?: number;
+  status: StepStatus | 'header';
+  text: string;
+  note?: string;
+  /** Will not change any more (printed once by --follow). */
+  final: boolean;
+}
+
+export interface RowOptions {
+  /** Also Choice states (hidden by default: they decide, they do not do). */
+  all?: boolean;
+}
+
+/** `1.2s`, `45.0s`, `3m05s`, `1h02m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `+0:00`, `+3:05`, `+1:02:03`. */
+export function formatOffset(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h ? `+${h}:${String(m).padStart(2, '0')}:${sec}` : `+${m}:${sec}`;
+}
+
+const machineOf = (arn: string) => arn.split(':').slice(-2).join('/');
+
+/** The rows of a tree, nested executions under the step that ran them. */
+export function timelineRows(tree: ExecutionTree, options: RowOptions = {}, origin?: Date, baseDepth = 0): Row[] {
+  const { timeline } = tree;
+  const start = (origin ?? timeline.startedAt ?? new Date(0)).getTime();
+  const ended = timeline.status !== 'RUNNING';
+  const rows: Row[] = [];
+  timeline.steps.forEach((step, index) => {
+    if (step.type === 'Choice' && !options.all) return;
+    const later = timeline.steps.slice(index + 1).some((s) => s.depth <= step.depth);
+    const settled = step.status !== 'running' && step.status !== 'waiting' && (ended || later || step.status !== 'failed');
+    const note = noteOf(step);
+    rows.push({
+      key: `${tree.executionArn}#${step.id}`,
+      depth: baseDepth + step.depth,
+      offsetMs: step.enteredAt.getTime() - start,
+      ...(step.endedAt && { durationMs: step.endedAt.getTime() - step.enteredAt.getTime() }),
+      status: step.status,
+      text: step.name,
+      ...(note && { note }),
+      final: settled,
+    });
+    const child = step.childExecutionArn ? tree.children.get(step.childExecutionArn) : undefined;
+    if (child) {
+      rows.push({
+        key: `${child.executionArn}#header`,
+        depth: baseDepth + step.depth + 1,
+        offsetMs: (child.timeline.startedAt ?? step.enteredAt).getTime() - start,
+        status: 'header',
+        text: `↳ ${machineOf(child.executionArn)}`,
+        final: true,
+      });
+      rows.push(...timelineRows(child, options, new Date(start), baseDepth + step.depth + 1));
+    }
+  });
+  return rows;
+}
+
+function noteOf(step: Step): string | undefined {
+  const parts: string[] = [];
+  if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
+  if (step.status === 'waiting') parts.push('waiting for a task token (deployctl approve|reject)');
+  if (step.error || step.cause) parts.push([step.error, summarizeCause(step.cause)].filter(Boolean).join(': '));
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+const STATUS_TEXT: Record<Row['status'], string> = {
+  succeeded: 'ok',
+  failed: 'FAILED',
+  aborted: 'aborted',
+  running: 'running',
+  waiting: 'WAITING',
+  header: '',
+};
+
+/** One row as text: offset, duration, status, indented name, note. */
+export function formatRow(row: Row, out: Pick<Output, 'paint'>): string {
+  const offset = formatOffset(row.offsetMs).padStart(8);
+  const duration = (row.durationMs !== undefined ? formatDuration(row.durationMs) : '').padStart(7);
+  const indent = '  '.repeat(row.depth);
+  if (row.status === 'header') return `${offset}  ${''.padStart(7)}  ${''.padEnd(7)}  ${indent}${out.paint('cyan', row.text)}`;
+  const colour = row.status === 'failed' ? 'red' : row.status === 'succeeded' ? 'green' : row.status === 'waiting' ? 'yellow' : 'gray';
+  const status = out.paint(colour, STATUS_TEXT[row.status].padEnd(7));
+  const note = row.note ? `  ${out.paint(row.status === 'failed' ? 'red' : 'dim', row.note)}` : '';
+  return `${out.paint('dim', offset)}  ${duration}  ${status}  ${indent}${row.text}${note}`;
+}
+
+/** The header line of an execution: machine/name, status, start, duration. */
+export function formatHeader(tree: ExecutionTree, out: Pick<Output, 'paint'>): string[] {
+  const { timeline } = tree;
+  const colour = timeline.status === 'SUCCEEDED' ? 'green' : timeline.status === 'RUNNING' ? 'yellow' : 'red';
+  const duration = timeline.startedAt && timeline.endedAt ? `  ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}` : '';
+  const lines = [`${out.paint('bold', machineOf(tree.executionArn))}  ${out.paint(colour, timeline.status)}  started ${timeline.startedAt?.toISOString() ?? '?'}${duration}`];
+  const commit = commitLine(timeline.input);
+  if (commit) lines.push(commit);
+  return lines;
+}
+
+/** `commit 7d2e9f1 "Add overdraft check" by ada` from a pipeline input. */
+function commitLine(input: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(input ?? '') as { commitSha?: unknown; commitMessage?: unknown; pusher?: unknown };
+    if (typeof parsed.commitSha !== 'string') return undefined;
+    const subject = typeof parsed.commitMessage === 'string' ? ` "${parsed.commitMessage.split('\n', 1)[0]}"` : '';
+    return `commit ${parsed.commitSha.slice(0, 7)}${subject}${typeof parsed.pusher === 'string' ? ` pushed by ${parsed.pusher}` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The closing line: how the execution ended, with its error and cause. */
+export function formatOutcome(tree: ExecutionTree, out: Pick<Output, 'paint'>): string | undefined {
+  const { timeline } = tree;
+  if (timeline.status === 'RUNNING') return undefined;
+  const colour = timeline.status === 'SUCCEEDED' ? 'green' : 'red';
+  const why = [timeline.error, summarizeCause(timeline.cause, 240)].filter(Boolean).join(': ');
+  const duration = timeline.startedAt && timeline.endedAt ? ` after ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}` : '';
+  return out.paint(colour, `${timeline.status}${duration}${why ? ` - ${why}` : ''}`);
+}

@@ -1,0 +1,315 @@
+/**
+ * An execution history (GetExecutionHistory events) as a timeline of steps: each state entered,
+ * when, for how long, how it ended, its error and cause, how many attempts its task took, and
+ * the nested execution a `states:startExecution` task ran. Pure: no AWS calls here.
+ *
+ * Task events (TaskScheduled ... TaskSucceeded) carry no state name. AWS links them to their
+ * state through `previousEventId`; the local sandbox numbers events in order, so when that link
+ * does not fit, an event goes to the open task step in the matching phase, with parallel builds
+ * told apart by the values of their parameters (e.g. the CodeBuild project name).
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+
+export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'aborted';
+
+export interface Step {
+  /** Unique within the execution: the id of the `...StateEntered` event. */
+  id: number;
+  name: string;
+  /** Task, Parallel, Map, Wait, Pass, Choice, Succeed, Fail. */
+  type: string;
+  enteredAt: Date;
+  endedAt?: Date;
+  status: StepStatus;
+  error?: string;
+  cause?: string;
+  /** Task attempts (2 or more: it was retried). */
+  attempts: number;
+  /** Parallel or Map steps this one sits inside. */
+  depth: number;
+  /** Resource of its task, e.g. `codebuild` / `startBuild.sync`. */
+  resourceType?: string;
+  resource?: string;
+  /** The execution a `states:startExecution` task started. */
+  childExecutionArn?: string;
+}
+
+export interface Timeline {
+  steps: Step[];
+  startedAt?: Date;
+  endedAt?: Date;
+  /** RUNNING until an Execution{Succeeded,Failed,Aborted,TimedOut} event. */
+  status: string;
+  error?: string;
+  cause?: string;
+  input?: string;
+  output?: string;
+}
+
+/** Where a task step is: `failed` = an attempt failed (a retry may follow), `done` = awaiting its exit. */
+type Phase = 'none' | 'scheduled' | 'started' | 'submitted' | 'failed' | 'done';
+
+interface OpenStep extends Step {
+  phase: Phase;
+  parameters?: string;
+  tokenWait: boolean;
+}
+
+const TERMINAL: Record<string, StepStatus | 'timed-out'> = {
+  ExecutionSucceeded: 'succeeded',
+  ExecutionFailed: 'failed',
+  ExecutionAborted: 'aborted',
+  ExecutionTimedOut: 'timed-out',
+};
+
+const EXECUTION_STATUS: Record<string, string> = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT' };
+
+/** The details object of an event (`taskFailedEventDetails`, `stateEnteredEventDetails`, ...). */
+function details(event: HistoryEvent): Record<string, unknown> {
+  for (const [key, value] of Object.entries(event)) if (key.endsWith('EventDetails') && value && typeof value === 'object') return value as Record<string, unknown>;
+  return {};
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const time = (event: HistoryEvent): Date => (event.timestamp instanceof Date ? event.timestamp : new Date(Number(event.timestamp ?? 0) * 1000));
+
+/** String values of a JSON text (for telling parallel tasks apart), 6+ characters long. */
+function distinctValues(json: string | undefined): string[] {
+  if (!json) return [];
+  const out: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string' && value.length >= 6) out.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(json));
+  } catch {
+    return [];
+  }
+  return out;
+}
+
+/** The nested execution ARN in a startExecution task's output or cause. */
+function executionArnIn(text: string | undefined): string | undefined {
+  return text ? /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+/.exec(text)?.[0] : undefined;
+}
+
+/** Builds the timeline of one execution from its events (oldest first, as GetExecutionHistory returns them). */
+export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
+  const timeline: Timeline = { steps: [], status: 'RUNNING' };
+  const owner = new Map<number, OpenStep>();
+  const open: OpenStep[] = [];
+  const containers: OpenStep[] = [];
+
+  const close = (step: OpenStep, at: Date, status: StepStatus) => {
+    step.endedAt ??= at;
+    step.status = status;
+    step.phase = 'done';
+    const index = open.indexOf(step);
+    if (index >= 0) open.splice(index, 1);
+    const container = containers.indexOf(step);
+    if (container >= 0) {
+      containers.splice(container, 1);
+      // Branch states left open when a branch failed or was cancelled end with their container.
+      for (const inner of [...open]) if (inner.depth > step.depth && inner.enteredAt >= step.enteredAt) close(inner, at, inner.status === 'failed' ? 'failed' : status === 'succeeded' ? 'succeeded' : 'aborted');
+    }
+  };
+
+  const linked = (event: HistoryEvent): OpenStep | undefined => {
+    const step = event.previousEventId !== undefined ? owner.get(event.previousEventId) : undefined;
+    return step && open.includes(step) ? step : undefined;
+  };
+
+  /** The open task step a task event belongs to. */
+  const taskStepFor = (event: HistoryEvent, wanted: readonly Phase[], info: Record<string, unknown>): OpenStep | undefined => {
+    const lambda = event.type!.startsWith('LambdaFunction');
+    const fits = (s: OpenStep) =>
+      s.type === 'Task' &&
+      wanted.includes(s.phase) &&
+      (lambda ? s.resourceType === undefined || s.resourceType === 'lambda' : info.resourceType === undefined || s.resourceType === undefined || (s.resourceType === info.resourceType && s.resource === info.resource));
+    const viaLink = linked(event);
+    if (viaLink && fits(viaLink)) return viaLink;
+    const candidates = open.filter(fits);
+    if (candidates.length > 1) {
+      const text = `${str(info.cause) ?? ''}${str(info.output) ?? ''}`;
+      const match = candidates.find((c) => distinctValues(c.parameters).some((v) => text.includes(v) && candidates.every((o) => o === c || !distinctValues(o.parameters).includes(v))));
+      if (match) return match;
+    }
+    return candidates[0];
+  };
+
+  for (const event of events) {
+    const type: string = event.type ?? '';
+    const info = details(event);
+    const at = time(event);
+
+    if (type === 'ExecutionStarted') {
+      timeline.startedAt = at;
+      const input = str(info.input);
+      if (input !== undefined) timeline.input = input;
+      continue;
+    }
+    if (type in TERMINAL) {
+      timeline.endedAt = at;
+      timeline.status = EXECUTION_STATUS[type] ?? 'FAILED';
+      const error = str(info.error);
+      const cause = str(info.cause);
+      if (error !== undefined) timeline.error = error;
+      if (cause !== undefined) timeline.cause = cause;
+      const output = str(info.output);
+      if (output !== undefined) timeline.output = output;
+      // A Fail state's error is only told by the execution's end.
+      const last = timeline.steps[timeline.steps.length - 1];
+      if (last?.type === 'Fail' && last.error === undefined) {
+        if (error !== undefined) last.error = error;
+        if (cause !== undefined) last.cause = cause;
+      }
+      const leftover = TERMINAL[type] === 'succeeded' ? 'succeeded' : TERMINAL[type] === 'aborted' ? 'aborted' : 'failed';
+      for (const step of [...open]) close(step, at, step.status === 'failed' ? 'failed' : leftover);
+      continue;
+    }
+
+    const entered = /^(\w+?)StateEntered$/.exec(type);
+    if (entered) {
+      const stateType = entered[1]!;
+      const step: OpenStep = {
+        id: event.id ?? timeline.steps.length + 1,
+        name: str(info.name) ?? '?',
+        type: stateType,
+        enteredAt: at,
+        status: 'running',
+        attempts: 0,
+        depth: containers.length,
+        phase: 'none',
+        tokenWait: false,
+      };
+      timeline.steps.push(step);
+      owner.set(event.id ?? -1, step);
+      open.push(step);
+      if (stateType === 'Parallel' || stateType === 'Map') containers.push(step);
+      if (stateType === 'Fail') close(step, at, 'failed');
+      if (stateType === 'Succeed') close(step, at, 'succeeded');
+      continue;
+    }
+    const exited = /^(\w+?)StateExited$/.exec(type);
+    if (exited) {
+      const name = str(info.name);
+      const step = [...open].reverse().find((s) => s.name === name);
+      if (step) {
+        owner.set(event.id ?? -1, step);
+        close(step, at, 'succeeded');
+      }
+      continue;
+    }
+    const aborted = /^(\w+?)StateAborted$/.exec(type);
+    if (aborted) {
+      const name = str(info.name);
+      const step = [...open].reverse().find((s) => s.name === name) ?? linked(event);
+      if (step) close(step, at, 'aborted');
+      continue;
+    }
+    if (type === 'ParallelStateFailed' || type === 'MapStateFailed') {
+      const container = containers[containers.length - 1];
+      if (container) {
+        const error = str(info.error);
+        const cause = str(info.cause);
+        if (error !== undefined) container.error = error;
+        if (cause !== undefined) container.cause = cause;
+        close(container, at, 'failed');
+      }
+      continue;
+    }
+
+    switch (type) {
+      case 'TaskScheduled':
+      case 'LambdaFunctionScheduled': {
+        // A first attempt before a retry: retries come after a backoff, when the others are scheduled.
+        const step = taskStepFor(event, ['none'], {}) ?? taskStepFor(event, ['failed'], {});
+        if (!step) break;
+        owner.set(event.id ?? -1, step);
+        step.attempts += 1;
+        step.phase = 'scheduled';
+        step.status = 'running';
+        delete step.error;
+        delete step.cause;
+        step.resourceType = str(info.resourceType) ?? 'lambda';
+        const resource = str(info.resource);
+        if (resource !== undefined) step.resource = type === 'LambdaFunctionScheduled' ? (resource.split(':').pop() ?? resource) : resource;
+        const parameters = str(info.parameters) ?? str(info.input);
+        if (parameters !== undefined) step.parameters = parameters;
+        step.tokenWait = (step.resource ?? '').endsWith('.waitForTaskToken');
+        break;
+      }
+      case 'TaskStarted':
+      case 'LambdaFunctionStarted':
+      case 'TaskSubmitted': {
+        const step = taskStepFor(event, type === 'TaskSubmitted' ? ['started', 'scheduled'] : ['scheduled'], info);
+        if (!step) break;
+        owner.set(event.id ?? -1, step);
+        step.phase = type === 'TaskSubmitted' ? 'submitted' : 'started';
+        if (type === 'TaskSubmitted' && step.tokenWait) step.status = 'waiting';
+        const child = step.resourceType === 'states' ? executionArnIn(str(info.output)) : undefined;
+        if (child) step.childExecutionArn = child;
+        break;
+      }
+      case 'TaskSucceeded':
+      case 'LambdaFunctionSucceeded':
+      case 'TaskFailed':
+      case 'LambdaFunctionFailed':
+      case 'LambdaFunctionStartFailed':
+      case 'TaskStartFailed':
+      case 'TaskSubmitFailed':
+      case 'TaskTimedOut':
+      case 'LambdaFunctionTimedOut': {
+        const step = taskStepFor(event, ['scheduled', 'started', 'submitted'], info);
+        if (!step) break;
+        owner.set(event.id ?? -1, step);
+        step.phase = type.endsWith('Succeeded') ? 'done' : 'failed';
+        if (step.resourceType === 'states') {
+          const child = executionArnIn(str(info.output) ?? str(info.cause));
+          if (child) step.childExecutionArn ??= child;
+        }
+        if (type.endsWith('Succeeded')) {
+          step.status = 'running';
+        } else {
+          step.status = 'failed';
+          step.endedAt = at;
+          const error = str(info.error);
+          const cause = str(info.cause);
+          if (error !== undefined) step.error = error;
+          if (cause !== undefined) step.cause = cause;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // Internal bookkeeping stays inside this module.
+  timeline.steps = timeline.steps.map((s) => {
+    const { phase: _p, parameters: _q, tokenWait: _t, ...step } = s as OpenStep;
+    return step;
+  });
+  return timeline;
+}
+
+/** A one-line, readable summary of an error cause (Lambda JSON, nested execution, CodeBuild build). */
+export function summarizeCause(cause: string | undefined, max = 160): string | undefined {
+  if (!cause) return undefined;
+  let text = cause;
+  try {
+    const parsed = JSON.parse(cause) as Record<string, unknown>;
+    if (typeof parsed.errorMessage === 'string') text = parsed.errorMessage;
+    else if (typeof parsed.Error === 'string') text = `${parsed.Error}${typeof parsed.Cause === 'string' ? `: ${summarizeCause(parsed.Cause, max) ?? ''}` : ''}`;
+    else if (parsed.Build && typeof parsed.Build === 'object') {
+      const build = parsed.Build as { BuildStatus?: string; ProjectName?: string; Phases?: { PhaseType?: string; PhaseStatus?: string }[] };
+      const failed = build.Phases?.find((p) => p.PhaseStatus && p.PhaseStatus !== 'SUCCEEDED');
+      text = `build ${build.ProjectName ?? ''} ${build.BuildStatus ?? 'FAILED'}${failed?.PhaseType ? ` in phase ${failed.PhaseType}` : ''}`.replace(/\s+/g, ' ');
+    }
+  } catch {
+    // Not JSON: the cause is already text.
+  }
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
