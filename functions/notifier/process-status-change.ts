@@ -96,11 +96,15 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
 
   const data = await executionData(change, deps);
   const input = readNoticeInput(data.input);
-  const pipeline = input.pipeline ?? pipelineFromStateMachineArn(change.stateMachineArn);
+  // Only `deploy-<pipeline>` runs are announced: the deploy sub-workflows carry a `pipeline` field
+  // too, but their failure is reported once, by the parent pipeline run.
+  const pipeline = pipelineFromStateMachineArn(change.stateMachineArn);
   deps.logger.appendKeys({ pipeline, commitSha: input.commitSha });
   let settings: PipelineSettings;
   try {
-    if (!pipeline) throw new Error('no pipeline name in the input or the state machine name');
+    if (!pipeline) throw new Error('state machine is not named deploy-<pipeline>');
+    if (input.pipeline && input.pipeline !== pipeline)
+      throw new Error(`input names pipeline ${input.pipeline}`);
     settings = deps.settings(pipeline);
   } catch (error) {
     // Sub-workflows and foreign state machines: their parent pipeline reports the outcome.

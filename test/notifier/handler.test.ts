@@ -393,6 +393,22 @@ describe('events that are not ours', () => {
     expect(h.aws.tables.get('notifications')!.size).toBe(0);
   });
 
+  test('a failed deploy sub-workflow is left to its parent pipeline run', async () => {
+    const event = loadEvent('failed');
+    event.detail.stateMachineArn =
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-controller-deploy-beanstalk';
+    event.detail.executionArn =
+      'arn:aws:states:eu-west-1:123456789012:execution:deploy-controller-deploy-beanstalk:run-deploy';
+    event.detail.input = JSON.stringify({
+      mode: 'deploy',
+      pipeline: 'retail-bank',
+      commitSha: '3f9c2a7d8e1b4c5a6f7e8d9c0b1a2f3e4d5c6b7a',
+    });
+    await expect(h.invoke(event)).resolves.toMatchObject({ outcome: 'ignored' });
+    expect(h.slack.requests).toHaveLength(0);
+    expect(h.github.requests).toHaveLength(0);
+  });
+
   test('a malformed event is rejected with the fields named', async () => {
     const event = loadEvent('failed') as unknown as { detail: Record<string, unknown> };
     event.detail.status = 'EXPLODED';
