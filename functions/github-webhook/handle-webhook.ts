@@ -11,7 +11,7 @@ import { normaliseHeaders, type WebhookRequest } from './read-request';
 import { failure, json, type WebhookResponse } from './responses';
 import type { Route } from './routes';
 import { startPipelines, type StartOutcome } from './start-pipeline';
-import { checkSignature, strictUtf8 } from './verify-signature';
+import { checkSignature } from './verify-signature';
 import { REFRESH_AFTER_MS, webhookSecretProvider, type SecretProvider } from './webhook-secret';
 
 export const WEBHOOK_PATH = '/webhooks/github';
@@ -56,12 +56,12 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   const deliveryId = headers['x-github-delivery']?.trim();
   log.appendPersistentKeys({ deliveryId: deliveryId?.slice(0, 100), event: event?.slice(0, 64) });
 
-  const refusal = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
-  if (refusal) return refusal;
+  const verified = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
+  if (!verified.valid) return verified.refusal;
 
   if (!event || !EVENT.test(event)) return failure(400, 'malformed delivery', 'X-GitHub-Event header is missing or invalid');
   if (!deliveryId || !DELIVERY.test(deliveryId)) return failure(400, 'malformed delivery', 'X-GitHub-Delivery header is missing or invalid');
-  const parsed = parseDelivery(headers['content-type'], strictUtf8(request.body) ?? '');
+  const parsed = parseDelivery(headers['content-type'], verified.text);
   if (!parsed.ok) return failure(400, 'malformed delivery', parsed.message);
 
   const repository = (parsed.payload.repository as { full_name?: unknown } | null | undefined)?.full_name;
@@ -96,15 +96,20 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   }
 }
 
-/** Undefined when the signature is valid, else the 401 or 500 to answer. */
-async function verify(body: Buffer, header: string | undefined, secret: SecretProvider, log: Logger): Promise<WebhookResponse | undefined> {
+/** The verified body text, or the 401 or 500 to answer. */
+async function verify(
+  body: Buffer,
+  header: string | undefined,
+  secret: SecretProvider,
+  log: Logger,
+): Promise<{ valid: true; text: string } | { valid: false; refusal: WebhookResponse }> {
   let value: string;
   try {
     value = await secret.get(false);
   } catch (error) {
     // A deployment mistake: log which setting is missing (never a value), answer generically.
     log.error('webhook secret is unavailable', { errorName: (error as Error)?.name, error: (error as Error)?.message });
-    return failure(500, 'webhook is not configured');
+    return { valid: false, refusal: failure(500, 'webhook is not configured') };
   }
   let check = await checkSignature(value, body, header);
   if (!check.valid && check.reason === 'mismatch' && secret.ageMs() > REFRESH_AFTER_MS) {
@@ -115,10 +120,10 @@ async function verify(body: Buffer, header: string | undefined, secret: SecretPr
     });
     if (fresh !== value) check = await checkSignature(fresh, body, header);
   }
-  if (check.valid) return undefined;
+  if (check.valid) return check;
   log.warn('signature rejected', { reason: check.reason });
   const message = check.reason === 'missing' ? 'X-Hub-Signature-256 header is missing' : 'X-Hub-Signature-256 does not match the body';
-  return failure(401, 'invalid signature', message);
+  return { valid: false, refusal: failure(401, 'invalid signature', message) };
 }
 
 function answerStarts(outcomes: StartOutcome[], log: Logger): WebhookResponse {

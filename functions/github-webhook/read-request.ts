@@ -50,7 +50,7 @@ export function readApiGatewayEvent(event: APIGatewayProxyEvent | APIGatewayProx
     return {
       method: (event.requestContext?.http?.method ?? 'GET').toUpperCase(),
       path: stripStage(event.rawPath ?? '/', event.requestContext?.stage),
-      headers: normaliseHeaders(event.headers),
+      headers: event.headers ?? {},
       body: decodeBody(event.body, event.isBase64Encoded),
     };
   }
@@ -59,7 +59,7 @@ export function readApiGatewayEvent(event: APIGatewayProxyEvent | APIGatewayProx
   return {
     method: (event.httpMethod ?? 'GET').toUpperCase(),
     path: event.path ?? '/',
-    headers: normaliseHeaders(multi && Object.keys(multi).length ? multi : event.headers),
+    headers: (multi && Object.keys(multi).length ? multi : event.headers) ?? {},
     body: decodeBody(event.body, event.isBase64Encoded),
   };
 }

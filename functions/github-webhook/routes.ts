@@ -21,9 +21,11 @@ export class RoutesConfigError extends Error {
 
 /** Standard Step Functions state machine ARN in any partition. */
 export const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
-const PIPELINE = /^[A-Za-z0-9_-]{1,40}$/;
-const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
-const BRANCH = /^[^\s~^:?*[\\]{1,255}$/;
+// The same rules as config/schema.ts (a test keeps them equal); importing them from there would
+// pull zod into this bundle.
+export const PIPELINE_NAME = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+export const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+export const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[A-Za-z0-9._/-]{1,200}$/;
 
 /** The routes of every pipeline in the configuration. */
 export function buildRoutes(config: PipelinesConfig, stateMachineArnFor: (pipeline: string) => string): Route[] {
@@ -45,7 +47,7 @@ export function validateRoutes(value: unknown, source = 'PIPELINE_ROUTES'): Rout
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return void problems.push(`${where} must be an object`);
     const r = item as Record<string, unknown>;
     const str = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : undefined);
-    check(PIPELINE.test(str('pipeline') ?? ''), `${where}.pipeline must be 1-40 letters, digits, _ or -`);
+    check(PIPELINE_NAME.test(str('pipeline') ?? ''), `${where}.pipeline must be 3-32 lower-case letters, digits and hyphens, starting with a letter`);
     check(REPOSITORY.test(str('repository') ?? ''), `${where}.repository must be a GitHub repository as owner/name`);
     check(BRANCH.test(str('branch') ?? ''), `${where}.branch must be a branch name such as main`);
     check(STATE_MACHINE_ARN.test(str('stateMachineArn') ?? ''), `${where}.stateMachineArn must be a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);

@@ -10,8 +10,11 @@
 let methods: Promise<typeof import('@octokit/webhooks-methods')> | undefined;
 const loadVerify = async () => (await (methods ??= import('@octokit/webhooks-methods'))).verify;
 
-/** What the check found; `reason` is for logs and the 401 body (never holds the secret). */
-export type SignatureCheck = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
+/**
+ * What the check found: the verified body text, or a `reason` for logs and the 401 body (never
+ * holding the secret).
+ */
+export type SignatureCheck = { valid: true; text: string } | { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -34,5 +37,5 @@ export async function checkSignature(secret: string, body: Buffer, header: strin
   // An empty body is never signed by GitHub (and octokit refuses it).
   if (text === undefined || text === '') return { valid: false, reason: 'mismatch' };
   const verify = await loadVerify();
-  return (await verify(secret, text, signature)) ? { valid: true } : { valid: false, reason: 'mismatch' };
+  return (await verify(secret, text, signature)) ? { valid: true, text } : { valid: false, reason: 'mismatch' };
 }

@@ -28,7 +28,7 @@ describe("GitHub's published test vector", () => {
   const signature = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
 
   test('verifies with the webhook check and with octokit directly', async () => {
-    await expect(checkSignature(secret, Buffer.from('Hello, World!'), signature)).resolves.toEqual({ valid: true });
+    await expect(checkSignature(secret, Buffer.from('Hello, World!'), signature)).resolves.toEqual({ valid: true, text: 'Hello, World!' });
     await expect(verify(secret, 'Hello, World!', signature)).resolves.toBe(true);
   });
 

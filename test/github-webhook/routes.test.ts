@@ -1,6 +1,7 @@
 import { loadConfig } from '../../functions/commons/config/load-config';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
-import { buildRoutes, routesForRepository, routesFromEnv, RoutesConfigError, validateRoutes } from '../../functions/github-webhook/routes';
+import * as schema from '../../functions/commons/config/schema';
+import { BRANCH, buildRoutes, PIPELINE_NAME, REPOSITORY, routesForRepository, routesFromEnv, RoutesConfigError, validateRoutes } from '../../functions/github-webhook/routes';
 import { arnFor, ROUTES } from './support';
 
 describe('buildRoutes', () => {
@@ -42,7 +43,7 @@ describe('routesFromEnv', () => {
     ['[42]', 'PIPELINE_ROUTES[0] must be an object'],
     [JSON.stringify([{ ...ROUTES[0], repository: 'no-slash' }]), 'PIPELINE_ROUTES[0].repository must be a GitHub repository as owner/name'],
     [JSON.stringify([{ ...ROUTES[0], branch: 'has space' }]), 'PIPELINE_ROUTES[0].branch must be a branch name'],
-    [JSON.stringify([{ ...ROUTES[0], pipeline: 'bad name!' }]), 'PIPELINE_ROUTES[0].pipeline must be 1-40 letters'],
+    [JSON.stringify([{ ...ROUTES[0], pipeline: 'bad name!' }]), 'PIPELINE_ROUTES[0].pipeline must be 3-32 lower-case letters'],
     [JSON.stringify([{ ...ROUTES[0], stateMachineArn: 'arn:aws:lambda:eu-west-1:123456789012:function:x' }]), 'PIPELINE_ROUTES[0].stateMachineArn must be a state machine ARN'],
     [JSON.stringify([{ ...ROUTES[0], extra: 1 }]), 'PIPELINE_ROUTES[0] has unknown field(s) extra'],
     [JSON.stringify([ROUTES[0], ROUTES[0]]), 'PIPELINE_ROUTES[1].pipeline "retail-bank" is listed twice'],
@@ -73,4 +74,10 @@ test('routesForRepository matches case-insensitively and returns every branch', 
   const routes = [...ROUTES, { ...ROUTES[0]!, pipeline: 'retail-bank-staging', branch: 'develop' }];
   expect(routesForRepository(routes, 'EXAMPLE-ORG/Retail-Bank').map((r) => r.pipeline)).toEqual(['retail-bank', 'retail-bank-staging']);
   expect(routesForRepository(routes, 'example-org/other')).toEqual([]);
+});
+
+test('route rules are the configuration schema rules (copied only to keep zod out of the bundle)', () => {
+  expect(PIPELINE_NAME.source).toBe(schema.PIPELINE_NAME.source);
+  expect(REPOSITORY.source).toBe(schema.REPOSITORY.source);
+  expect(BRANCH.source).toBe(schema.BRANCH.source);
 });
