@@ -278,16 +278,17 @@ describe('what the configuration accepts, the SSM document accepts', () => {
         const outcome = load(() => parseConfig(doc));
         if (!outcome.ok) return;
         const settings = outcome.config.pipelines[1]!;
-        if (settings.target.kind !== 'ec2-ssm') throw new Error('the sample microblog pipeline deploys through SSM');
+        const target = settings.target;
+        if (target.kind !== 'ec2-ssm') throw new Error('the sample microblog pipeline deploys through SSM');
         expect(() =>
           validateDocumentParameters({
             action: 'release',
             commitSha: 'a'.repeat(40),
             artifactBucket: 'deploy-controller-artifacts',
             artifactKey: `microblog/${'a'.repeat(40)}/release.tar.gz`,
-            serviceName: settings.target.service,
-            appDirectory: settings.target.appDirectory,
-            healthUrl: settings.target.healthUrl,
+            serviceName: target.service,
+            appDirectory: target.appDirectory,
+            healthUrl: target.healthUrl,
             pythonVersion: settings.build.pythonVersion,
           }),
         ).not.toThrow();
