@@ -37,9 +37,8 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   platform: 'node',
   target: 'node22',
   format: 'cjs',
-  // A separate .map file (not parsed at cold start) plus the link comment, so Lambda's
-  // NODE_OPTIONS=--enable-source-maps maps stack traces back to the TypeScript.
-  sourcemap: 'linked',
+  // A separate .map file, not inlined (an inline map would be parsed at every cold start).
+  sourcemap: 'external',
   treeShaking: true,
   mainFields: ['module', 'main'],
   external: LAMBDA_UNUSED_CREDENTIAL_MODULES,
@@ -64,7 +63,7 @@ export const NAIVE_ESBUILD_OPTIONS = {
  */
 export const cdkBundlingOptions = {
   minify: LAMBDA_ESBUILD_OPTIONS.minify,
-  sourceMap: true, // CDK's default SourceMapMode is linked, as above
+  sourceMap: true, // with sourceMapMode EXTERNAL, as above
   target: LAMBDA_ESBUILD_OPTIONS.target,
   mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
   externalModules: [...LAMBDA_UNUSED_CREDENTIAL_MODULES],
