@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { installEsmInterop } from '../esm-interop';
 import type { LambdaResult } from '../sfn/integrations';
 
 /** The project's functions folder. */
@@ -48,6 +49,7 @@ export interface InvocationRecord {
   functionName: string;
   requestId: string;
   errorType?: string;
+  errorMessage?: string;
   realMs: number;
 }
 
@@ -68,8 +70,12 @@ export interface LambdaRuntimeOptions {
 export class LambdaRuntime {
   private readonly loaded = new Map<string, Promise<Handler>>();
   readonly invocations: InvocationRecord[] = [];
+  /** Invocations running now, by function (attributes Slack messages to their sender). */
+  readonly active = new Map<string, number>();
 
-  constructor(private readonly options: LambdaRuntimeOptions) {}
+  constructor(private readonly options: LambdaRuntimeOptions) {
+    installEsmInterop();
+  }
 
   arn(functionName: string): string {
     return `arn:aws:lambda:${this.options.region}:${this.options.account}:function:${functionName}`;
@@ -105,12 +111,21 @@ export class LambdaRuntime {
     return handler;
   }
 
+  /** Imports the handlers that exist now (so the first invocation does not pay the import). */
+  async preload(names: readonly string[]): Promise<string[]> {
+    const present = names.filter((name) => this.has(name));
+    await Promise.all(present.map((name) => this.load(name).catch(() => undefined)));
+    return present;
+  }
+
   /** Invokes a function synchronously (RequestResponse); never throws. */
   async invoke(functionName: string, event: unknown): Promise<LambdaResult> {
     const requestId = randomUUID();
     const started = performance.now();
+    this.active.set(functionName, (this.active.get(functionName) ?? 0) + 1);
     const finish = (result: LambdaResult): LambdaResult => {
-      this.invocations.push({ functionName, requestId, realMs: performance.now() - started, ...('errorType' in result && { errorType: result.errorType }) });
+      this.active.set(functionName, (this.active.get(functionName) ?? 1) - 1);
+      this.invocations.push({ functionName, requestId, realMs: performance.now() - started, ...('errorType' in result && { errorType: result.errorType, errorMessage: result.errorMessage.slice(0, 500) }) });
       return result;
     };
     const injected = this.options.fault?.(functionName);

@@ -1,0 +1,101 @@
+/**
+ * The sandbox's own JSON API under `/_sandbox` on the local AWS endpoint, for `deployctl`, the
+ * demo and tests (not an AWS API; no signature needed):
+ *
+ * | method | path | answer |
+ * |---|---|---|
+ * | GET  | /_sandbox/health | `{status:"ok", speedup, now, scenario}` |
+ * | GET  | /_sandbox/state | environment, versions, instances, locks, alarms, pending tasks, executions |
+ * | GET  | /_sandbox/scenarios | every scenario with description, faults and expectations |
+ * | POST | /_sandbox/scenario | `{name}`: activate for the next executions -> the scenario |
+ * | POST | /_sandbox/scenarios/{name}/run | plays it end to end (waits) -> runScenario's result |
+ * | GET  | /_sandbox/slack | `{messages, refused}` received by the Slack sink |
+ * | POST | /_sandbox/slack/... | the Slack incoming-webhook sink itself |
+ * | GET  | /_sandbox/notifications | status-change deliveries to the notifier and the dead-letter list |
+ * | GET  | /_sandbox/builds | builds with phases and log lines |
+ * | GET  | /_sandbox/github | commit statuses the notifier posted |
+ * | POST | /_sandbox/github/repos/{owner}/{repo}/statuses/{sha} | the GitHub status API sink |
+ * | POST | /_sandbox/reset | back to the initial world |
+ */
+import type { RawRequest, RawResponse } from './aws/server';
+import type { Sandbox } from './sandbox';
+import { runScenario } from './scenarios';
+
+const json = (status: number, body: unknown): RawResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+
+export const CONTROL_ENDPOINTS = [
+  'GET /_sandbox/health',
+  'GET /_sandbox/state',
+  'GET /_sandbox/scenarios',
+  'POST /_sandbox/scenario {"name"}',
+  'POST /_sandbox/scenarios/{name}/run',
+  'GET /_sandbox/slack',
+  'GET /_sandbox/notifications',
+  'GET /_sandbox/builds',
+  'GET /_sandbox/github',
+  'POST /_sandbox/reset',
+];
+
+function body(request: RawRequest): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(request.body.toString('utf8') || '{}') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise<RawResponse> {
+  const path = request.path.replace(/\/+$/, '') || '/_sandbox';
+  const route = `${request.method} ${path}`;
+  if (path.startsWith('/_sandbox/slack/')) return sandbox.slack.handle(request);
+  const status = /^POST \/_sandbox\/github\/repos\/([^/]+)\/([^/]+)\/statuses\/([0-9a-f]{40})$/.exec(route);
+  if (status) {
+    const payload = body(request);
+    if (!payload || typeof payload.state !== 'string') return json(422, { message: 'Validation Failed: state is required' });
+    const record = { repository: `${status[1]}/${status[2]}`, sha: status[3], ...payload, receivedAt: new Date().toISOString() };
+    sandbox.githubStatuses.push(record);
+    return json(201, { id: sandbox.githubStatuses.length, ...record });
+  }
+  const run = /^POST \/_sandbox\/scenarios\/([a-z0-9-]+)\/run$/.exec(route);
+  if (run) {
+    if (!sandbox.scenarios.has(run[1]!)) return json(404, { error: `unknown scenario "${run[1]}"`, known: [...sandbox.scenarios.keys()] });
+    try {
+      return json(200, await runScenario(sandbox, run[1]!));
+    } catch (error) {
+      return json(500, { error: (error as Error).message });
+    }
+  }
+  switch (route) {
+    case 'GET /_sandbox':
+      return json(200, { endpoints: CONTROL_ENDPOINTS });
+    case 'GET /_sandbox/health':
+      return json(200, { status: 'ok', speedup: sandbox.speedup, now: sandbox.clock.date().toISOString(), scenario: sandbox.faults.activeScenario.name });
+    case 'GET /_sandbox/state':
+      return json(200, sandbox.state());
+    case 'GET /_sandbox/scenarios':
+      return json(200, { active: sandbox.faults.activeScenario.name, scenarios: [...sandbox.scenarios.values()] });
+    case 'POST /_sandbox/scenario': {
+      const name = body(request)?.name;
+      if (typeof name !== 'string') return json(400, { error: 'body must be {"name": "<scenario>"}', known: [...sandbox.scenarios.keys()] });
+      if (!sandbox.scenarios.has(name)) return json(404, { error: `unknown scenario "${name}"`, known: [...sandbox.scenarios.keys()] });
+      return json(200, { active: name, scenario: sandbox.activateScenario(name) });
+    }
+    case 'GET /_sandbox/slack':
+      return json(200, { messages: sandbox.slack.messages, refused: sandbox.slack.refused, down: sandbox.faults.slackDown });
+    case 'GET /_sandbox/notifications':
+      return json(200, {
+        deliveries: sandbox.statusEvents.deliveries.map(({ event: _e, ...d }) => d),
+        deadLetters: sandbox.statusEvents.deadLetters.map((d) => ({ eventId: d.eventId, executionArn: d.executionArn, status: d.status, attempts: d.attempts, lastError: d.lastError, event: d.event })),
+      });
+    case 'GET /_sandbox/builds':
+      return json(200, { builds: [...sandbox.codebuild.builds.values()].map((b) => ({ ...sandbox.codebuild.describe(b), log: sandbox.codebuild.log(b.id) })) });
+    case 'GET /_sandbox/github':
+      return json(200, { statuses: sandbox.githubStatuses });
+    case 'POST /_sandbox/reset':
+      sandbox.reset();
+      return json(200, { reset: true, state: sandbox.state() });
+    default:
+      return json(404, { error: `no sandbox endpoint ${route}`, endpoints: CONTROL_ENDPOINTS });
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * The simulated microblog fleet behind SSM (JSON 1.1 `AmazonSSM.<Op>`): instances found by tag
+ * with their agent status, and Run Command with rolling semantics (MaxConcurrency, MaxErrors).
+ * Two documents run: the project's release document (action release|rollback: download, unpack,
+ * `flask db upgrade`, `flask translate compile`, switch, restart the systemd service, health check,
+ * switch back on failure; about a minute per instance) and AWS-RunShellScript, whose only script
+ * here is the health gate's resource check (one JSON line of cpu/memory/disk).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SimClock } from '../clock';
+import type { JsonService } from '../aws/server';
+import { ServiceError } from '../aws/service-error';
+import type { S3Store } from '../aws/s3';
+import type { FaultBook } from '../faults';
+
+export interface Instance {
+  id: string;
+  name: string;
+  ip: string;
+  tags: Record<string, string>;
+  pingStatus: 'Online' | 'ConnectionLost';
+  cpuPercent: number;
+  memoryPercent: number;
+  diskPercent: number;
+  currentRelease: string | null;
+  previousRelease: string | null;
+  releases: string[];
+  service: { name: string; state: 'active' | 'inactive' | 'failed' };
+}
+
+type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
+
+interface Invocation {
+  instanceId: string;
+  status: InvocationStatus;
+  statusDetails: string;
+  responseCode: number;
+  requested: Date;
+  started?: Date;
+  ended?: Date;
+  stdout: string;
+  stderr: string;
+}
+
+interface Command {
+  id: string;
+  documentName: string;
+  parameters: Record<string, string[]>;
+  comment: string;
+  requested: Date;
+  instanceIds: string[];
+  targets: { Key: string; Values: string[] }[];
+  maxConcurrency: string;
+  maxErrors: string;
+  timeoutSeconds: number;
+  invocations: Map<string, Invocation>;
+  status: 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
+}
+
+export interface FleetOptions {
+  clock: SimClock;
+  s3: S3Store;
+  faults: FaultBook;
+  /** The project's release document name (SSM_DOCUMENT_NAME). */
+  releaseDocument: string;
+  onChange?: () => void;
+}
+
+/** Values the release document's parameters accept (its allowedPatterns, see ssm-deploy/parameters.ts). */
+const PARAMETER_PATTERN = /^[A-Za-z0-9_.:/@=+-]*$/;
+const OUTPUT_LIMIT = 2500;
+
+/** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
+function instanceId(index: number): string {
+  return `i-0a1b2c3d4e5f60${index.toString(16).padStart(2, '0')}`;
+}
+
+export class FleetSimulator {
+  readonly instances = new Map<string, Instance>();
+  readonly commands = new Map<string, Command>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly options: FleetOptions) {}
+
+  /** Adds `count` instances with the tag, running `release` of `service`. */
+  launch(count: number, tag: { key: string; value: string }, service: string, release: string | null): Instance[] {
+    const out: Instance[] = [];
+    for (let i = 0; i < count; i++) {
+      const index = this.instances.size;
+      const id = instanceId(index);
+      const instance: Instance = {
+        id,
+        name: `${tag.value}-${index + 1}`,
+        ip: `10.0.${1 + (index % 3)}.${20 + index}`,
+        tags: { [tag.key]: tag.value, Name: `${tag.value}-${index + 1}` },
+        pingStatus: 'Online',
+        cpuPercent: 12 + index * 3,
+        memoryPercent: 41 + index * 2,
+        diskPercent: 55 + index,
+        currentRelease: release,
+        previousRelease: null,
+        releases: release ? [release] : [],
+        service: { name: service, state: 'active' },
+      };
+      this.instances.set(id, instance);
+      out.push(instance);
+    }
+    return out;
+  }
+
+  /** Instances in id order (the order SSM reports and rolls through them). */
+  list(): Instance[] {
+    return [...this.instances.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Applies a commit's unhealthy-instance fault (before the health gate runs). */
+  applyHealthFault(commitSha: string): void {
+    const fault = this.options.faults.faultsFor(commitSha).unhealthyInstance;
+    if (!fault) return;
+    const instance = this.list()[fault.index];
+    if (!instance) return;
+    if (fault.cpuPercent !== undefined) instance.cpuPercent = fault.cpuPercent;
+    if (fault.memoryPercent !== undefined) instance.memoryPercent = fault.memoryPercent;
+    if (fault.diskPercent !== undefined) instance.diskPercent = fault.diskPercent;
+    if (fault.agentOffline) instance.pingStatus = 'ConnectionLost';
+  }
+
+  /** Back to nominal metrics and agents (scenario reset). */
+  heal(): void {
+    this.list().forEach((instance, index) => Object.assign(instance, { pingStatus: 'Online', cpuPercent: 12 + index * 3, memoryPercent: 41 + index * 2, diskPercent: 55 + index }));
+  }
+
+  private at(seconds: number, fn: () => void): void {
+    this.timers.push(this.options.clock.after(seconds * 1000, fn));
+  }
+
+  private matchesTarget(instance: Instance, target: { Key: string; Values: string[] }): boolean {
+    if (target.Key === 'InstanceIds') return target.Values.includes(instance.id);
+    if (target.Key.startsWith('tag:')) return target.Values.includes(instance.tags[target.Key.slice(4)] ?? '');
+    if (target.Key === 'tag-key') return target.Values.some((v) => v in instance.tags);
+    throw new ServiceError('InvalidTarget', `Target key ${target.Key} is not supported by the sandbox (use tag:<key>, tag-key or InstanceIds)`);
+  }
+
+  private send(input: {
+    DocumentName?: string;
+    InstanceIds?: string[];
+    Targets?: { Key: string; Values: string[] }[];
+    Parameters?: Record<string, string[]>;
+    Comment?: string;
+    MaxConcurrency?: string;
+    MaxErrors?: string;
+    TimeoutSeconds?: number;
+  }): Command {
+    const documentName = input.DocumentName ?? '';
+    const known = [this.options.releaseDocument, 'AWS-RunShellScript'];
+    if (!known.includes(documentName) && !known.some((d) => documentName.endsWith(`:document/${d}`))) {
+      throw new ServiceError('InvalidDocument', `Document with name ${documentName} does not exist.`);
+    }
+    if (input.InstanceIds?.length && input.Targets?.length) throw new ServiceError('InvalidParameters', 'Specify either InstanceIds or Targets, not both.');
+    let ids: string[];
+    if (input.InstanceIds?.length) {
+      const unknown = input.InstanceIds.filter((id) => !this.instances.has(id));
+      if (unknown.length) throw new ServiceError('InvalidInstanceId', `Instances [[${unknown.join(', ')}]] not in a valid state for account`);
+      ids = [...input.InstanceIds].sort();
+    } else if (input.Targets?.length) {
+      ids = this.list()
+        .filter((i) => input.Targets!.every((t) => this.matchesTarget(i, t)))
+        .map((i) => i.id);
+    } else throw new ServiceError('InvalidParameters', 'Either InstanceIds or Targets must be specified.');
+    const parameters = input.Parameters ?? {};
+    const isRelease = documentName !== 'AWS-RunShellScript' && !documentName.endsWith('/AWS-RunShellScript');
+    if (isRelease) {
+      for (const [name, values] of Object.entries(parameters)) {
+        for (const value of values) {
+          if (!PARAMETER_PATTERN.test(value)) throw new ServiceError('InvalidParameters', `Parameter "${name}" "${value.slice(0, 40)}" failed to satisfy constraint: Member must satisfy regular expression pattern`);
+        }
+      }
+      if (!['release', 'rollback'].includes(parameters.action?.[0] ?? '')) throw new ServiceError('InvalidParameters', 'Parameter "action" must be release or rollback.');
+    } else if (!Array.isArray(parameters.commands) || parameters.commands.length === 0) {
+      throw new ServiceError('InvalidParameters', 'AWS-RunShellScript needs the "commands" parameter.');
+    }
+    const command: Command = {
+      id: randomUUID(),
+      documentName,
+      parameters,
+      comment: input.Comment ?? '',
+      requested: new Date(),
+      instanceIds: ids,
+      targets: input.Targets ?? [],
+      maxConcurrency: input.MaxConcurrency ?? '50',
+      maxErrors: input.MaxErrors ?? '0',
+      timeoutSeconds: input.TimeoutSeconds ?? 3600,
+      invocations: new Map(ids.map((id) => [id, { instanceId: id, status: 'Pending', statusDetails: 'Pending', responseCode: -1, requested: new Date(), stdout: '', stderr: '' }])),
+      status: ids.length ? 'Pending' : 'Success',
+    };
+    this.commands.set(command.id, command);
+    if (ids.length) this.at(1, () => this.dispatch(command));
+    return command;
+  }
+
+  /** How many of `total` a count or percentage allows (at least 1 for concurrency). */
+  private static allowance(spec: string, total: number, minimum: number): number {
+    const value = spec.endsWith('%') ? Math.floor((Number(spec.slice(0, -1)) / 100) * total) : Number(spec);
+    return Math.max(minimum, Number.isFinite(value) ? value : minimum);
+  }
+
+  /** Rolling: start invocations while under MaxConcurrency, stop starting new ones once errors exceed MaxErrors. */
+  private dispatch(command: Command): void {
+    const total = command.instanceIds.length;
+    const concurrency = FleetSimulator.allowance(command.maxConcurrency, total, 1);
+    const errorBudget = FleetSimulator.allowance(command.maxErrors, total, 0);
+    const invocations = [...command.invocations.values()];
+    const running = invocations.filter((i) => i.status === 'InProgress').length;
+    const errors = invocations.filter((i) => i.status === 'Failed' || i.status === 'TimedOut').length;
+    if (errors > errorBudget) {
+      for (const invocation of invocations.filter((i) => i.status === 'Pending')) Object.assign(invocation, { status: 'Cancelled', statusDetails: 'Cancelled', ended: new Date() });
+    } else {
+      for (const invocation of invocations.filter((i) => i.status === 'Pending').slice(0, Math.max(0, concurrency - running))) this.startInvocation(command, invocation);
+    }
+    command.status = invocations.every((i) => ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(i.status))
+      ? invocations.every((i) => i.status === 'Success')
+        ? 'Success'
+        : 'Failed'
+      : 'InProgress';
+  }
+
+  private startInvocation(command: Command, invocation: Invocation): void {
+    const instance = this.instances.get(invocation.instanceId)!;
+    Object.assign(invocation, { status: 'InProgress', statusDetails: 'InProgress', started: new Date() });
+    const finish = (ok: boolean, stdout: string[], stderr: string[] = []) => {
+      Object.assign(invocation, {
+        status: ok ? 'Success' : 'Failed',
+        statusDetails: ok ? 'Success' : 'Failed',
+        responseCode: ok ? 0 : 1,
+        ended: new Date(),
+        stdout: stdout.join('\n') + '\n',
+        stderr: stderr.join('\n'),
+      });
+      this.options.onChange?.();
+      this.dispatch(command);
+    };
+    if (instance.pingStatus !== 'Online') {
+      this.at(command.timeoutSeconds, () => {
+        Object.assign(invocation, { status: 'TimedOut', statusDetails: 'DeliveryTimedOut', ended: new Date() });
+        this.dispatch(command);
+      });
+      return;
+    }
+    if (command.documentName.endsWith('AWS-RunShellScript')) {
+      this.at(2, () => finish(true, [JSON.stringify({ cpuPercent: instance.cpuPercent, memoryPercent: instance.memoryPercent, diskPercent: instance.diskPercent })]));
+      return;
+    }
+    const p = (name: string) => command.parameters[name]?.[0] ?? '';
+    if (p('action') === 'rollback') this.rollback(instance, p, finish);
+    else this.release(instance, p, finish);
+  }
+
+  private release(instance: Instance, p: (name: string) => string, finish: (ok: boolean, stdout: string[], stderr?: string[]) => void): void {
+    const sha = p('commitSha');
+    const dir = p('appDirectory') || '/opt/microblog';
+    const service = p('serviceName') || instance.service.name;
+    const healthUrl = p('healthUrl') || 'http://127.0.0.1:5000/';
+    const object = this.options.s3.get(p('artifactBucket'), p('artifactKey'));
+    const lines = [
+      `[${instance.id}] release ${sha} of ${service}`,
+      `download s3://${p('artifactBucket')}/${p('artifactKey')}`,
+    ];
+    if (!object) {
+      this.at(5, () => finish(false, lines, [`fatal error: An error occurred (404) when calling the HeadObject operation: Key "${p('artifactKey')}" does not exist`]));
+      return;
+    }
+    const failing = this.options.faults.faultsFor(sha).failingInstance;
+    const index = this.list().findIndex((i) => i.id === instance.id);
+    lines.push(
+      `unpack into ${dir}/releases/${sha}`,
+      `python${p('pythonVersion') || '3'} -m venv ${dir}/releases/${sha}/venv && pip install -r requirements.txt (42 packages)`,
+      'FLASK_APP=microblog.py flask db upgrade',
+      'INFO  [alembic.runtime.migration] Context impl SQLiteImpl.',
+      'INFO  [alembic.runtime.migration] Will assume non-transactional DDL.',
+      'FLASK_APP=microblog.py flask translate compile',
+      'compiling catalog app/translations/es/LC_MESSAGES/messages.po to app/translations/es/LC_MESSAGES/messages.mo',
+      `switch ${dir}/current -> releases/${sha}`,
+      `systemctl restart ${service}`,
+    );
+    this.at(50, () => {
+      const previous = instance.currentRelease;
+      if (failing === index) {
+        lines.push(`health check ${healthUrl} failed: HTTP 502 Bad Gateway after 5 attempts`, `switch back ${dir}/current -> releases/${previous ?? '(none)'}`, `systemctl restart ${service}`, `release ${sha} failed on ${instance.id}; previous release ${previous ?? '(none)'} restored`);
+        this.at(10, () => finish(false, lines, [`gunicorn[${4100 + index}]: ModuleNotFoundError: No module named 'flask_babel'`]));
+        return;
+      }
+      instance.previousRelease = previous;
+      instance.currentRelease = sha;
+      if (!instance.releases.includes(sha)) instance.releases.push(sha);
+      instance.service.state = 'active';
+      lines.push(`health check ${healthUrl} -> 200 OK`, `release ${sha} is live on ${instance.id} (previous ${previous ?? '(none)'})`);
+      this.at(10, () => finish(true, lines));
+    });
+  }
+
+  private rollback(instance: Instance, p: (name: string) => string, finish: (ok: boolean, stdout: string[], stderr?: string[]) => void): void {
+    const requested = p('commitSha');
+    const service = p('serviceName') || instance.service.name;
+    const dir = p('appDirectory') || '/opt/microblog';
+    const target = requested === 'previous' || !requested ? instance.previousRelease : requested;
+    const lines = [`[${instance.id}] rollback of ${service} to ${target ?? '(none)'}`];
+    if (!target || !instance.releases.includes(target)) {
+      this.at(3, () => finish(false, lines, [`no release ${target ?? 'before the current one'} in ${dir}/releases`]));
+      return;
+    }
+    lines.push(`switch ${dir}/current -> releases/${target}`, `systemctl restart ${service}`);
+    this.at(20, () => {
+      instance.previousRelease = instance.currentRelease;
+      instance.currentRelease = target;
+      lines.push(`health check ${p('healthUrl') || 'http://127.0.0.1:5000/'} -> 200 OK`, `rolled back to ${target} on ${instance.id}`);
+      finish(true, lines);
+    });
+  }
+
+  private describeCommand(c: Command) {
+    const invocations = [...c.invocations.values()];
+    return {
+      CommandId: c.id,
+      DocumentName: c.documentName,
+      DocumentVersion: '$DEFAULT',
+      Comment: c.comment,
+      ExpiresAfter: new Date(c.requested.getTime() + (c.timeoutSeconds + 3600) * 1000),
+      Parameters: c.parameters,
+      InstanceIds: c.targets.length ? [] : c.instanceIds,
+      Targets: c.targets,
+      RequestedDateTime: c.requested,
+      Status: c.status,
+      StatusDetails: c.status,
+      MaxConcurrency: c.maxConcurrency,
+      MaxErrors: c.maxErrors,
+      TargetCount: c.instanceIds.length,
+      CompletedCount: invocations.filter((i) => !['Pending', 'InProgress'].includes(i.status)).length,
+      ErrorCount: invocations.filter((i) => i.status === 'Failed').length,
+      DeliveryTimedOutCount: invocations.filter((i) => i.status === 'TimedOut').length,
+      TimeoutSeconds: c.timeoutSeconds,
+    };
+  }
+
+  private command(id: unknown): Command {
+    const command = typeof id === 'string' ? this.commands.get(id) : undefined;
+    if (!command) throw new ServiceError('InvalidCommandId', `Command ${String(id)} was not found`);
+    return command;
+  }
+
+  reset(): void {
+    for (const timer of this.timers) this.options.clock.cancel(timer);
+    this.timers = [];
+    this.commands.clear();
+    this.instances.clear();
+  }
+
+  service(): JsonService {
+    const pluginName = (c: Command) => (c.documentName.endsWith('AWS-RunShellScript') ? 'aws:runShellScript' : 'releaseService');
+    const iso = (d: Date | undefined) => (d ? d.toISOString() : '');
+    return {
+      name: 'ssm',
+      targetPrefix: 'AmazonSSM',
+      jsonVersion: '1.1',
+      operations: {
+        DescribeInstanceInformation: (input: { Filters?: { Key: string; Values: string[] }[]; InstanceInformationFilterList?: { key: string; valueSet: string[] }[]; MaxResults?: number; NextToken?: string }) => {
+          let list = this.list();
+          for (const filter of input.Filters ?? []) {
+            if (filter.Key.startsWith('tag:')) list = list.filter((i) => filter.Values.includes(i.tags[filter.Key.slice(4)] ?? ''));
+            else if (filter.Key === 'InstanceIds') list = list.filter((i) => filter.Values.includes(i.id));
+            else if (filter.Key === 'PingStatus') list = list.filter((i) => filter.Values.includes(i.pingStatus));
+            else if (filter.Key === 'tag-key') list = list.filter((i) => filter.Values.some((v) => v in i.tags));
+            else throw new ServiceError('InvalidFilterKey', `The filter key ${filter.Key} is not supported by the sandbox`);
+          }
+          for (const filter of input.InstanceInformationFilterList ?? []) {
+            if (filter.key === 'InstanceIds') list = list.filter((i) => filter.valueSet.includes(i.id));
+            else if (filter.key === 'PingStatus') list = list.filter((i) => filter.valueSet.includes(i.pingStatus));
+            else throw new ServiceError('InvalidInstanceInformationFilterValue', `The filter key ${filter.key} is not supported by the sandbox`);
+          }
+          const max = input.MaxResults ?? 50;
+          const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
+          if (!Number.isInteger(offset)) throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
+          const page = list.slice(offset, offset + max);
+          return {
+            InstanceInformationList: page.map((i) => ({
+              InstanceId: i.id,
+              PingStatus: i.pingStatus,
+              LastPingDateTime: new Date(),
+              AgentVersion: '3.3.987.0',
+              IsLatestVersion: true,
+              PlatformType: 'Linux',
+              PlatformName: 'Amazon Linux',
+              PlatformVersion: '2023',
+              ResourceType: 'EC2Instance',
+              IPAddress: i.ip,
+              ComputerName: `ip-${i.ip.replace(/\./g, '-')}.ec2.internal`,
+              AssociationStatus: 'Success',
+              SourceId: i.id,
+              SourceType: 'AWS::EC2::Instance',
+            })),
+            ...(offset + max < list.length && { NextToken: Buffer.from(String(offset + max)).toString('base64url') }),
+          };
+        },
+        SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({ Command: this.describeCommand(this.send(input)) }),
+        ListCommands: (input: { CommandId?: string; InstanceId?: string }) => {
+          const commands = input.CommandId ? [this.command(input.CommandId)] : [...this.commands.values()].reverse();
+          return { Commands: commands.filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId)).map((c) => this.describeCommand(c)) };
+        },
+        ListCommandInvocations: (input: { CommandId?: string; InstanceId?: string; Details?: boolean }) => {
+          const commands = input.CommandId ? [this.command(input.CommandId)] : [...this.commands.values()];
+          return {
+            CommandInvocations: commands.flatMap((c) =>
+              [...c.invocations.values()]
+                .filter((i) => !input.InstanceId || i.instanceId === input.InstanceId)
+                .map((i) => ({
+                  CommandId: c.id,
+                  InstanceId: i.instanceId,
+                  InstanceName: `ip-${this.instances.get(i.instanceId)?.ip.replace(/\./g, '-') ?? 'unknown'}.ec2.internal`,
+                  Comment: c.comment,
+                  DocumentName: c.documentName,
+                  DocumentVersion: '$DEFAULT',
+                  RequestedDateTime: i.requested,
+                  Status: i.status,
+                  StatusDetails: i.statusDetails,
+                  StandardOutputUrl: '',
+                  StandardErrorUrl: '',
+                  ...(input.Details && {
+                    CommandPlugins: [
+                      {
+                        Name: pluginName(c),
+                        Status: i.status,
+                        StatusDetails: i.statusDetails,
+                        ResponseCode: i.responseCode,
+                        ...(i.started && { ResponseStartDateTime: i.started }),
+                        ...(i.ended && { ResponseFinishDateTime: i.ended }),
+                        Output: `${i.stdout}${i.stderr ? `\n----------ERROR-------\n${i.stderr}` : ''}`.slice(0, OUTPUT_LIMIT),
+                        StandardOutputUrl: '',
+                        StandardErrorUrl: '',
+                      },
+                    ],
+                  }),
+                })),
+            ),
+          };
+        },
+        GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
+          const command = this.commands.get(String(input.CommandId));
+          const invocation = command?.invocations.get(String(input.InstanceId));
+          if (!command || !invocation) throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
+          const elapsed = invocation.started ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000) : 0;
+          const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
+          return {
+            CommandId: command.id,
+            InstanceId: invocation.instanceId,
+            Comment: command.comment,
+            DocumentName: command.documentName,
+            DocumentVersion: '$DEFAULT',
+            PluginName: input.PluginName ?? pluginName(command),
+            ResponseCode: invocation.responseCode,
+            ExecutionStartDateTime: iso(invocation.started),
+            ExecutionElapsedTime: `PT${elapsed}S`,
+            ExecutionEndDateTime: iso(invocation.ended),
+            Status: invocation.status,
+            StatusDetails: invocation.statusDetails,
+            // Like SSM, output is there once the plugin has finished.
+            StandardOutputContent: done ? invocation.stdout.slice(0, 24000) : '',
+            StandardOutputUrl: '',
+            StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
+            StandardErrorUrl: '',
+            CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
+          };
+        },
+      },
+    };
+  }
+}
+
+/** A short random hex suffix (test helpers). */
+export const hex = (bytes: number) => randomBytes(bytes).toString('hex');

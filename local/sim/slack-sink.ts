@@ -1,0 +1,48 @@
+/**
+ * A Slack incoming-webhook stand-in served by the local AWS endpoint under
+ * `/_sandbox/slack/<anything>`: stores each message and answers `ok`, or 500 `internal_error`
+ * while the scenario says Slack is down.
+ */
+import type { RawRequest, RawResponse } from '../aws/server';
+
+export interface SlackMessageRecord {
+  receivedAt: string;
+  /** `text` of the message (Block Kit text flattened when there is no text). */
+  text: string;
+  body: unknown;
+  /** `notification`: sent by the notifier (execution status); `approval`: approval request or decision follow-up. */
+  kind: 'approval' | 'notification';
+}
+
+export class SlackSink {
+  readonly messages: SlackMessageRecord[] = [];
+  refused = 0;
+  constructor(
+    private readonly isDown: () => boolean,
+    /** Which function is posting (the one running now), when the runtime can tell. */
+    private readonly sender: () => 'notification' | 'approval' | undefined = () => undefined,
+  ) {}
+
+  handle(request: RawRequest): RawResponse {
+    if (request.method !== 'POST') return { status: 405, headers: { 'content-type': 'text/plain' }, body: 'invalid_method' };
+    if (this.isDown()) {
+      this.refused++;
+      return { status: 500, headers: { 'content-type': 'text/plain' }, body: 'internal_error' };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body.toString('utf8'));
+    } catch {
+      return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_payload' };
+    }
+    const text = typeof (body as { text?: unknown }).text === 'string' ? (body as { text: string }).text : JSON.stringify((body as { blocks?: unknown }).blocks ?? body).slice(0, 2000);
+    const raw = JSON.stringify(body);
+    this.messages.push({ receivedAt: new Date().toISOString(), text, body, kind: this.sender() ?? (/\/approvals\/|approv|reject/i.test(raw) ? 'approval' : 'notification') });
+    return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+  }
+
+  reset(): void {
+    this.messages.length = 0;
+    this.refused = 0;
+  }
+}
