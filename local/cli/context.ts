@@ -62,7 +62,8 @@ export function parseUrl(value: string, option: string): string {
   } catch {
     throw new CliError(`${option} must be a URL such as http://127.0.0.1:4566, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`${option} must be an http:// or https:// URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`${option} must be an http:// or https:// URL, got "${value}"`);
   return value.replace(/\/+$/, '');
 }
 
@@ -77,16 +78,23 @@ export interface ContextOverrides {
 export function createContext(options: GlobalOptions, overrides: ContextOverrides): CliContext {
   const env = overrides.env ?? process.env;
   const aws = options.aws === true;
-  if (aws && options.endpoint) throw new CliError('--aws and --endpoint cannot be used together: --aws talks to the real account, --endpoint to a sandbox.');
+  if (aws && options.endpoint)
+    throw new CliError(
+      '--aws and --endpoint cannot be used together: --aws talks to the real account, --endpoint to a sandbox.',
+    );
   const endpoint = parseUrl(options.endpoint ?? defaultEndpoint(env), '--endpoint');
   // With --aws there is no default webhook: `push` asks for --webhook-url (or WEBHOOK_URL) itself.
   const webhookOption = options.webhookUrl ?? (aws ? env.WEBHOOK_URL : defaultWebhookUrl(env));
   const webhookUrl = webhookOption ? parseUrl(webhookOption, '--webhook-url') : '';
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   // The sandbox takes any signature: fixed keys skip the credential chain (no IMDS probe).
-  const clientConfig = aws ? { ...(env.AWS_REGION && { region: env.AWS_REGION }) } : { region, endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } };
+  const clientConfig = aws
+    ? { ...(env.AWS_REGION && { region: env.AWS_REGION }) }
+    : { region, endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } };
   const sfn = new SFNClient(clientConfig);
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), { marshallOptions: { removeUndefinedValues: true } });
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   let config = overrides.config;
   let api: SandboxApi | undefined;
   return {
@@ -98,7 +106,10 @@ export function createContext(options: GlobalOptions, overrides: ContextOverride
     sfn,
     dynamo,
     sandbox: () => {
-      if (aws) throw new CliError('This command works with the local sandbox only (it uses the sandbox control API); drop --aws.');
+      if (aws)
+        throw new CliError(
+          'This command works with the local sandbox only (it uses the sandbox control API); drop --aws.',
+        );
       api ??= new SandboxApi(endpoint);
       return api;
     },

@@ -20,7 +20,10 @@ export const EXIT_UNREACHABLE = 2;
 
 /** The one line printed when nothing listens on the sandbox endpoint. */
 export function sandboxNotRunning(url: string): CliError {
-  return new CliError(`The local sandbox is not running on ${url}. Start it with \`npm start\` in another shell, or pass --aws.`, EXIT_UNREACHABLE);
+  return new CliError(
+    `The local sandbox is not running on ${url}. Start it with \`npm start\` in another shell, or pass --aws.`,
+    EXIT_UNREACHABLE,
+  );
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -52,13 +55,16 @@ export function toCliError(error: unknown, context: ErrorContext): CliError {
   if (error instanceof CliError) return error;
   const code = networkCode(error);
   if (code) {
-    return context.sandbox ? sandboxNotRunning(context.url) : new CliError(`Cannot reach ${context.url} (${code}).`, EXIT_UNREACHABLE);
+    return context.sandbox
+      ? sandboxNotRunning(context.url)
+      : new CliError(`Cannot reach ${context.url} (${code}).`, EXIT_UNREACHABLE);
   }
   const named = error as { name?: unknown; message?: unknown; $metadata?: unknown };
   const name = typeof named?.name === 'string' && named.name !== 'Error' ? named.name : undefined;
   const message = typeof named?.message === 'string' ? firstLine(named.message) : String(error);
   // AWS SDK errors carry $metadata: say which service error it was.
-  if (named && typeof named === 'object' && '$metadata' in named && name) return new CliError(`${name}: ${message}`);
+  if (named && typeof named === 'object' && '$metadata' in named && name)
+    return new CliError(`${name}: ${message}`);
   return new CliError(name && !message.startsWith(name) ? `${name}: ${message}` : message);
 }
 

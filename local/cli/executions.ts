@@ -25,7 +25,9 @@ export async function listStateMachines(ctx: CliContext): Promise<StateMachineLi
   const out: StateMachineListItem[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ctx.sfn.send(new ListStateMachinesCommand({ maxResults: 100, ...(nextToken && { nextToken }) }));
+    const page = await ctx.sfn.send(
+      new ListStateMachinesCommand({ maxResults: 100, ...(nextToken && { nextToken }) }),
+    );
     out.push(...(page.stateMachines ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -40,7 +42,8 @@ export function pipelineNames(ctx: CliContext): string[] {
 /** Checks a pipeline name against pipelines.yaml, naming the known ones. */
 export function checkPipeline(ctx: CliContext, pipeline: string): void {
   const names = pipelineNames(ctx);
-  if (!names.includes(pipeline)) throw new CliError(`Unknown pipeline "${pipeline}". Pipelines in pipelines.yaml: ${names.join(', ')}.`);
+  if (!names.includes(pipeline))
+    throw new CliError(`Unknown pipeline "${pipeline}". Pipelines in pipelines.yaml: ${names.join(', ')}.`);
 }
 
 /** A pipeline's state machine ARN, or a clear error when it is not deployed there. */
@@ -48,7 +51,10 @@ export async function pipelineStateMachine(ctx: CliContext, pipeline: string): P
   checkPipeline(ctx, pipeline);
   const name = stateMachineName(pipeline);
   const machine = (await listStateMachines(ctx)).find((m) => m.name === name);
-  if (!machine) throw new CliError(`State machine ${name} does not exist${ctx.mode === 'aws' ? ' in this account and region' : ' in the sandbox'}.`);
+  if (!machine)
+    throw new CliError(
+      `State machine ${name} does not exist${ctx.mode === 'aws' ? ' in this account and region' : ' in the sandbox'}.`,
+    );
   return machine;
 }
 
@@ -71,7 +77,9 @@ export function parseStatus(value: string | undefined): ExecutionStatus | undefi
   if (value === undefined) return undefined;
   const status = value.toUpperCase().replace(/-/g, '_');
   if (!(EXECUTION_STATUSES as readonly string[]).includes(status)) {
-    throw new CliError(`--status must be one of ${EXECUTION_STATUSES.join(', ')} (any case), got "${value}".`);
+    throw new CliError(
+      `--status must be one of ${EXECUTION_STATUSES.join(', ')} (any case), got "${value}".`,
+    );
   }
   return status as ExecutionStatus;
 }
@@ -81,12 +89,22 @@ function pipelineOf(ctx: CliContext, machineName: string): string | undefined {
   return pipelineNames(ctx).find((p) => stateMachineName(p) === machineName);
 }
 
-async function executionsOf(ctx: CliContext, machine: StateMachineListItem, status: ExecutionStatus | undefined, limit: number): Promise<ExecutionListItem[]> {
+async function executionsOf(
+  ctx: CliContext,
+  machine: StateMachineListItem,
+  status: ExecutionStatus | undefined,
+  limit: number,
+): Promise<ExecutionListItem[]> {
   const out: ExecutionListItem[] = [];
   let nextToken: string | undefined;
   do {
     const page = await ctx.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, maxResults: Math.min(100, limit), ...(status && { statusFilter: status }), ...(nextToken && { nextToken }) }),
+      new ListExecutionsCommand({
+        stateMachineArn: machine.stateMachineArn,
+        maxResults: Math.min(100, limit),
+        ...(status && { statusFilter: status }),
+        ...(nextToken && { nextToken }),
+      }),
     );
     out.push(...(page.executions ?? []));
     nextToken = page.nextToken;
@@ -101,10 +119,17 @@ export async function listExecutions(ctx: CliContext, options: ListOptions): Pro
   const machines = (await listStateMachines(ctx)).filter((m) => {
     const pipeline = pipelineOf(ctx, m.name ?? '');
     if (options.pipeline !== undefined) return pipeline === options.pipeline;
-    return pipeline !== undefined || (options.includeSubWorkflows === true && SUB_WORKFLOWS.includes(m.name ?? ''));
+    return (
+      pipeline !== undefined || (options.includeSubWorkflows === true && SUB_WORKFLOWS.includes(m.name ?? ''))
+    );
   });
   const lists = await Promise.all(
-    machines.map(async (m) => (await executionsOf(ctx, m, status, options.limit)).map((e) => ({ ...e, pipeline: pipelineOf(ctx, m.name ?? '') ?? m.name ?? '' }))),
+    machines.map(async (m) =>
+      (await executionsOf(ctx, m, status, options.limit)).map((e) => ({
+        ...e,
+        pipeline: pipelineOf(ctx, m.name ?? '') ?? m.name ?? '',
+      })),
+    ),
   );
   return lists
     .flat()
@@ -122,17 +147,26 @@ const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export async function resolveExecution(ctx: CliContext, reference: string): Promise<string> {
   const ref = reference.trim();
   if (ref.startsWith('arn:')) {
-    if (!ARN.test(ref)) throw new CliError(`"${ref}" is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>).`);
+    if (!ARN.test(ref))
+      throw new CliError(
+        `"${ref}" is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>).`,
+      );
     return ref;
   }
-  if (!NAME.test(ref)) throw new CliError(`"${ref}" is neither an execution ARN nor an execution name (1-80 characters of A-Z a-z 0-9 _ -).`);
+  if (!NAME.test(ref))
+    throw new CliError(
+      `"${ref}" is neither an execution ARN nor an execution name (1-80 characters of A-Z a-z 0-9 _ -).`,
+    );
   const all = await listExecutions(ctx, { limit: 1000, includeSubWorkflows: true });
   const exact = all.filter((e) => e.name === ref);
   const matches = exact.length ? exact : all.filter((e) => e.name?.startsWith(ref));
   if (matches.length === 1) return matches[0]!.executionArn!;
-  if (!matches.length) throw new CliError(`No execution named "${ref}". \`deployctl executions\` lists them.`);
+  if (!matches.length)
+    throw new CliError(`No execution named "${ref}". \`deployctl executions\` lists them.`);
   const names = matches.slice(0, 5).map((e) => e.name);
-  throw new CliError(`"${ref}" matches ${matches.length} executions (${names.join(', ')}${matches.length > 5 ? ', ...' : ''}); give more of the name or the ARN.`);
+  throw new CliError(
+    `"${ref}" matches ${matches.length} executions (${names.join(', ')}${matches.length > 5 ? ', ...' : ''}); give more of the name or the ARN.`,
+  );
 }
 
 /** DescribeExecution, with the not-found case as one clear line. */
@@ -140,7 +174,8 @@ export async function describeExecution(ctx: CliContext, executionArn: string) {
   try {
     return await ctx.sfn.send(new DescribeExecutionCommand({ executionArn }));
   } catch (error) {
-    if ((error as Error).name === 'ExecutionDoesNotExist') throw new CliError(`Execution ${executionArn} does not exist.`);
+    if ((error as Error).name === 'ExecutionDoesNotExist')
+      throw new CliError(`Execution ${executionArn} does not exist.`);
     throw error;
   }
 }

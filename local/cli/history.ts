@@ -11,7 +11,9 @@ export async function fetchHistory(ctx: CliContext, executionArn: string): Promi
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken && { nextToken }) }));
+    const page = await ctx.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken && { nextToken }) }),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -30,7 +32,9 @@ export async function fetchTree(ctx: CliContext, executionArn: string, depth = 3
   const timeline = buildTimeline(await fetchHistory(ctx, executionArn));
   const children = new Map<string, ExecutionTree>();
   if (depth > 0) {
-    const arns = [...new Set(timeline.steps.flatMap((s) => (s.childExecutionArn ? [s.childExecutionArn] : [])))];
+    const arns = [
+      ...new Set(timeline.steps.flatMap((s) => (s.childExecutionArn ? [s.childExecutionArn] : []))),
+    ];
     const trees = await Promise.all(arns.map((arn) => fetchTree(ctx, arn, depth - 1)));
     for (const tree of trees) children.set(tree.executionArn, tree);
   }

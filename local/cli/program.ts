@@ -4,7 +4,13 @@
  * or refused, 2 sandbox/endpoint unreachable).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { createContext, defaultEndpoint, defaultWebhookUrl, type CliContext, type GlobalOptions } from './context';
+import {
+  createContext,
+  defaultEndpoint,
+  defaultWebhookUrl,
+  type CliContext,
+  type GlobalOptions,
+} from './context';
 import { decideCommand } from './commands/decide';
 import { executionsCommand } from './commands/executions';
 import { pushCommand } from './commands/push';
@@ -25,41 +31,91 @@ export interface CliIo {
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 /** Builds the program; `run` receives each command's async work and records its exit code. */
-export function buildProgram(io: CliIo, run: (work: (ctx: CliContext) => Promise<number>) => Promise<void>): Command {
+export function buildProgram(
+  io: CliIo,
+  run: (work: (ctx: CliContext) => Promise<number>) => Promise<void>,
+): Command {
   const env = io.env ?? process.env;
   const program = new Command('deployctl')
-    .description('Drive the deploy controller: push sample commits, watch executions as timelines, approve, roll back, play fault scenarios.\nTalks to the local sandbox (`npm start`) unless --aws is given.')
-    .addOption(new Option('--endpoint <url>', 'local sandbox AWS endpoint').default(defaultEndpoint(env), 'http://127.0.0.1:$SANDBOX_PORT or :4566'))
-    .addOption(new Option('--webhook-url <url>', 'GitHub webhook URL for push').default(undefined, `${defaultWebhookUrl(env).replace(/:\d+\//, ':$PORT/')} (3000)`))
-    .option('--aws', 'use the real AWS account (default credential chain, region from AWS_REGION) instead of the sandbox')
+    .description(
+      'Drive the deploy controller: push sample commits, watch executions as timelines, approve, roll back, play fault scenarios.\nTalks to the local sandbox (`npm start`) unless --aws is given.',
+    )
+    .addOption(
+      new Option('--endpoint <url>', 'local sandbox AWS endpoint').default(
+        defaultEndpoint(env),
+        'http://127.0.0.1:$SANDBOX_PORT or :4566',
+      ),
+    )
+    .addOption(
+      new Option('--webhook-url <url>', 'GitHub webhook URL for push').default(
+        undefined,
+        `${defaultWebhookUrl(env).replace(/:\d+\//, ':$PORT/')} (3000)`,
+      ),
+    )
+    .option(
+      '--aws',
+      'use the real AWS account (default credential chain, region from AWS_REGION) instead of the sandbox',
+    )
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out.line(s.replace(/\n$/, '')), writeErr: (s) => io.out.error(s.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (s) => io.out.line(s.replace(/\n$/, '')),
+      writeErr: (s) => io.out.error(s.replace(/\n$/, '')),
+    })
     .exitOverride()
     .addHelpText(
       'after',
-      examples('npm start                              # in another shell: the local sandbox', 'deployctl push retail-bank', 'deployctl executions', 'deployctl show retail-bank --follow', 'deployctl --aws executions --pipeline microblog'),
+      examples(
+        'npm start                              # in another shell: the local sandbox',
+        'deployctl push retail-bank',
+        'deployctl executions',
+        'deployctl show retail-bank --follow',
+        'deployctl --aws executions --pipeline microblog',
+      ),
     );
 
   const globals = (): GlobalOptions => {
     const opts = program.opts<{ endpoint?: string; webhookUrl?: string; aws?: boolean }>();
     // The default endpoint does not count as "given" next to --aws.
     const endpointGiven = program.getOptionValueSource('endpoint') === 'cli';
-    return { ...(endpointGiven && { endpoint: opts.endpoint! }), ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }), ...(opts.aws && { aws: true }) };
+    return {
+      ...(endpointGiven && { endpoint: opts.endpoint! }),
+      ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }),
+      ...(opts.aws && { aws: true }),
+    };
   };
-  const context = () => createContext(globals(), { out: io.out, env, ...(io.pollMs !== undefined && { pollMs: io.pollMs }) });
+  const context = () =>
+    createContext(globals(), { out: io.out, env, ...(io.pollMs !== undefined && { pollMs: io.pollMs }) });
   const act = (work: (ctx: CliContext) => Promise<number>) => run(async () => work(context()));
 
   program
     .command('push')
     .summary('send a signed sample GitHub push to the webhook')
-    .description('send a signed sample GitHub push (events/github/push-<app>-main.json) to the webhook, as GitHub would')
+    .description(
+      'send a signed sample GitHub push (events/github/push-<app>-main.json) to the webhook, as GitHub would',
+    )
     .argument('<app>', 'retail-bank or microblog')
-    .option('--sha <sha>', 'head commit id (40 hex; default: a fresh random one, so every push is a new commit)')
+    .option(
+      '--sha <sha>',
+      'head commit id (40 hex; default: a fresh random one, so every push is a new commit)',
+    )
     .option('--message <text>', 'head commit message (try "[skip ci] docs")')
     .option('--branch <name>', 'branch pushed to (default main; other branches are ignored by the webhook)')
-    .option('--delivery <id>', 'X-GitHub-Delivery id; send the same one twice to see a redelivery answered as a duplicate')
-    .addHelpText('after', examples('deployctl push retail-bank', 'deployctl push microblog --message "Fix follower count"', 'deployctl push microblog --branch feature/x     # ignored: not main', 'deployctl push retail-bank --sha 7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d'))
-    .action((app: string, opts: { sha?: string; message?: string; branch?: string; delivery?: string }) => act((ctx) => pushCommand(ctx, app, opts)));
+    .option(
+      '--delivery <id>',
+      'X-GitHub-Delivery id; send the same one twice to see a redelivery answered as a duplicate',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'deployctl push retail-bank',
+        'deployctl push microblog --message "Fix follower count"',
+        'deployctl push microblog --branch feature/x     # ignored: not main',
+        'deployctl push retail-bank --sha 7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d',
+      ),
+    )
+    .action((app: string, opts: { sha?: string; message?: string; branch?: string; delivery?: string }) =>
+      act((ctx) => pushCommand(ctx, app, opts)),
+    );
 
   program
     .command('executions')
@@ -68,27 +124,50 @@ export function buildProgram(io: CliIo, run: (work: (ctx: CliContext) => Promise
     .option('--pipeline <name>', 'only this pipeline (from pipelines.yaml)')
     .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED')
     .option('--limit <n>', 'most rows', '20')
-    .addHelpText('after', examples('deployctl executions', 'deployctl executions --pipeline retail-bank --status failed'))
-    .action((opts: { pipeline?: string; status?: string; limit?: string }) => act((ctx) => executionsCommand(ctx, opts)));
+    .addHelpText(
+      'after',
+      examples('deployctl executions', 'deployctl executions --pipeline retail-bank --status failed'),
+    )
+    .action((opts: { pipeline?: string; status?: string; limit?: string }) =>
+      act((ctx) => executionsCommand(ctx, opts)),
+    );
 
   program
     .command('show')
     .summary('an execution as a timeline of steps (offsets, durations, errors, nested deploys)')
-    .description('an execution as a timeline: each step with its start offset, duration, status, error and cause;\nnested deploy/rollback sub-workflows indented under the step that ran them')
+    .description(
+      'an execution as a timeline: each step with its start offset, duration, status, error and cause;\nnested deploy/rollback sub-workflows indented under the step that ran them',
+    )
     .argument('<execution>', 'execution ARN, name, or a unique start of a name')
-    .option('-f, --follow', 'poll until the execution ends, printing steps as they finish (exit 0 only if it succeeded)')
+    .option(
+      '-f, --follow',
+      'poll until the execution ends, printing steps as they finish (exit 0 only if it succeeded)',
+    )
     .option('--all', 'also show Choice states')
-    .addHelpText('after', examples('deployctl show retail-bank-7d2e9f1a3b5c', 'deployctl show retail-bank --follow          # the one execution whose name starts so', 'deployctl show arn:aws:states:us-east-1:000000000000:execution:deploy-microblog:microblog-...'))
-    .action((execution: string, opts: { follow?: boolean; all?: boolean }) => act((ctx) => showCommand(ctx, execution, opts)));
+    .addHelpText(
+      'after',
+      examples(
+        'deployctl show retail-bank-7d2e9f1a3b5c',
+        'deployctl show retail-bank --follow          # the one execution whose name starts so',
+        'deployctl show arn:aws:states:us-east-1:000000000000:execution:deploy-microblog:microblog-...',
+      ),
+    )
+    .action((execution: string, opts: { follow?: boolean; all?: boolean }) =>
+      act((ctx) => showCommand(ctx, execution, opts)),
+    );
 
   program
     .command('approve')
     .summary('approve the release an execution is waiting for')
-    .description('approve the production release an execution is waiting for (same single-use approval as the Slack link)')
+    .description(
+      'approve the production release an execution is waiting for (same single-use approval as the Slack link)',
+    )
     .argument('<execution>', 'execution ARN, name, or a unique start of a name')
     .option('--by <name>', 'who approves (default: your user name)')
     .addHelpText('after', examples('deployctl approve retail-bank-7d2e9f1a3b5c'))
-    .action((execution: string, opts: { by?: string }) => act((ctx) => decideCommand(ctx, 'approve', execution, opts)));
+    .action((execution: string, opts: { by?: string }) =>
+      act((ctx) => decideCommand(ctx, 'approve', execution, opts)),
+    );
 
   program
     .command('reject')
@@ -97,7 +176,9 @@ export function buildProgram(io: CliIo, run: (work: (ctx: CliContext) => Promise
     .option('--reason <text>', 'why (kept with your name in the rejection, 64 characters)')
     .option('--by <name>', 'who rejects (default: your user name)')
     .addHelpText('after', examples('deployctl reject retail-bank-7d2e9f1a3b5c --reason "release freeze"'))
-    .action((execution: string, opts: { by?: string; reason?: string }) => act((ctx) => decideCommand(ctx, 'reject', execution, opts)));
+    .action((execution: string, opts: { by?: string; reason?: string }) =>
+      act((ctx) => decideCommand(ctx, 'reject', execution, opts)),
+    );
 
   program
     .command('rollback')
@@ -109,8 +190,13 @@ export function buildProgram(io: CliIo, run: (work: (ctx: CliContext) => Promise
     .option('--to <version>', 'a specific good version label from the history (default: the newest good one)')
     .option('--force', 'start even while a pipeline execution is running')
     .option('--no-follow', 'start the rollback and return')
-    .addHelpText('after', examples('deployctl rollback retail-bank', 'deployctl rollback microblog --no-follow'))
-    .action((pipeline: string, opts: { to?: string; force?: boolean; follow?: boolean }) => act((ctx) => rollbackCommand(ctx, pipeline, opts)));
+    .addHelpText(
+      'after',
+      examples('deployctl rollback retail-bank', 'deployctl rollback microblog --no-follow'),
+    )
+    .action((pipeline: string, opts: { to?: string; force?: boolean; follow?: boolean }) =>
+      act((ctx) => rollbackCommand(ctx, pipeline, opts)),
+    );
 
   const scenario = program
     .command('scenario')
@@ -154,7 +240,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { out: process
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "successfully"; usage errors were already printed by commander.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? 0 : 1;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+        ? 0
+        : 1;
     }
     const failure = toCliError(error, { sandbox, url: sandboxUrl });
     io.out.error(failure.message);

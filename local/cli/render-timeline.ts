@@ -18,12 +18,17 @@ export interface Row {
   note?: string;
   /** Will not change any more (printed once by --follow). */
   final: boolean;
+  /** Iterations merged into this row (polling loops). */
+  count?: number;
 }
 
 export interface RowOptions {
-  /** Also Choice states (hidden by default: they decide, they do not do). */
+  /** Also Choice states (hidden by default: they decide, they do not do) and every loop iteration. */
   all?: boolean;
 }
+
+/** How far back a repeated step name counts as the same polling loop (e.g. Follow / Wait / Follow). */
+const LOOP_WINDOW = 3;
 
 /** `1.2s`, `45.0s`, `3m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
@@ -44,18 +49,24 @@ export function formatOffset(ms: number): string {
 
 const machineOf = (arn: string) => arn.split(':').slice(-2).join('/');
 
-/** The rows of a tree, nested executions under the step that ran them. */
-export function timelineRows(tree: ExecutionTree, options: RowOptions = {}, origin?: Date, baseDepth = 0): Row[] {
+/** The rows of a tree, nested executions under the step that ran them; polling loops collapsed. */
+export function timelineRows(
+  tree: ExecutionTree,
+  options: RowOptions = {},
+  origin?: Date,
+  baseDepth = 0,
+): Row[] {
   const { timeline } = tree;
   const start = (origin ?? timeline.startedAt ?? new Date(0)).getTime();
   const ended = timeline.status !== 'RUNNING';
   const rows: Row[] = [];
-  timeline.steps.forEach((step, index) => {
-    if (step.type === 'Choice' && !options.all) return;
-    const later = timeline.steps.slice(index + 1).some((s) => s.depth <= step.depth);
-    const settled = step.status !== 'running' && step.status !== 'waiting' && (ended || later || step.status !== 'failed');
+  /** Rows of this execution (not of nested ones), with their loop ids, for collapsing and finality. */
+  const own: { row: Row; depth: number; loop?: number; settled: boolean }[] = [];
+  let loops = 0;
+  for (const step of timeline.steps) {
+    if (step.type === 'Choice' && !options.all) continue;
     const note = noteOf(step);
-    rows.push({
+    const row: Row = {
       key: `${tree.executionArn}#${step.id}`,
       depth: baseDepth + step.depth,
       offsetMs: step.enteredAt.getTime() - start,
@@ -63,8 +74,29 @@ export function timelineRows(tree: ExecutionTree, options: RowOptions = {}, orig
       status: step.status,
       text: step.name,
       ...(note && { note }),
-      final: settled,
-    });
+      final: false,
+    };
+    const settled = step.status !== 'running' && step.status !== 'waiting';
+    const recent = own.filter((o) => o.depth === step.depth).slice(-LOOP_WINDOW);
+    const same = options.all
+      ? undefined
+      : recent.find((o) => o.row.text === step.name && !step.childExecutionArn);
+    if (same) {
+      // Another turn of a polling loop: fold it into the first row of that step.
+      const first = same.row;
+      first.count = (first.count ?? 1) + 1;
+      if (row.durationMs !== undefined) first.durationMs = row.offsetMs + row.durationMs - first.offsetMs;
+      else delete first.durationMs;
+      first.status = row.status;
+      const latest = [row.note, `${first.count} times`].filter(Boolean).join('; ');
+      first.note = latest;
+      same.settled = settled;
+      const loop = same.loop ?? ++loops;
+      for (const o of own.slice(own.indexOf(same))) if (o.depth === step.depth) o.loop = loop;
+      continue;
+    }
+    own.push({ row, depth: step.depth, settled });
+    rows.push(row);
     const child = step.childExecutionArn ? tree.children.get(step.childExecutionArn) : undefined;
     if (child) {
       rows.push({
@@ -77,6 +109,13 @@ export function timelineRows(tree: ExecutionTree, options: RowOptions = {}, orig
       });
       rows.push(...timelineRows(child, options, new Date(start), baseDepth + step.depth + 1));
     }
+  }
+  // Final: it settled and the execution moved past it (a later step outside its loop), or ended.
+  own.forEach((o, index) => {
+    const movedOn = own
+      .slice(index + 1)
+      .some((later) => later.depth <= o.depth && (o.loop === undefined || later.loop !== o.loop));
+    o.row.final = o.settled && (ended || movedOn || (o.row.status !== 'failed' && o.loop === undefined));
   });
   return rows;
 }
@@ -85,7 +124,8 @@ function noteOf(step: Step): string | undefined {
   const parts: string[] = [];
   if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
   if (step.status === 'waiting') parts.push('waiting for a task token (deployctl approve|reject)');
-  if (step.error || step.cause) parts.push([step.error, summarizeCause(step.cause)].filter(Boolean).join(': '));
+  if (step.error || step.cause)
+    parts.push([step.error, summarizeCause(step.cause)].filter(Boolean).join(': '));
   return parts.length ? parts.join('; ') : undefined;
 }
 
@@ -103,8 +143,16 @@ export function formatRow(row: Row, out: Pick<Output, 'paint'>): string {
   const offset = formatOffset(row.offsetMs).padStart(8);
   const duration = (row.durationMs !== undefined ? formatDuration(row.durationMs) : '').padStart(7);
   const indent = '  '.repeat(row.depth);
-  if (row.status === 'header') return `${offset}  ${''.padStart(7)}  ${''.padEnd(7)}  ${indent}${out.paint('cyan', row.text)}`;
-  const colour = row.status === 'failed' ? 'red' : row.status === 'succeeded' ? 'green' : row.status === 'waiting' ? 'yellow' : 'gray';
+  if (row.status === 'header')
+    return `${offset}  ${''.padStart(7)}  ${''.padEnd(7)}  ${indent}${out.paint('cyan', row.text)}`;
+  const colour =
+    row.status === 'failed'
+      ? 'red'
+      : row.status === 'succeeded'
+        ? 'green'
+        : row.status === 'waiting'
+          ? 'yellow'
+          : 'gray';
   const status = out.paint(colour, STATUS_TEXT[row.status].padEnd(7));
   const note = row.note ? `  ${out.paint(row.status === 'failed' ? 'red' : 'dim', row.note)}` : '';
   return `${out.paint('dim', offset)}  ${duration}  ${status}  ${indent}${row.text}${note}`;
@@ -114,8 +162,13 @@ export function formatRow(row: Row, out: Pick<Output, 'paint'>): string {
 export function formatHeader(tree: ExecutionTree, out: Pick<Output, 'paint'>): string[] {
   const { timeline } = tree;
   const colour = timeline.status === 'SUCCEEDED' ? 'green' : timeline.status === 'RUNNING' ? 'yellow' : 'red';
-  const duration = timeline.startedAt && timeline.endedAt ? `  ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}` : '';
-  const lines = [`${out.paint('bold', machineOf(tree.executionArn))}  ${out.paint(colour, timeline.status)}  started ${timeline.startedAt?.toISOString() ?? '?'}${duration}`];
+  const duration =
+    timeline.startedAt && timeline.endedAt
+      ? `  ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}`
+      : '';
+  const lines = [
+    `${out.paint('bold', machineOf(tree.executionArn))}  ${out.paint(colour, timeline.status)}  started ${timeline.startedAt?.toISOString() ?? '?'}${duration}`,
+  ];
   const commit = commitLine(timeline.input);
   if (commit) lines.push(commit);
   return lines;
@@ -124,9 +177,14 @@ export function formatHeader(tree: ExecutionTree, out: Pick<Output, 'paint'>): s
 /** `commit 7d2e9f1 "Add overdraft check" by ada` from a pipeline input. */
 function commitLine(input: string | undefined): string | undefined {
   try {
-    const parsed = JSON.parse(input ?? '') as { commitSha?: unknown; commitMessage?: unknown; pusher?: unknown };
+    const parsed = JSON.parse(input ?? '') as {
+      commitSha?: unknown;
+      commitMessage?: unknown;
+      pusher?: unknown;
+    };
     if (typeof parsed.commitSha !== 'string') return undefined;
-    const subject = typeof parsed.commitMessage === 'string' ? ` "${parsed.commitMessage.split('\n', 1)[0]}"` : '';
+    const subject =
+      typeof parsed.commitMessage === 'string' ? ` "${parsed.commitMessage.split('\n', 1)[0]}"` : '';
     return `commit ${parsed.commitSha.slice(0, 7)}${subject}${typeof parsed.pusher === 'string' ? ` pushed by ${parsed.pusher}` : ''}`;
   } catch {
     return undefined;
@@ -139,6 +197,9 @@ export function formatOutcome(tree: ExecutionTree, out: Pick<Output, 'paint'>): 
   if (timeline.status === 'RUNNING') return undefined;
   const colour = timeline.status === 'SUCCEEDED' ? 'green' : 'red';
   const why = [timeline.error, summarizeCause(timeline.cause, 240)].filter(Boolean).join(': ');
-  const duration = timeline.startedAt && timeline.endedAt ? ` after ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}` : '';
+  const duration =
+    timeline.startedAt && timeline.endedAt
+      ? ` after ${formatDuration(timeline.endedAt.getTime() - timeline.startedAt.getTime())}`
+      : '';
   return out.paint(colour, `${timeline.status}${duration}${why ? ` - ${why}` : ''}`);
 }

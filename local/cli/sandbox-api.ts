@@ -24,7 +24,10 @@ export class SandboxApi {
     try {
       response = await fetch(url, {
         method,
-        headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
     } catch (error) {
@@ -36,10 +39,15 @@ export class SandboxApi {
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
-      throw new CliError(`The sandbox answered ${method} /_sandbox/${path} with ${response.status} and a body that is not JSON; is ${this.endpoint} the sandbox?`);
+      throw new CliError(
+        `The sandbox answered ${method} /_sandbox/${path} with ${response.status} and a body that is not JSON; is ${this.endpoint} the sandbox?`,
+      );
     }
     if (!response.ok) {
-      const message = (parsed as { message?: unknown; error?: unknown }).message ?? (parsed as { error?: unknown }).error ?? `HTTP ${response.status}`;
+      const message =
+        (parsed as { message?: unknown; error?: unknown }).message ??
+        (parsed as { error?: unknown }).error ??
+        `HTTP ${response.status}`;
       throw new CliError(`Sandbox ${method} /_sandbox/${path}: ${String(message)}`);
     }
     return parsed as T;

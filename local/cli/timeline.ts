@@ -62,16 +62,24 @@ const TERMINAL: Record<string, StepStatus | 'timed-out'> = {
   ExecutionTimedOut: 'timed-out',
 };
 
-const EXECUTION_STATUS: Record<string, string> = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT' };
+const EXECUTION_STATUS: Record<string, string> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionAborted: 'ABORTED',
+  ExecutionTimedOut: 'TIMED_OUT',
+};
 
 /** The details object of an event (`taskFailedEventDetails`, `stateEnteredEventDetails`, ...). */
 function details(event: HistoryEvent): Record<string, unknown> {
-  for (const [key, value] of Object.entries(event)) if (key.endsWith('EventDetails') && value && typeof value === 'object') return value as Record<string, unknown>;
+  for (const [key, value] of Object.entries(event))
+    if (key.endsWith('EventDetails') && value && typeof value === 'object')
+      return value as Record<string, unknown>;
   return {};
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const time = (event: HistoryEvent): Date => (event.timestamp instanceof Date ? event.timestamp : new Date(Number(event.timestamp ?? 0) * 1000));
+const time = (event: HistoryEvent): Date =>
+  event.timestamp instanceof Date ? event.timestamp : new Date(Number(event.timestamp ?? 0) * 1000);
 
 /** String values of a JSON text (for telling parallel tasks apart), 6+ characters long. */
 function distinctValues(json: string | undefined): string[] {
@@ -92,7 +100,9 @@ function distinctValues(json: string | undefined): string[] {
 
 /** The nested execution ARN in a startExecution task's output or cause. */
 function executionArnIn(text: string | undefined): string | undefined {
-  return text ? /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+/.exec(text)?.[0] : undefined;
+  return text
+    ? /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+/.exec(text)?.[0]
+    : undefined;
 }
 
 /** Builds the timeline of one execution from its events (oldest first, as GetExecutionHistory returns them). */
@@ -112,7 +122,13 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     if (container >= 0) {
       containers.splice(container, 1);
       // Branch states left open when a branch failed or was cancelled end with their container.
-      for (const inner of [...open]) if (inner.depth > step.depth && inner.enteredAt >= step.enteredAt) close(inner, at, inner.status === 'failed' ? 'failed' : status === 'succeeded' ? 'succeeded' : 'aborted');
+      for (const inner of [...open])
+        if (inner.depth > step.depth && inner.enteredAt >= step.enteredAt)
+          close(
+            inner,
+            at,
+            inner.status === 'failed' ? 'failed' : status === 'succeeded' ? 'succeeded' : 'aborted',
+          );
     }
   };
 
@@ -122,18 +138,31 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
   };
 
   /** The open task step a task event belongs to. */
-  const taskStepFor = (event: HistoryEvent, wanted: readonly Phase[], info: Record<string, unknown>): OpenStep | undefined => {
+  const taskStepFor = (
+    event: HistoryEvent,
+    wanted: readonly Phase[],
+    info: Record<string, unknown>,
+  ): OpenStep | undefined => {
     const lambda = event.type!.startsWith('LambdaFunction');
     const fits = (s: OpenStep) =>
       s.type === 'Task' &&
       wanted.includes(s.phase) &&
-      (lambda ? s.resourceType === undefined || s.resourceType === 'lambda' : info.resourceType === undefined || s.resourceType === undefined || (s.resourceType === info.resourceType && s.resource === info.resource));
+      (lambda
+        ? s.resourceType === undefined || s.resourceType === 'lambda'
+        : info.resourceType === undefined ||
+          s.resourceType === undefined ||
+          (s.resourceType === info.resourceType && s.resource === info.resource));
     const viaLink = linked(event);
     if (viaLink && fits(viaLink)) return viaLink;
     const candidates = open.filter(fits);
     if (candidates.length > 1) {
       const text = `${str(info.cause) ?? ''}${str(info.output) ?? ''}`;
-      const match = candidates.find((c) => distinctValues(c.parameters).some((v) => text.includes(v) && candidates.every((o) => o === c || !distinctValues(o.parameters).includes(v))));
+      const match = candidates.find((c) =>
+        distinctValues(c.parameters).some(
+          (v) =>
+            text.includes(v) && candidates.every((o) => o === c || !distinctValues(o.parameters).includes(v)),
+        ),
+      );
       if (match) return match;
     }
     return candidates[0];
@@ -165,7 +194,8 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         if (error !== undefined) last.error = error;
         if (cause !== undefined) last.cause = cause;
       }
-      const leftover = TERMINAL[type] === 'succeeded' ? 'succeeded' : TERMINAL[type] === 'aborted' ? 'aborted' : 'failed';
+      const leftover =
+        TERMINAL[type] === 'succeeded' ? 'succeeded' : TERMINAL[type] === 'aborted' ? 'aborted' : 'failed';
       for (const step of [...open]) close(step, at, step.status === 'failed' ? 'failed' : leftover);
       continue;
     }
@@ -198,7 +228,12 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       const step = [...open].reverse().find((s) => s.name === name);
       if (step) {
         owner.set(event.id ?? -1, step);
-        close(step, at, 'succeeded');
+        // A task whose last attempt failed and was caught exits too: it still failed.
+        close(
+          step,
+          step.phase === 'failed' ? (step.endedAt ?? at) : at,
+          step.phase === 'failed' ? 'failed' : 'succeeded',
+        );
       }
       continue;
     }
@@ -235,7 +270,9 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         delete step.cause;
         step.resourceType = str(info.resourceType) ?? 'lambda';
         const resource = str(info.resource);
-        if (resource !== undefined) step.resource = type === 'LambdaFunctionScheduled' ? (resource.split(':').pop() ?? resource) : resource;
+        if (resource !== undefined)
+          step.resource =
+            type === 'LambdaFunctionScheduled' ? (resource.split(':').pop() ?? resource) : resource;
         const parameters = str(info.parameters) ?? str(info.input);
         if (parameters !== undefined) step.parameters = parameters;
         step.tokenWait = (step.resource ?? '').endsWith('.waitForTaskToken');
@@ -244,7 +281,11 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       case 'TaskStarted':
       case 'LambdaFunctionStarted':
       case 'TaskSubmitted': {
-        const step = taskStepFor(event, type === 'TaskSubmitted' ? ['started', 'scheduled'] : ['scheduled'], info);
+        const step = taskStepFor(
+          event,
+          type === 'TaskSubmitted' ? ['started', 'scheduled'] : ['scheduled'],
+          info,
+        );
         if (!step) break;
         owner.set(event.id ?? -1, step);
         step.phase = type === 'TaskSubmitted' ? 'submitted' : 'started';
@@ -287,11 +328,25 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     }
   }
   // Internal bookkeeping stays inside this module.
-  timeline.steps = timeline.steps.map((s) => {
-    const { phase: _p, parameters: _q, tokenWait: _t, ...step } = s as OpenStep;
-    return step;
-  });
+  timeline.steps = timeline.steps.map((s) => publicStep(s as OpenStep));
   return timeline;
+}
+
+/** A step without the parser's bookkeeping (phase, parameters, token flag). */
+function publicStep(open: OpenStep): Step {
+  const step: Step = {
+    id: open.id,
+    name: open.name,
+    type: open.type,
+    enteredAt: open.enteredAt,
+    status: open.status,
+    attempts: open.attempts,
+    depth: open.depth,
+  };
+  for (const key of ['endedAt', 'error', 'cause', 'resourceType', 'resource', 'childExecutionArn'] as const) {
+    if (open[key] !== undefined) Object.assign(step, { [key]: open[key] });
+  }
+  return step;
 }
 
 /** A one-line, readable summary of an error cause (Lambda JSON, nested execution, CodeBuild build). */
@@ -301,11 +356,20 @@ export function summarizeCause(cause: string | undefined, max = 160): string | u
   try {
     const parsed = JSON.parse(cause) as Record<string, unknown>;
     if (typeof parsed.errorMessage === 'string') text = parsed.errorMessage;
-    else if (typeof parsed.Error === 'string') text = `${parsed.Error}${typeof parsed.Cause === 'string' ? `: ${summarizeCause(parsed.Cause, max) ?? ''}` : ''}`;
+    else if (typeof parsed.Error === 'string')
+      text = `${parsed.Error}${typeof parsed.Cause === 'string' ? `: ${summarizeCause(parsed.Cause, max) ?? ''}` : ''}`;
     else if (parsed.Build && typeof parsed.Build === 'object') {
-      const build = parsed.Build as { BuildStatus?: string; ProjectName?: string; Phases?: { PhaseType?: string; PhaseStatus?: string }[] };
+      const build = parsed.Build as {
+        BuildStatus?: string;
+        ProjectName?: string;
+        Phases?: { PhaseType?: string; PhaseStatus?: string }[];
+      };
       const failed = build.Phases?.find((p) => p.PhaseStatus && p.PhaseStatus !== 'SUCCEEDED');
-      text = `build ${build.ProjectName ?? ''} ${build.BuildStatus ?? 'FAILED'}${failed?.PhaseType ? ` in phase ${failed.PhaseType}` : ''}`.replace(/\s+/g, ' ');
+      text =
+        `build ${build.ProjectName ?? ''} ${build.BuildStatus ?? 'FAILED'}${failed?.PhaseType ? ` in phase ${failed.PhaseType}` : ''}`.replace(
+          /\s+/g,
+          ' ',
+        );
     }
   } catch {
     // Not JSON: the cause is already text.

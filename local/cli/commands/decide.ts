@@ -29,19 +29,30 @@ function defaultActor(): string {
 /** Who, as recorded: the name, and for a rejection the reason (64 characters, plain text). */
 export function actorText(decision: Decision, options: DecideOptions): string {
   const who = cleanActor(options.by ?? process.env.USER ?? defaultActor(), 'deployctl');
-  if (options.reason !== undefined && !options.reason.trim()) throw new CliError('--reason must not be empty.');
-  if (decision === 'approve' && options.reason !== undefined) throw new CliError('--reason goes with reject, not approve.');
+  if (options.reason !== undefined && !options.reason.trim())
+    throw new CliError('--reason must not be empty.');
+  if (decision === 'approve' && options.reason !== undefined)
+    throw new CliError('--reason goes with reject, not approve.');
   // decideApproval records one "by" string (cleaned, 64 characters): the reason travels in it.
   return options.reason ? cleanActor(`${who} via deployctl - ${options.reason}`) : `${who} via deployctl`;
 }
 
-export async function decideCommand(ctx: CliContext, decision: Decision, reference: string, options: DecideOptions = {}): Promise<number> {
+export async function decideCommand(
+  ctx: CliContext,
+  decision: Decision,
+  reference: string,
+  options: DecideOptions = {},
+): Promise<number> {
   const by = actorText(decision, options);
   const executionArn = await resolveExecution(ctx, reference);
   const execution = await describeExecution(ctx, executionArn);
   const name = execution.name ?? executionArn;
-  if (execution.status !== 'RUNNING') throw new CliError(`Execution ${name} is ${execution.status}: there is nothing to ${decision}.`);
-  const outcome = await decideByExecution({ executionArn, decision, by }, { store: approvalStore(ctx.dynamo), sfn: ctx.sfn });
+  if (execution.status !== 'RUNNING')
+    throw new CliError(`Execution ${name} is ${execution.status}: there is nothing to ${decision}.`);
+  const outcome = await decideByExecution(
+    { executionArn, decision, by },
+    { store: approvalStore(ctx.dynamo), sfn: ctx.sfn },
+  );
   const { out } = ctx;
   switch (outcome.kind) {
     case 'decided':
@@ -52,12 +63,18 @@ export async function decideCommand(ctx: CliContext, decision: Decision, referen
       );
       return 0;
     case 'unknown':
-      throw new CliError(`Execution ${name} is not waiting for an approval (\`deployctl show ${name}\` shows where it is).`);
+      throw new CliError(
+        `Execution ${name} is not waiting for an approval (\`deployctl show ${name}\` shows where it is).`,
+      );
     case 'used':
-      throw new CliError(`The approval of ${name} was already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ''}.`);
+      throw new CliError(
+        `The approval of ${name} was already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ''}.`,
+      );
     case 'expired':
       throw new CliError(`The approval of ${name} has expired; push again to start a new run.`);
     case 'unavailable':
-      throw new CliError(`Step Functions did not take the decision for ${name}; the approval is open again, try once more.`);
+      throw new CliError(
+        `Step Functions did not take the decision for ${name}; the approval is open again, try once more.`,
+      );
   }
 }

@@ -26,26 +26,41 @@ export interface PushResult {
 
 const SHA = /^[0-9a-f]{40}$/;
 /** Git's ref-name rules, roughly: no spaces, control characters, `..`, `~^:?*[\`, leading `-` or `/`. */
-const BRANCH = /^(?!-|\/)(?!.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[^\s~^:?*[\\\u0000-\u001f\u007f]{1,200}$/;
+const BRANCH = /^(?!-|\/)(?!.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[^\s\p{Cc}~^:?*[\\]{1,200}$/u;
 
 /** Apps with a sample push delivery (`events/github/push-<app>-main.json`). */
 export function sampleFor(app: string): string {
   const name = `push-${app}-main`;
   if (!/^[a-z0-9-]{1,60}$/.test(app) || !existsSync(join(SAMPLES_DIR, `${name}.json`))) {
-    throw new CliError(`No sample push for "${app}". Apps with a sample in events/github: retail-bank, microblog.`);
+    throw new CliError(
+      `No sample push for "${app}". Apps with a sample in events/github: retail-bank, microblog.`,
+    );
   }
   return name;
 }
 
 /** Signs and sends the delivery; throws CliError for refused or failed deliveries. */
-export async function pushDelivery(ctx: CliContext, app: string, options: PushOptions = {}): Promise<PushResult> {
+export async function pushDelivery(
+  ctx: CliContext,
+  app: string,
+  options: PushOptions = {},
+): Promise<PushResult> {
   const sample = sampleFor(app);
   const sha = options.sha?.toLowerCase() ?? randomBytes(20).toString('hex');
-  if (!SHA.test(sha)) throw new CliError(`--sha must be a full 40-character hex commit id, got "${options.sha}".`);
-  if (options.branch !== undefined && !BRANCH.test(options.branch)) throw new CliError(`--branch "${options.branch}" is not a valid branch name.`);
-  if (options.message !== undefined && !options.message.trim()) throw new CliError('--message must not be empty.');
-  if (!ctx.webhookUrl) throw new CliError('With --aws, push needs --webhook-url (your API\'s https://.../webhooks/github URL) or WEBHOOK_URL.');
-  if (!ctx.webhookSecret) throw new CliError('With --aws, push needs GITHUB_WEBHOOK_SECRET (the secret the webhook checks signatures with).');
+  if (!SHA.test(sha))
+    throw new CliError(`--sha must be a full 40-character hex commit id, got "${options.sha}".`);
+  if (options.branch !== undefined && !BRANCH.test(options.branch))
+    throw new CliError(`--branch "${options.branch}" is not a valid branch name.`);
+  if (options.message !== undefined && !options.message.trim())
+    throw new CliError('--message must not be empty.');
+  if (!ctx.webhookUrl)
+    throw new CliError(
+      "With --aws, push needs --webhook-url (your API's https://.../webhooks/github URL) or WEBHOOK_URL.",
+    );
+  if (!ctx.webhookSecret)
+    throw new CliError(
+      'With --aws, push needs GITHUB_WEBHOOK_SECRET (the secret the webhook checks signatures with).',
+    );
   const branch = options.branch;
   const delivery = signDelivery(sample, {
     secret: ctx.webhookSecret,
@@ -60,9 +75,16 @@ export async function pushDelivery(ctx: CliContext, app: string, options: PushOp
   });
   let response: Response;
   try {
-    response = await fetch(ctx.webhookUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    response = await fetch(ctx.webhookUrl, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
   } catch (error) {
-    if (networkCode(error)) throw ctx.mode === 'sandbox' ? sandboxNotRunning(ctx.webhookUrl) : new CliError(`Cannot reach ${ctx.webhookUrl} (${networkCode(error)}).`, 2);
+    if (networkCode(error))
+      throw ctx.mode === 'sandbox'
+        ? sandboxNotRunning(ctx.webhookUrl)
+        : new CliError(`Cannot reach ${ctx.webhookUrl} (${networkCode(error)}).`, 2);
     throw error;
   }
   const text = await response.text();
@@ -70,7 +92,9 @@ export async function pushDelivery(ctx: CliContext, app: string, options: PushOp
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new CliError(`The webhook answered ${response.status} with a body that is not JSON; is ${ctx.webhookUrl} the deploy controller's webhook?`);
+    throw new CliError(
+      `The webhook answered ${response.status} with a body that is not JSON; is ${ctx.webhookUrl} the deploy controller's webhook?`,
+    );
   }
   const executions = Array.isArray(body.executions) ? (body.executions as PushResult['executions']) : [];
   return { status: response.status, body, executions };
@@ -92,7 +116,10 @@ export async function pushCommand(ctx: CliContext, app: string, options: PushOpt
       }
       return 0;
     case 'duplicate':
-      for (const e of executions) out.line(`${out.paint('yellow', 'duplicate')}  ${e.pipeline}  ${e.name} (this delivery already started it)`);
+      for (const e of executions)
+        out.line(
+          `${out.paint('yellow', 'duplicate')}  ${e.pipeline}  ${e.name} (this delivery already started it)`,
+        );
       return 0;
     case 'ignored':
       out.line(`${out.paint('yellow', 'ignored')}  ${String(body.reason ?? 'no reason given')}`);

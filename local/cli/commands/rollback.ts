@@ -28,7 +28,11 @@ export interface RollbackOptions {
 }
 
 /** The newest good deployment (with `to`: the newest good one with that version label). */
-export async function findRollbackTarget(ctx: CliContext, pipeline: string, to?: string): Promise<DeploymentRecord> {
+export async function findRollbackTarget(
+  ctx: CliContext,
+  pipeline: string,
+  to?: string,
+): Promise<DeploymentRecord> {
   let cursor: Record<string, unknown> | undefined;
   for (let page = 0; page < LAST_GOOD_MAX_PAGES; page++) {
     const result = await listRecentDeployments(pipeline, { client: ctx.dynamo, limit: 25, cursor });
@@ -48,36 +52,57 @@ export async function findRollbackTarget(ctx: CliContext, pipeline: string, to?:
 async function updatedInstances(ctx: CliContext, record: DeploymentRecord): Promise<string[]> {
   const execution = await describeExecution(ctx, record.executionArn);
   try {
-    const ids = (JSON.parse(execution.output ?? '{}') as { deployed?: { instanceIds?: unknown } }).deployed?.instanceIds;
+    const ids = (JSON.parse(execution.output ?? '{}') as { deployed?: { instanceIds?: unknown } }).deployed
+      ?.instanceIds;
     if (Array.isArray(ids) && ids.length && ids.every((id) => typeof id === 'string')) return ids as string[];
   } catch {
     // Falls through to the error below.
   }
-  throw new CliError(`Cannot tell which instances ${record.executionArn.split(':').pop()} updated (its output has no deployed.instanceIds).`);
+  throw new CliError(
+    `Cannot tell which instances ${record.executionArn.split(':').pop()} updated (its output has no deployed.instanceIds).`,
+  );
 }
 
-export async function rollbackCommand(ctx: CliContext, pipeline: string, options: RollbackOptions = {}): Promise<number> {
+export async function rollbackCommand(
+  ctx: CliContext,
+  pipeline: string,
+  options: RollbackOptions = {},
+): Promise<number> {
   checkPipeline(ctx, pipeline);
   const settings = ctx.config().pipelines.find((p) => p.name === pipeline)!;
   const { out } = ctx;
   if (!options.force) {
     const running = await listExecutions(ctx, { pipeline, status: 'RUNNING', limit: 5 });
     if (running.length) {
-      throw new CliError(`${pipeline} has a running execution (${running.map((e) => e.name).join(', ')}); let it finish or stop it, or pass --force.`);
+      throw new CliError(
+        `${pipeline} has a running execution (${running.map((e) => e.name).join(', ')}); let it finish or stop it, or pass --force.`,
+      );
     }
   }
   const target = await findRollbackTarget(ctx, pipeline, options.to);
   const workflow = DEPLOY_DEFINITION[settings.target.kind];
   const machine = (await listStateMachines(ctx)).find((m) => m.name === workflow);
-  if (!machine?.stateMachineArn) throw new CliError(`The deploy sub-workflow ${workflow} does not exist${ctx.mode === 'aws' ? ' in this account and region' : ' in the sandbox'}.`);
+  if (!machine?.stateMachineArn)
+    throw new CliError(
+      `The deploy sub-workflow ${workflow} does not exist${ctx.mode === 'aws' ? ' in this account and region' : ' in the sandbox'}.`,
+    );
   const input: Record<string, unknown> = {
     mode: 'rollback',
     pipeline,
     rollbackTo: { found: true, versionLabel: target.versionLabel, commitSha: target.commitSha ?? null },
   };
   if (settings.target.kind === 'ec2-ssm') input.instanceIds = await updatedInstances(ctx, target);
-  const name = `rollback-${pipeline}-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`.slice(0, 80);
-  const started = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, name, input: JSON.stringify(input) }));
+  const name = `rollback-${pipeline}-${new Date()
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14)}`.slice(0, 80);
+  const started = await ctx.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: machine.stateMachineArn,
+      name,
+      input: JSON.stringify(input),
+    }),
+  );
   out.line(
     `${out.paint('yellow', 'rolling back')}  ${pipeline} to ${target.versionLabel}${target.commitSha ? ` (commit ${target.commitSha.slice(0, 7)}, deployed ${target.startedAt})` : ''}`,
   );

@@ -10,55 +10,89 @@ import { formatHeader, formatOutcome, formatRow, timelineRows } from '../render-
 import { SANDBOX_PATHS } from '../sandbox-api';
 import { renderTable } from '../table';
 
-/** A scenario as the sandbox lists it. */
+/** A scenario as the sandbox lists it (scenarios/*.yaml). */
 export interface ScenarioSummary {
   name: string;
   description?: string;
-  pipeline?: string;
+  app?: string;
   expected?: Record<string, unknown>;
 }
 
-/** What a scenario run reports: what was expected, what happened, and the executions it ran. */
+/** What the sandbox's scenario runner reports (local/scenarios.ts ScenarioResult). */
 export interface ScenarioReport {
   name: string;
   expected: Record<string, unknown>;
-  actual: Record<string, unknown>;
-  match?: boolean;
-  executions?: string[];
-  [more: string]: unknown;
+  actual: Record<string, unknown> & { pushes?: { executionArn?: string | null }[] };
+  matches: boolean;
+  mismatches?: string[];
+  simulatedSeconds?: number;
+  realSeconds?: number;
 }
 
-const show = (value: unknown): string => (value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
+/** The outcome fields compared, in the order shown. */
+export const OUTCOME_FIELDS = [
+  'status',
+  'error',
+  'historyOutcome',
+  'finalVersion',
+  'lockReleased',
+  'slackNotifications',
+  'deadLetters',
+] as const;
 
-/** Rows of expected vs actual, one per expected field, and whether they all agree. */
-export function compareOutcome(report: Pick<ScenarioReport, 'expected' | 'actual' | 'match'>): { rows: string[][]; match: boolean } {
-  const rows = Object.entries(report.expected).map(([field, expected]) => {
+const show = (value: unknown): string =>
+  value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** Rows of expected vs actual (fields the scenario expects), and whether the run matched. */
+export function compareOutcome(report: Pick<ScenarioReport, 'expected' | 'actual' | 'matches'>): {
+  rows: string[][];
+  match: boolean;
+} {
+  const rows = OUTCOME_FIELDS.filter((field) => report.expected[field] !== undefined).map((field) => {
+    const expected = report.expected[field];
     const actual = report.actual[field];
-    const ok = JSON.stringify(expected) === JSON.stringify(actual);
-    return [field, show(expected), show(actual), ok ? 'yes' : 'NO'];
+    return [
+      field,
+      show(expected),
+      show(actual),
+      JSON.stringify(expected) === JSON.stringify(actual) ? 'yes' : 'NO',
+    ];
   });
-  const match = rows.every((r) => r[3] === 'yes') && report.match !== false;
-  return { rows, match };
+  return { rows, match: report.matches && rows.every((r) => r[3] === 'yes') };
 }
 
 export async function listScenarios(ctx: CliContext): Promise<ScenarioSummary[]> {
-  const answer = await ctx.sandbox().request<{ scenarios?: ScenarioSummary[] } | ScenarioSummary[]>('GET', SANDBOX_PATHS.scenarios);
+  const answer = await ctx
+    .sandbox()
+    .request<{ scenarios?: ScenarioSummary[] } | ScenarioSummary[]>('GET', SANDBOX_PATHS.scenarios);
   const scenarios = Array.isArray(answer) ? answer : answer.scenarios;
-  if (!Array.isArray(scenarios)) throw new CliError('The sandbox answered the scenarios request without a "scenarios" list.');
+  if (!Array.isArray(scenarios))
+    throw new CliError('The sandbox answered the scenarios request without a "scenarios" list.');
   return scenarios;
+}
+
+/** The first sentence of a description, at most 100 characters (the table stays one line a row). */
+function firstSentence(text: string): string {
+  const sentence = text.split(/(?<=[.;])\s/, 1)[0]!;
+  return sentence.length > 100 ? `${sentence.slice(0, 97)}...` : sentence;
 }
 
 export async function scenarioListCommand(ctx: CliContext): Promise<number> {
   const scenarios = await listScenarios(ctx);
   const { out } = ctx;
-  for (const line of renderTable(['SCENARIO', 'PIPELINE', 'DESCRIPTION'], scenarios.map((s) => [s.name, s.pipeline ?? '', s.description ?? '']))) out.line(line);
+  for (const line of renderTable(
+    ['SCENARIO', 'PIPELINE', 'DESCRIPTION'],
+    scenarios.map((s) => [s.name, s.app ?? '', firstSentence(s.description ?? '')]),
+  ))
+    out.line(line);
   return 0;
 }
 
 /** Prints a report: each execution's timeline, then expected vs actual. Returns whether it matched. */
 export async function printReport(ctx: CliContext, report: ScenarioReport): Promise<boolean> {
   const { out } = ctx;
-  for (const executionArn of report.executions ?? []) {
+  const executions = (report.actual.pushes ?? []).flatMap((p) => (p.executionArn ? [p.executionArn] : []));
+  for (const executionArn of executions) {
     const tree = await fetchTree(ctx, executionArn);
     for (const line of formatHeader(tree, out)) out.line(line);
     for (const row of timelineRows(tree)) out.line(formatRow(row, out));
@@ -68,14 +102,27 @@ export async function printReport(ctx: CliContext, report: ScenarioReport): Prom
   }
   const { rows, match } = compareOutcome(report);
   for (const line of renderTable(['FIELD', 'EXPECTED', 'ACTUAL', 'MATCH'], rows)) out.line(line);
-  out.line(match ? out.paint('green', `scenario ${report.name}: as expected`) : out.paint('red', `scenario ${report.name}: outcome differs from the expectation`));
+  for (const mismatch of report.mismatches ?? []) out.line(out.paint('red', `  mismatch: ${mismatch}`));
+  if (report.simulatedSeconds !== undefined)
+    out.line(
+      out.paint('dim', `simulated ${report.simulatedSeconds} s in ${report.realSeconds ?? '?'} s real time`),
+    );
+  out.line(
+    match
+      ? out.paint('green', `scenario ${report.name}: as expected`)
+      : out.paint('red', `scenario ${report.name}: outcome differs from the expectation`),
+  );
   return match;
 }
 
 export async function scenarioRunCommand(ctx: CliContext, name: string): Promise<number> {
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) throw new CliError(`"${name}" is not a scenario name (lower-case letters, digits and dashes); \`deployctl scenario list\` shows them.`);
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name))
+    throw new CliError(
+      `"${name}" is not a scenario name (lower-case letters, digits and dashes); \`deployctl scenario list\` shows them.`,
+    );
   const known = await listScenarios(ctx);
-  if (!known.some((s) => s.name === name)) throw new CliError(`Unknown scenario "${name}". Scenarios: ${known.map((s) => s.name).join(', ')}.`);
+  if (!known.some((s) => s.name === name))
+    throw new CliError(`Unknown scenario "${name}". Scenarios: ${known.map((s) => s.name).join(', ')}.`);
   ctx.out.line(`running scenario ${name} in the sandbox ...`);
   const report = await ctx.sandbox().request<ScenarioReport>('POST', SANDBOX_PATHS.runScenario(name), {});
   return (await printReport(ctx, report)) ? 0 : 1;

@@ -24,7 +24,11 @@ export function exitCodeFor(status: string): number {
 }
 
 /** Prints the timeline; with follow, waits for the end. Returns the final tree. */
-export async function showExecution(ctx: CliContext, executionArn: string, options: ShowOptions = {}): Promise<ExecutionTree> {
+export async function showExecution(
+  ctx: CliContext,
+  executionArn: string,
+  options: ShowOptions = {},
+): Promise<ExecutionTree> {
   const { out } = ctx;
   const rowOptions = { all: options.all === true };
   let tree = await fetchTree(ctx, executionArn);
@@ -48,7 +52,9 @@ export async function showExecution(ctx: CliContext, executionArn: string, optio
   printNew();
   for (let poll = 0; tree.timeline.status === 'RUNNING'; poll++) {
     if (options.maxPolls !== undefined && poll >= options.maxPolls) {
-      out.line(`still running after ${poll} polls; \`deployctl show ${executionArn.split(':').pop()}\` shows it later`);
+      out.line(
+        `still running after ${poll} polls; \`deployctl show ${executionArn.split(':').pop()}\` shows it later`,
+      );
       return tree;
     }
     await ctx.sleep(options.intervalMs ?? ctx.pollMs);
@@ -62,10 +68,16 @@ export async function showExecution(ctx: CliContext, executionArn: string, optio
 function running(tree: ExecutionTree): string {
   const waiting = tree.timeline.steps.find((s) => s.status === 'waiting');
   const name = tree.executionArn.split(':').pop();
-  return waiting ? `RUNNING - waiting at "${waiting.name}": deployctl approve ${name} (or reject)` : `RUNNING - deployctl show ${name} --follow`;
+  return waiting
+    ? `RUNNING - waiting at "${waiting.name}": deployctl approve ${name} (or reject)`
+    : `RUNNING - deployctl show ${name} --follow`;
 }
 
-export async function showCommand(ctx: CliContext, reference: string, options: ShowOptions = {}): Promise<number> {
+export async function showCommand(
+  ctx: CliContext,
+  reference: string,
+  options: ShowOptions = {},
+): Promise<number> {
   const executionArn = await resolveExecution(ctx, reference);
   // DescribeExecution first: a clear "does not exist" rather than a history error.
   await describeExecution(ctx, executionArn);

@@ -18,15 +18,19 @@ export interface SlackOptions {
 
 /** The sink's messages, oldest first. */
 export async function slackMessages(ctx: CliContext): Promise<SlackMessage[]> {
-  const answer = await ctx.sandbox().request<{ messages?: SlackMessage[] } | SlackMessage[]>('GET', SANDBOX_PATHS.slack);
+  const answer = await ctx
+    .sandbox()
+    .request<{ messages?: SlackMessage[] } | SlackMessage[]>('GET', SANDBOX_PATHS.slack);
   const messages = Array.isArray(answer) ? answer : answer.messages;
-  if (!Array.isArray(messages)) throw new CliError('The sandbox answered the Slack messages request without a "messages" list.');
+  if (!Array.isArray(messages))
+    throw new CliError('The sandbox answered the Slack messages request without a "messages" list.');
   return messages;
 }
 
 export async function slackCommand(ctx: CliContext, options: SlackOptions = {}): Promise<number> {
   const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError(`--limit must be a whole number from 1 to 1000, got "${options.limit}".`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new CliError(`--limit must be a whole number from 1 to 1000, got "${options.limit}".`);
   const messages = (await slackMessages(ctx)).slice(-limit);
   const { out } = ctx;
   if (options.json) {
@@ -38,9 +42,11 @@ export async function slackCommand(ctx: CliContext, options: SlackOptions = {}):
     return 0;
   }
   for (const message of messages) {
-    const kind = message.kind === 'approval' ? out.paint('yellow', 'approval    ') : out.paint('red', 'notification');
+    const kind =
+      message.kind === 'approval' ? out.paint('yellow', 'approval    ') : out.paint('red', 'notification');
     out.line(`${out.paint('dim', message.receivedAt)}  ${kind}  ${message.text.split('\n')[0]}`);
-    for (const line of message.text.split('\n').slice(1, 8)) if (line.trim()) out.line(`${' '.repeat(40)}${line}`);
+    for (const line of message.text.split('\n').slice(1, 8))
+      if (line.trim()) out.line(`${' '.repeat(40)}${line}`);
   }
   return 0;
 }
