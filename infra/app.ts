@@ -9,5 +9,8 @@ import { buildApp } from './build-app';
 
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
-const { app } = buildApp({ config: loadConfig(), ...(account && region ? { env: { account, region } } : {}) });
+const { app } = buildApp({
+  config: loadConfig(),
+  ...(account && region ? { env: { account, region } } : {}),
+});
 app.synth();

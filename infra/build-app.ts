@@ -42,7 +42,8 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const controller = new ControllerStack(app, CONTROLLER_STACK_NAME, {
     config: options.config,
     reserveConcurrency: contextFlag(app, 'reservedConcurrency', true),
-    description: 'Deploy controller: GitHub webhook -> Step Functions pipelines -> Elastic Beanstalk canary / EC2 via SSM',
+    description:
+      'Deploy controller: GitHub webhook -> Step Functions pipelines -> Elastic Beanstalk canary / EC2 via SSM',
     ...(env ? { env } : {}),
   });
   let sampleTargets: SampleTargetsStack | undefined;
@@ -50,14 +51,20 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
     sampleTargets = new SampleTargetsStack(app, SAMPLE_TARGETS_STACK_NAME, {
       config: options.config,
       controllerStackName: controller.stackName,
-      description: 'Deploy controller sample targets: retail-bank on Elastic Beanstalk, microblog on an EC2 fleet',
-      ...(app.node.tryGetContext('beanstalkSolutionStack') ? { solutionStackName: String(app.node.tryGetContext('beanstalkSolutionStack')) } : {}),
-      ...(app.node.tryGetContext('ingressCidr') ? { ingressCidr: String(app.node.tryGetContext('ingressCidr')) } : {}),
+      description:
+        'Deploy controller sample targets: retail-bank on Elastic Beanstalk, microblog on an EC2 fleet',
+      ...(app.node.tryGetContext('beanstalkSolutionStack')
+        ? { solutionStackName: String(app.node.tryGetContext('beanstalkSolutionStack')) }
+        : {}),
+      ...(app.node.tryGetContext('ingressCidr')
+        ? { ingressCidr: String(app.node.tryGetContext('ingressCidr')) }
+        : {}),
       ...(env ? { env } : {}),
     });
   }
   // After every construct exists: the wildcard findings are computed from the final policies.
   acknowledgeWildcards(app);
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  if (options.nag ?? true)
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, controller, ...(sampleTargets ? { sampleTargets } : {}) };
 }

@@ -48,7 +48,11 @@ export class ControllerStack extends Stack {
     this.storage = new Storage(this, 'Storage');
     this.secrets = new ControllerSecrets(this, 'Secrets');
     this.releaseDocument = new ReleaseDocument(this, 'ReleaseDocument');
-    this.functions = new ControllerFunctions(this, 'Functions', { config, reserveConcurrency: props.reserveConcurrency ?? true, logRetention });
+    this.functions = new ControllerFunctions(this, 'Functions', {
+      config,
+      reserveConcurrency: props.reserveConcurrency ?? true,
+      logRetention,
+    });
     this.api = new ControllerApi(this, 'Api', {
       webhookFunction: this.functions.get('github-webhook'),
       approvalCallbackFunction: this.functions.get('approval-callback'),
@@ -56,7 +60,10 @@ export class ControllerStack extends Stack {
     });
     // approval-request builds `<base>/approvals/<id>?...` links from the API's root URL.
     const approvalBaseUrl = this.api.url;
-    this.commandOutputLogs = new LogGroup(this, 'SsmCommandOutput', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.commandOutputLogs = new LogGroup(this, 'SsmCommandOutput', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     wireFunctions(this, {
       config,
       functions: this.functions,
@@ -70,7 +77,11 @@ export class ControllerStack extends Stack {
     for (const settings of config.pipelines) {
       this.builds.set(
         settings.name,
-        new PipelineBuildProjects(this, `Build-${settings.name}`, { settings, artifactsBucket: this.storage.artifactsBucket, logRetention }),
+        new PipelineBuildProjects(this, `Build-${settings.name}`, {
+          settings,
+          artifactsBucket: this.storage.artifactsBucket,
+          logRetention,
+        }),
       );
     }
     this.stateMachines = new ControllerStateMachines(this, 'StateMachines', {
@@ -98,12 +109,17 @@ export class ControllerStack extends Stack {
   private outputs(approvalBaseUrl: string): void {
     const console = `https://${this.region}.console.aws.amazon.com`;
     new CfnOutput(this, 'WebhookUrl', {
-      description: 'Payload URL for the GitHub webhook of each app repository (content type application/json, push events).',
+      description:
+        'Payload URL for the GitHub webhook of each app repository (content type application/json, push events).',
       value: `${this.api.url}${WEBHOOK_PATH}`,
     });
-    new CfnOutput(this, 'ApprovalBaseUrl', { description: `Base of the approve/reject links sent to Slack (<base>${APPROVALS_PATH}/<approvalId>).`, value: approvalBaseUrl });
+    new CfnOutput(this, 'ApprovalBaseUrl', {
+      description: `Base of the approve/reject links sent to Slack (<base>${APPROVALS_PATH}/<approvalId>).`,
+      value: approvalBaseUrl,
+    });
     new CfnOutput(this, 'GithubWebhookSecretName', {
-      description: 'Secret holding the GitHub webhook secret (generated): read it and paste it into the webhook settings.',
+      description:
+        'Secret holding the GitHub webhook secret (generated): read it and paste it into the webhook settings.',
       value: this.secrets.githubWebhookSecret.secretName,
     });
     new CfnOutput(this, 'SlackWebhookSecretName', {
@@ -114,11 +130,20 @@ export class ControllerStack extends Stack {
       description: 'Optional: secret to fill with a GitHub token for commit statuses (put-secret-value).',
       value: this.secrets.githubTokenSecret.secretName,
     });
-    new CfnOutput(this, 'ApprovalLinkKeySecretName', { description: 'Secret holding the key that signs approval links (generated).', value: this.secrets.approvalLinkKey.secretName });
-    new CfnOutput(this, 'ArtifactsBucketName', { description: 'Build artifacts by pipeline and commit.', value: this.storage.artifactsBucket.bucketName });
+    new CfnOutput(this, 'ApprovalLinkKeySecretName', {
+      description: 'Secret holding the key that signs approval links (generated).',
+      value: this.secrets.approvalLinkKey.secretName,
+    });
+    new CfnOutput(this, 'ArtifactsBucketName', {
+      description: 'Build artifacts by pipeline and commit.',
+      value: this.storage.artifactsBucket.bucketName,
+    });
     // Imported by the sample-targets stack (instances read releases, write command output).
     const exports = exportNames(this.stackName);
-    new CfnOutput(this, 'ArtifactsBucketArn', { value: this.storage.artifactsBucket.bucketArn, exportName: exports.artifactsBucketArn });
+    new CfnOutput(this, 'ArtifactsBucketArn', {
+      value: this.storage.artifactsBucket.bucketArn,
+      exportName: exports.artifactsBucketArn,
+    });
     new CfnOutput(this, 'SsmCommandOutputLogGroup', {
       description: 'Release output of every instance (SSM Run Command).',
       value: this.commandOutputLogs.logGroupName,

@@ -35,47 +35,58 @@ export const WILDCARD_RULES: WildcardRule[] = [
   {
     path: /\/StateMachines\//,
     finding: re(`${LOGICAL}:\\*`),
-    reason: 'lambda:InvokeFunction on the versions and aliases of a function this state machine names in its ASL (the unqualified ARN is granted too).',
+    reason:
+      'lambda:InvokeFunction on the versions and aliases of a function this state machine names in its ASL (the unqualified ARN is granted too).',
   },
   {
     path: /\/(StateMachines|Functions)\//,
     finding: re(`${ARN}states:${REGION_ACCOUNT}execution:deploy-[a-z0-9-]+:\\*`),
-    reason: 'Executions of one named state machine; execution names are made at run time (one per push or per deployment).',
+    reason:
+      'Executions of one named state machine; execution names are made at run time (one per push or per deployment).',
   },
   {
     path: /\/Build-[a-z0-9-]+\/(Build|Scan)\//,
-    finding: re(`${ARN}(codebuild:${REGION_ACCOUNT}report-group/${LOGICAL}-\\*|logs:${REGION_ACCOUNT}log-group:/aws/codebuild/${LOGICAL}:\\*)`),
-    reason: "CodeBuild's own grants for this project: its report groups (<project>-<name>) and its default log group's streams.",
+    finding: re(
+      `${ARN}(codebuild:${REGION_ACCOUNT}report-group/${LOGICAL}-\\*|logs:${REGION_ACCOUNT}log-group:/aws/codebuild/${LOGICAL}:\\*)`,
+    ),
+    reason:
+      "CodeBuild's own grants for this project: its report groups (<project>-<name>) and its default log group's streams.",
   },
   {
     path: /\/(Build-[a-z0-9-]+\/Build|Functions\/BeanstalkDeployRole|Fleet-[a-z0-9-]+\/InstanceRole)\//,
     finding: re(`(${LOGICAL}|[A-Za-z0-9-]+-ArtifactsBucketArn)/[a-z0-9-]+/\\*`),
-    reason: "Objects under one pipeline's prefix of the artifacts bucket (keys are <pipeline>/<commit>/<file>).",
+    reason:
+      "Objects under one pipeline's prefix of the artifacts bucket (keys are <pipeline>/<commit>/<file>).",
   },
   {
     path: /\/Fleet-[a-z0-9-]+\/InstanceRole\//,
     finding: re(`${ARN}logs:${REGION_ACCOUNT}log-group:[A-Za-z0-9-]+-SsmCommandOutputLogGroup:\\*`),
-    reason: "Log streams of the controller's SSM command-output log group; the agent makes one stream per command and instance.",
+    reason:
+      "Log streams of the controller's SSM command-output log group; the agent makes one stream per command and instance.",
   },
   {
     path: /\/Functions\/[A-Za-z]+Role\//,
     finding: re(`${LOGICAL}/index/\\*`),
-    reason: "DynamoDB data grant of a table includes its indexes (DeployHistory's byStartedAt local secondary index).",
+    reason:
+      "DynamoDB data grant of a table includes its indexes (DeployHistory's byStartedAt local secondary index).",
   },
   {
     path: /\/Functions\/(HealthGate|SsmDeploy)Role\//,
     finding: re(`${ARN}ec2:${REGION_ACCOUNT}instance/\\*`),
-    reason: 'ssm:SendCommand on instances is limited by the condition ssm:resourceTag/<key> = <value> from pipelines.yaml; instance ids change with the fleet.',
+    reason:
+      'ssm:SendCommand on instances is limited by the condition ssm:resourceTag/<key> = <value> from pipelines.yaml; instance ids change with the fleet.',
   },
   {
     path: /\/Functions\/(HealthGate|BeanstalkDeploy)Role\//,
     finding: re(`${ARN}elasticbeanstalk:${REGION_ACCOUNT}applicationversion/[^/]+/\\*`),
-    reason: 'Application versions of the configured Beanstalk application; version labels are made per commit.',
+    reason:
+      'Application versions of the configured Beanstalk application; version labels are made per commit.',
   },
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
     finding: re(`${ARN}elasticbeanstalk:<AWS::Region>::(solutionstack|platform)/\\*`),
-    reason: 'UpdateEnvironment is authorized against the platform of the environment, which Beanstalk managed updates change over time (AWS-owned, read only).',
+    reason:
+      'UpdateEnvironment is authorized against the platform of the environment, which Beanstalk managed updates change over time (AWS-owned, read only).',
   },
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
@@ -88,21 +99,28 @@ export const WILDCARD_RULES: WildcardRule[] = [
   },
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
-    finding: re(`${ARN}ec2:(${REGION_ACCOUNT}(instance|volume|network-interface|subnet|security-group|launch-template|key-pair)|<AWS::Region>::image)/\\*`),
+    finding: re(
+      `${ARN}ec2:(${REGION_ACCOUNT}(instance|volume|network-interface|subnet|security-group|launch-template|key-pair)|<AWS::Region>::image)/\\*`,
+    ),
     reason:
       'The canary instances Beanstalk launches: RunInstances/CreateTags/TerminateInstances on instances and volumes only with the elasticbeanstalk:environment-name tag of a configured environment; ' +
       "the launch's subnets, security groups, launch template and AMI are the environment's own.",
   },
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
-    finding: re(`${ARN}(iam::<AWS::AccountId>:role/\\*elasticbeanstalk\\*|s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/\\*)`),
+    finding: re(
+      `${ARN}(iam::<AWS::AccountId>:role/\\*elasticbeanstalk\\*|s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/\\*)`,
+    ),
     reason:
       "iam:PassRole of Beanstalk's instance and service roles (name pattern, and only to ec2/elasticbeanstalk), and Beanstalk's own storage bucket in this region, which the update reads and writes.",
   },
 ];
 
 /** Acknowledges the IAM5 findings under `scope` that a rule explains; the rest stay findings. */
-export function acknowledgeWildcards(scope: IConstruct, wildcardRules: WildcardRule[] = WILDCARD_RULES): void {
+export function acknowledgeWildcards(
+  scope: IConstruct,
+  wildcardRules: WildcardRule[] = WILDCARD_RULES,
+): void {
   for (const node of scope.node.findAll()) {
     if (!CfnResource.isCfnResource(node)) continue;
     const result = rules.iam.IAMNoWildcardPermissions(node);

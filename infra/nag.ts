@@ -14,7 +14,8 @@ export interface Acknowledgement {
 /** Acknowledges findings on `construct` and everything below it. */
 export function acknowledge(construct: IConstruct, ...acknowledgements: Acknowledgement[]): void {
   for (const { id, reason } of acknowledgements) {
-    if (reason.trim().length < 20) throw new Error(`acknowledgement ${id} on ${construct.node.path} needs a real reason`);
+    if (reason.trim().length < 20)
+      throw new Error(`acknowledgement ${id} on ${construct.node.path} needs a real reason`);
     Validations.of(construct).acknowledge({ id, reason });
   }
 }

@@ -16,8 +16,14 @@ import { SampleNetwork } from './sample-targets/network';
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 /** Export names of the controller stack that the sample targets import. */
-export function exportNames(controllerStackName: string): { artifactsBucketArn: string; commandOutputLogGroup: string } {
-  return { artifactsBucketArn: `${controllerStackName}-ArtifactsBucketArn`, commandOutputLogGroup: `${controllerStackName}-SsmCommandOutputLogGroup` };
+export function exportNames(controllerStackName: string): {
+  artifactsBucketArn: string;
+  commandOutputLogGroup: string;
+} {
+  return {
+    artifactsBucketArn: `${controllerStackName}-ArtifactsBucketArn`,
+    commandOutputLogGroup: `${controllerStackName}-SsmCommandOutputLogGroup`,
+  };
 }
 
 export interface SampleTargetsStackProps extends StackProps {
@@ -38,12 +44,21 @@ export class SampleTargetsStack extends Stack {
   constructor(scope: Construct, id: string, props: SampleTargetsStackProps) {
     super(scope, id, props);
     const ingressCidr = props.ingressCidr ?? '0.0.0.0/0';
-    if (!CIDR.test(ingressCidr)) throw new Error(`ingressCidr must be an IPv4 CIDR such as 203.0.113.0/24, got "${ingressCidr}"`);
+    if (!CIDR.test(ingressCidr))
+      throw new Error(`ingressCidr must be an IPv4 CIDR such as 203.0.113.0/24, got "${ingressCidr}"`);
     this.network = new SampleNetwork(this, 'Network');
     // Explicit imports (not construct references): the stacks deploy and update independently,
     // and the policies read the same before and after synthesis.
-    const artifactsBucket = Bucket.fromBucketArn(this, 'ArtifactsBucket', Fn.importValue(exportNames(props.controllerStackName).artifactsBucketArn));
-    const commandOutputLogs = LogGroup.fromLogGroupName(this, 'CommandOutputLogs', Fn.importValue(exportNames(props.controllerStackName).commandOutputLogGroup));
+    const artifactsBucket = Bucket.fromBucketArn(
+      this,
+      'ArtifactsBucket',
+      Fn.importValue(exportNames(props.controllerStackName).artifactsBucketArn),
+    );
+    const commandOutputLogs = LogGroup.fromLogGroupName(
+      this,
+      'CommandOutputLogs',
+      Fn.importValue(exportNames(props.controllerStackName).commandOutputLogGroup),
+    );
     for (const pipeline of props.config.pipelines) {
       const target = pipeline.target;
       if (target.kind === 'elastic-beanstalk') {

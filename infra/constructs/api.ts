@@ -54,7 +54,10 @@ export class ControllerApi extends Construct {
       description: 'Deploy controller: GitHub webhook and approval links',
       createDefaultStage: false,
     });
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -70,7 +73,11 @@ export class ControllerApi extends Construct {
     const approvals = new HttpLambdaIntegration('ApprovalIntegration', props.approvalCallbackFunction);
     const routes = [
       ...this.httpApi.addRoutes({ path: WEBHOOK_PATH, methods: [HttpMethod.POST], integration: webhook }),
-      ...this.httpApi.addRoutes({ path: `${APPROVALS_PATH}/{approvalId}`, methods: [HttpMethod.GET, HttpMethod.POST], integration: approvals }),
+      ...this.httpApi.addRoutes({
+        path: `${APPROVALS_PATH}/{approvalId}`,
+        methods: [HttpMethod.GET, HttpMethod.POST],
+        integration: approvals,
+      }),
     ];
     for (const route of routes) {
       acknowledge(route, {

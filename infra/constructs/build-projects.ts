@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BuildSpec, ComputeType, LinuxBuildImage, Project, ReportGroup, ReportGroupType, Source } from 'aws-cdk-lib/aws-codebuild';
+import {
+  BuildSpec,
+  ComputeType,
+  LinuxBuildImage,
+  Project,
+  ReportGroup,
+  ReportGroupType,
+  Source,
+} from 'aws-cdk-lib/aws-codebuild';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -25,7 +33,8 @@ export const BUILDSPEC_FILES = {
 /** A buildspec file as an object (CodeBuild gets it inline as YAML). */
 export function readBuildspec(path: string): Record<string, unknown> {
   const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path} is not a buildspec mapping`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${path} is not a buildspec mapping`);
   return parsed as Record<string, unknown>;
 }
 
@@ -65,13 +74,22 @@ export class PipelineBuildProjects extends Construct {
       ARTIFACT_BUCKET: { value: artifactsBucket.bucketName },
       FAIL_ON: { value: settings.scan.failOn },
     };
-    const environment = { buildImage: LinuxBuildImage.STANDARD_7_0, computeType: ComputeType.SMALL, privileged: false };
+    const environment = {
+      buildImage: LinuxBuildImage.STANDARD_7_0,
+      computeType: ComputeType.SMALL,
+      privileged: false,
+    };
     const source = () => Source.gitHub({ owner, repo, webhook: false, reportBuildStatus: false });
 
     // An app repository may bring its own buildspec (settings.build.buildspec); else ours, inline.
     const ownBuildspec = readBuildspec(BUILDSPEC_FILES.build);
-    const buildSpec = settings.build.buildspec ? BuildSpec.fromSourceFilename(settings.build.buildspec) : BuildSpec.fromObjectToYaml(ownBuildspec);
-    const buildLogs = new LogGroup(this, 'BuildLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const buildSpec = settings.build.buildspec
+      ? BuildSpec.fromSourceFilename(settings.build.buildspec)
+      : BuildSpec.fromObjectToYaml(ownBuildspec);
+    const buildLogs = new LogGroup(this, 'BuildLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.buildProject = new Project(this, 'Build', {
       projectName: names.build,
       description: `Build and unit tests of ${settings.repository} for pipeline ${settings.name}`,
@@ -95,10 +113,16 @@ export class PipelineBuildProjects extends Construct {
     }
     // The build uploads the packaged release itself, under its pipeline's prefix only.
     this.buildProject.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [artifactsBucket.arnForObjects(`${settings.name}/*`)] }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [artifactsBucket.arnForObjects(`${settings.name}/*`)],
+      }),
     );
 
-    const scanLogs = new LogGroup(this, 'ScanLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const scanLogs = new LogGroup(this, 'ScanLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.scanProject = new Project(this, 'Scan', {
       projectName: names.scan,
       description: `Dependency vulnerability scan of ${settings.repository} (fails on ${settings.scan.failOn} or worse)`,

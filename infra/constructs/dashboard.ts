@@ -19,7 +19,12 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, MetricNames, PIPELINE_DIMENSION, type MetricName } from '../../functions/commons/metrics';
+import {
+  METRICS_NAMESPACE,
+  MetricNames,
+  PIPELINE_DIMENSION,
+  type MetricName,
+} from '../../functions/commons/metrics';
 
 export const DASHBOARD_NAME = 'DeployController';
 
@@ -32,8 +37,20 @@ export interface DashboardProps {
 }
 
 /** A delivery metric of one pipeline, as the notifier emits it (functions/commons/metrics.ts). */
-export function deliveryMetric(name: MetricName, pipeline: string, statistic: string, period = Duration.days(1)): Metric {
-  return new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { [PIPELINE_DIMENSION]: pipeline }, statistic, period, label: pipeline });
+export function deliveryMetric(
+  name: MetricName,
+  pipeline: string,
+  statistic: string,
+  period = Duration.days(1),
+): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { [PIPELINE_DIMENSION]: pipeline },
+    statistic,
+    period,
+    label: pipeline,
+  });
 }
 
 export class ControllerDashboard extends Construct {
@@ -43,9 +60,13 @@ export class ControllerDashboard extends Construct {
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
     const { pipelines } = props;
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: DASHBOARD_NAME, defaultInterval: Duration.days(30) });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: DASHBOARD_NAME,
+      defaultInterval: Duration.days(30),
+    });
 
-    const perPipeline = (name: MetricName, statistic: string, period?: Duration): IMetric[] => pipelines.map((p) => deliveryMetric(name, p, statistic, period));
+    const perPipeline = (name: MetricName, statistic: string, period?: Duration): IMetric[] =>
+      pipelines.map((p) => deliveryMetric(name, p, statistic, period));
     const failureRate = pipelines.map(
       (p, i) =>
         new MathExpression({
@@ -79,29 +100,72 @@ export class ControllerDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Deployments started per day', left: perPipeline(MetricNames.DeploymentStarted, 'Sum'), width: 6 }),
-      new GraphWidget({ title: 'Deployment frequency (succeeded per day)', left: perPipeline(MetricNames.DeploymentSucceeded, 'Sum'), width: 6 }),
-      new GraphWidget({ title: 'Deployments failed per day', left: perPipeline(MetricNames.DeploymentFailed, 'Sum'), width: 6 }),
-      new GraphWidget({ title: 'Rolled back per day', left: perPipeline(MetricNames.DeploymentRolledBack, 'Sum'), width: 6 }),
+      new GraphWidget({
+        title: 'Deployments started per day',
+        left: perPipeline(MetricNames.DeploymentStarted, 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Deployment frequency (succeeded per day)',
+        left: perPipeline(MetricNames.DeploymentSucceeded, 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Deployments failed per day',
+        left: perPipeline(MetricNames.DeploymentFailed, 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Rolled back per day',
+        left: perPipeline(MetricNames.DeploymentRolledBack, 'Sum'),
+        width: 6,
+      }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lead time for changes (hours, commit to production)', left: hours(MetricNames.LeadTimeSeconds), width: 8 }),
-      new GraphWidget({ title: 'Time to restore service (hours)', left: hours(MetricNames.TimeToRestoreSeconds), width: 8 }),
-      new GraphWidget({ title: 'Change failure rate (% per week)', left: failureRate, width: 8, leftYAxis: { min: 0, max: 100 } }),
+      new GraphWidget({
+        title: 'Lead time for changes (hours, commit to production)',
+        left: hours(MetricNames.LeadTimeSeconds),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Time to restore service (hours)',
+        left: hours(MetricNames.TimeToRestoreSeconds),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Change failure rate (% per week)',
+        left: failureRate,
+        width: 8,
+        leftYAxis: { min: 0, max: 100 },
+      }),
     );
 
     const apiMetric = (metricName: string) =>
-      new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.httpApi.apiId }, statistic: 'Sum', period: Duration.minutes(5) });
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: props.httpApi.apiId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Webhook requests and errors', left: [apiMetric('Count'), apiMetric('4xx'), apiMetric('5xx')], width: 8 }),
+      new GraphWidget({
+        title: 'Webhook requests and errors',
+        left: [apiMetric('Count'), apiMetric('4xx'), apiMetric('5xx')],
+        width: 8,
+      }),
       new GraphWidget({
         title: 'Function errors',
-        left: [...props.functions].map(([name, fn]) => fn.metricErrors({ period: Duration.minutes(5), label: name })),
+        left: [...props.functions].map(([name, fn]) =>
+          fn.metricErrors({ period: Duration.minutes(5), label: name }),
+        ),
         width: 8,
       }),
       new GraphWidget({
         title: 'Function duration p90 (ms)',
-        left: [...props.functions].map(([name, fn]) => fn.metricDuration({ period: Duration.minutes(5), statistic: 'p90', label: name })),
+        left: [...props.functions].map(([name, fn]) =>
+          fn.metricDuration({ period: Duration.minutes(5), statistic: 'p90', label: name }),
+        ),
         width: 8,
       }),
     );
@@ -142,7 +206,11 @@ export class ControllerDashboard extends Construct {
           alarmDescription: `State machine ${name} had failed, timed-out or aborted executions (superseded runs succeed and do not count).`,
           metric: new MathExpression({
             expression: 'f + t + a',
-            usingMetrics: { f: sm.metricFailed({ statistic: 'Sum' }), t: sm.metricTimedOut({ statistic: 'Sum' }), a: sm.metricAborted({ statistic: 'Sum' }) },
+            usingMetrics: {
+              f: sm.metricFailed({ statistic: 'Sum' }),
+              t: sm.metricTimedOut({ statistic: 'Sum' }),
+              a: sm.metricAborted({ statistic: 'Sum' }),
+            },
             period: Duration.minutes(5),
           }),
           threshold: 0,

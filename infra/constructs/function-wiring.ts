@@ -4,29 +4,53 @@
  * their fixed names (`deploy-<pipeline>`) rather than referenced, so a function the state machine
  * invokes never depends on that state machine (no circular dependency at synth).
  */
-import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
-import { ApprovalsTable, DeployHistoryTable, DeployLocksTable, type TableDesign } from '../../functions/commons/tables';
+import {
+  ApprovalsTable,
+  DeployHistoryTable,
+  DeployLocksTable,
+  type TableDesign,
+} from '../../functions/commons/tables';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
 import { buildRoutes } from '../../functions/github-webhook/routes';
 import type { ControllerFunctions } from './functions';
 import type { ControllerSecrets } from './secrets';
 import type { Storage } from './storage';
-import { addStatements, beanstalkDeployStatements, beanstalkReadStatements, beanstalkTargets, ssmHealthStatements, ssmReleaseStatements, ssmTargets } from './target-permissions';
+import {
+  addStatements,
+  beanstalkDeployStatements,
+  beanstalkReadStatements,
+  beanstalkTargets,
+  ssmHealthStatements,
+  ssmReleaseStatements,
+  ssmTargets,
+} from './target-permissions';
 
 /** The Notifications table design, when functions/commons/tables.ts has it. */
 export const NOTIFICATIONS_TABLE_ID = 'Notifications';
 
 /** ARN of a pipeline's state machine, from its fixed name. */
 export function pipelineStateMachineArn(stack: Stack, pipeline: string): string {
-  return stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName(pipeline), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName(pipeline),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /** ARN pattern of a pipeline's executions. */
 export function pipelineExecutionsArn(stack: Stack, pipeline: string): string {
-  return stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName(pipeline)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName(pipeline)}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 const SENTINEL_PREFIX = 'arn:aws:states:us-east-1:123456789012:stateMachine:';
@@ -39,7 +63,11 @@ export function pipelineRoutesValue(config: PipelinesConfig): string {
   const routes = buildRoutes(config, (pipeline) => `${SENTINEL_PREFIX}${stateMachineName(pipeline)}`);
   const json = JSON.stringify(routes);
   if (json.includes('${')) throw new Error('route values must not contain "${"');
-  return Fn.sub(json.split(SENTINEL_PREFIX).join('arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:'));
+  return Fn.sub(
+    json
+      .split(SENTINEL_PREFIX)
+      .join('arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:'),
+  );
 }
 
 export interface WiringProps {
@@ -54,7 +82,12 @@ export interface WiringProps {
   approvalBaseUrl: string;
 }
 
-function setTable(fn: NodejsFunction, storage: Storage, design: TableDesign, access: 'read' | 'readWrite'): void {
+function setTable(
+  fn: NodejsFunction,
+  storage: Storage,
+  design: TableDesign,
+  access: 'read' | 'readWrite',
+): void {
   const table = storage.table(design);
   fn.addEnvironment(design.envVar, table.tableName);
   if (access === 'read') table.grantReadData(fn);
@@ -67,7 +100,9 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
   const pipelines = config.pipelines.map((p) => p.name);
   const machineArns = pipelines.map((p) => pipelineStateMachineArn(stack, p));
   const executionArns = pipelines.map((p) => pipelineExecutionsArn(stack, p));
-  const notifications = storage.tables.has(NOTIFICATIONS_TABLE_ID) ? storage.tables.get(NOTIFICATIONS_TABLE_ID) : undefined;
+  const notifications = storage.tables.has(NOTIFICATIONS_TABLE_ID)
+    ? storage.tables.get(NOTIFICATIONS_TABLE_ID)
+    : undefined;
 
   // github-webhook: start the pipeline of a push; the redelivery check reads the existing execution.
   const webhook = functions.get('github-webhook');
@@ -86,11 +121,16 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
 
   // health-gate: Beanstalk describe calls; SSM agent status and a read-only resource check.
   const health = functions.get('health-gate');
-  addStatements(health, [...beanstalkReadStatements(stack, beanstalkTargets(config)), ...ssmHealthStatements(stack, ssmTargets(config))]);
+  addStatements(health, [
+    ...beanstalkReadStatements(stack, beanstalkTargets(config)),
+    ...ssmHealthStatements(stack, ssmTargets(config)),
+  ]);
 
   // beanstalk-deploy: application versions and the canary deployment.
   const beanstalk = functions.get('beanstalk-deploy');
-  const beanstalkPrefixes = config.pipelines.filter((p) => p.target.kind === 'elastic-beanstalk').map((p) => storage.artifactsBucket.arnForObjects(`${p.name}/*`));
+  const beanstalkPrefixes = config.pipelines
+    .filter((p) => p.target.kind === 'elastic-beanstalk')
+    .map((p) => storage.artifactsBucket.arnForObjects(`${p.name}/*`));
   addStatements(beanstalk, beanstalkDeployStatements(stack, beanstalkTargets(config), beanstalkPrefixes));
 
   // ssm-deploy: the project's Command document on the tagged instances (the instances fetch the
@@ -107,7 +147,14 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
     addStatements(verify, [
       new PolicyStatement({
         actions: ['cloudwatch:DescribeAlarms'],
-        resources: alarmNames.map((name) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+        resources: alarmNames.map((name) =>
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
       }),
     ]);
   }
@@ -128,7 +175,12 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
   callback.addEnvironment('SLACK_WEBHOOK_SECRET_ARN', secrets.slackWebhookSecret.secretArn);
   secrets.approvalLinkKey.grantRead(callback);
   secrets.slackWebhookSecret.grantRead(callback);
-  addStatements(callback, [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: machineArns })]);
+  addStatements(callback, [
+    new PolicyStatement({
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resources: machineArns,
+    }),
+  ]);
 
   // deploy-history: the audit trail.
   setTable(functions.get('deploy-history'), storage, DeployHistoryTable, 'readWrite');
@@ -144,7 +196,10 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
     notifications.grantReadWriteData(notifier);
   }
   addStatements(notifier, [
-    new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executionArns }),
+    new PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      resources: executionArns,
+    }),
     // Time to restore: the pipeline's recent executions.
     new PolicyStatement({ actions: ['states:ListExecutions'], resources: machineArns }),
   ]);

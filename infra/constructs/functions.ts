@@ -8,7 +8,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import { acknowledge } from '../nag';
@@ -34,7 +35,10 @@ export class ControllerFunctions extends Construct {
     for (const name of FUNCTION_NAMES) {
       const sizing = FUNCTION_SIZING[name];
       const constructId = pascalCase(name);
-      const logGroup = new LogGroup(this, `${constructId}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+      const logGroup = new LogGroup(this, `${constructId}Logs`, {
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
       // A role of its own instead of AWSLambdaBasicExecutionRole: write access to this log group only.
       const role = new Role(this, `${constructId}Role`, {
         assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -54,7 +58,9 @@ export class ControllerFunctions extends Construct {
         role,
         logGroup,
         tracing: Tracing.ACTIVE,
-        ...(props.reserveConcurrency && sizing.reservedConcurrency ? { reservedConcurrentExecutions: sizing.reservedConcurrency } : {}),
+        ...(props.reserveConcurrency && sizing.reservedConcurrency
+          ? { reservedConcurrentExecutions: sizing.reservedConcurrency }
+          : {}),
         environment: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: name,
@@ -66,17 +72,20 @@ export class ControllerFunctions extends Construct {
         fn,
         {
           id: 'AwsSolutions-L1',
-          reason: 'nodejs22.x is the runtime the project targets and tests on (Node 22 pinned in package.json); moving to a newer runtime is a deliberate upgrade.',
+          reason:
+            'nodejs22.x is the runtime the project targets and tests on (Node 22 pinned in package.json); moving to a newer runtime is a deliberate upgrade.',
         },
         {
           id: 'Serverless-LambdaLatestVersion',
-          reason: 'nodejs22.x is the runtime the project targets and tests on (Node 22 pinned in package.json); moving to a newer runtime is a deliberate upgrade.',
+          reason:
+            'nodejs22.x is the runtime the project targets and tests on (Node 22 pinned in package.json); moving to a newer runtime is a deliberate upgrade.',
         },
       );
       if (name !== 'notifier') {
         acknowledge(fn, {
           id: 'Serverless-LambdaDLQ',
-          reason: 'Invoked synchronously (HTTP API or Step Functions task): the caller sees the error and retries; there is no asynchronous event to dead-letter.',
+          reason:
+            'Invoked synchronously (HTTP API or Step Functions task): the caller sees the error and retries; there is no asynchronous event to dead-letter.',
         });
       }
       this.byName.set(name, fn);

@@ -36,8 +36,16 @@ export class Notifications extends Construct {
     });
     acknowledge(
       this.deadLetterQueue,
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the notifier; nothing consumes it automatically.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself the dead-letter queue of the notifier; nothing consumes it automatically.' },
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself the dead-letter queue of the notifier; nothing consumes it automatically.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'This queue is itself the dead-letter queue of the notifier; nothing consumes it automatically.',
+      },
     );
 
     // Asynchronous invocations: two retries, events older than an hour are stale, then the DLQ.
@@ -49,7 +57,8 @@ export class Notifications extends Construct {
 
     acknowledge(props.notifier, {
       id: 'Serverless-LambdaDLQ',
-      reason: 'Asynchronous failures go to the on-failure destination (the SQS dead-letter queue above), which supersedes a function-level DLQ and keeps the request and response context.',
+      reason:
+        'Asynchronous failures go to the on-failure destination (the SQS dead-letter queue above), which supersedes a function-level DLQ and keeps the request and response context.',
     });
 
     this.rule = new Rule(this, 'PipelineStatusRule', {
@@ -62,12 +71,20 @@ export class Notifications extends Construct {
     });
     // EventBridge's own delivery failures (throttling, permissions) go to the same queue.
     this.rule.addTarget(
-      new LambdaFunction(props.notifier, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(1) }),
+      new LambdaFunction(props.notifier, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(1),
+      }),
     );
 
     this.deadLetterAlarm = new Alarm(this, 'NotifierDeadLetterAlarm', {
-      alarmDescription: 'A pipeline status notice could not be delivered (Slack or GitHub down, or a notifier bug): read the message in the dead-letter queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      alarmDescription:
+        'A pipeline status notice could not be delivered (Slack or GitHub down, or a notifier bug): read the message in the dead-letter queue.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -25,7 +25,8 @@ export class ControllerSecrets extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.githubWebhookSecret = new Secret(this, 'GithubWebhookSecret', {
-      description: 'Deploy controller: GitHub webhook secret (paste the same value into the webhook settings of each repository).',
+      description:
+        'Deploy controller: GitHub webhook secret (paste the same value into the webhook settings of each repository).',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
     this.approvalLinkKey = new Secret(this, 'ApprovalLinkKey', {
@@ -33,14 +34,21 @@ export class ControllerSecrets extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     this.slackWebhookSecret = new Secret(this, 'SlackWebhookUrl', {
-      description: 'Deploy controller: Slack incoming webhook URL. Holds a random placeholder until you run put-secret-value.',
+      description:
+        'Deploy controller: Slack incoming webhook URL. Holds a random placeholder until you run put-secret-value.',
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
     this.githubTokenSecret = new Secret(this, 'GithubToken', {
-      description: 'Deploy controller: optional GitHub token (commit statuses). Holds a random placeholder until you run put-secret-value.',
+      description:
+        'Deploy controller: optional GitHub token (commit statuses). Holds a random placeholder until you run put-secret-value.',
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
-    for (const secret of [this.githubWebhookSecret, this.approvalLinkKey, this.slackWebhookSecret, this.githubTokenSecret]) {
+    for (const secret of [
+      this.githubWebhookSecret,
+      this.approvalLinkKey,
+      this.slackWebhookSecret,
+      this.githubTokenSecret,
+    ]) {
       acknowledge(secret, { id: 'AwsSolutions-SMG4', reason: NOT_ROTATED });
     }
   }

@@ -14,9 +14,13 @@ export const RELEASE_DOCUMENT_FILE = resolve(PROJECT_ROOT, 'ssm-documents/releas
 /** The document content as an object, checked to be a Command document of schema 2.2. */
 export function readCommandDocument(path = RELEASE_DOCUMENT_FILE): Record<string, unknown> {
   const content: unknown = parseYaml(readFileSync(path, 'utf8'));
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new Error(`${path} is not a YAML mapping`);
+  if (typeof content !== 'object' || content === null || Array.isArray(content))
+    throw new Error(`${path} is not a YAML mapping`);
   const schemaVersion = (content as Record<string, unknown>)['schemaVersion'];
-  if (schemaVersion !== '2.2') throw new Error(`${path}: schemaVersion must be "2.2" for a Command document, found ${JSON.stringify(schemaVersion)}`);
+  if (schemaVersion !== '2.2')
+    throw new Error(
+      `${path}: schemaVersion must be "2.2" for a Command document, found ${JSON.stringify(schemaVersion)}`,
+    );
   return content as Record<string, unknown>;
 }
 

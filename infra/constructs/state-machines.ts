@@ -13,7 +13,15 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { DeployTarget, PipelinesConfig } from '../../functions/commons/config/schema';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
-import { DEFINITION_FILES, DEPLOY_DEFINITION, deploySubstitutions, loadDefinition, pipelineSubstitutions, placeholdersIn, type DefinitionName } from '../../statemachines/definitions';
+import {
+  DEFINITION_FILES,
+  DEPLOY_DEFINITION,
+  deploySubstitutions,
+  loadDefinition,
+  pipelineSubstitutions,
+  placeholdersIn,
+  type DefinitionName,
+} from '../../statemachines/definitions';
 import { FUNCTION_NAMES, pascalCase, type FunctionName } from './function-catalog';
 import type { ControllerFunctions } from './functions';
 import type { PipelineBuildProjects } from './build-projects';
@@ -33,7 +41,8 @@ export function integrationResources(definition: unknown): string[] {
 }
 
 /** Integrations whose grants this construct writes; anything else fails the synth (no silent AccessDenied). */
-const KNOWN_INTEGRATION = /^(arn:aws:states:::lambda:invoke(\.waitForTaskToken)?|arn:aws:states:::codebuild:startBuild(\.sync)?|arn:aws:states:::states:startExecution(\.sync(:2)?)?|\$\{[A-Za-z0-9]+FunctionArn\})$/;
+const KNOWN_INTEGRATION =
+  /^(arn:aws:states:::lambda:invoke(\.waitForTaskToken)?|arn:aws:states:::codebuild:startBuild(\.sync)?|arn:aws:states:::states:startExecution(\.sync(:2)?)?|\$\{[A-Za-z0-9]+FunctionArn\})$/;
 
 export interface StateMachinesProps {
   config: PipelinesConfig;
@@ -62,7 +71,11 @@ export class ControllerStateMachines extends Construct {
 
   private readonly projectsByName = new Map<string, Project>();
 
-  constructor(scope: Construct, id: string, private readonly props: StateMachinesProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: StateMachinesProps,
+  ) {
     super(scope, id);
     const { config, functions } = props;
     for (const builds of props.builds.values()) {
@@ -76,7 +89,10 @@ export class ControllerStateMachines extends Construct {
     for (const kind of kinds) {
       const name: DefinitionName = DEPLOY_DEFINITION[kind];
       const substitutions = deploySubstitutions({ functionArn });
-      this.deployWorkflows.set(name, this.createMachine({ id: pascalCase(name), name, definition: name, substitutions }));
+      this.deployWorkflows.set(
+        name,
+        this.createMachine({ id: pascalCase(name), name, definition: name, substitutions }),
+      );
     }
 
     for (const settings of config.pipelines) {
@@ -94,7 +110,10 @@ export class ControllerStateMachines extends Construct {
         },
       });
       const name = stateMachineName(settings.name);
-      this.pipelines.set(settings.name, this.createMachine({ id: `Pipeline-${settings.name}`, name, definition: 'pipeline', substitutions }));
+      this.pipelines.set(
+        settings.name,
+        this.createMachine({ id: `Pipeline-${settings.name}`, name, definition: 'pipeline', substitutions }),
+      );
     }
   }
 
@@ -105,7 +124,10 @@ export class ControllerStateMachines extends Construct {
     const missing = used.filter((p) => !Object.hasOwn(spec.substitutions, p));
     if (missing.length) throw new Error(`${file}: no value for ${missing.map((p) => `\${${p}}`).join(', ')}`);
     const unknown = integrationResources(JSON.parse(text)).filter((r) => !KNOWN_INTEGRATION.test(r));
-    if (unknown.length) throw new Error(`${file}: integration(s) ${unknown.join(', ')} have no grants in infra/constructs/state-machines.ts`);
+    if (unknown.length)
+      throw new Error(
+        `${file}: integration(s) ${unknown.join(', ')} have no grants in infra/constructs/state-machines.ts`,
+      );
     // Only the placeholders this file uses are substituted (and granted).
     const substitutions = Object.fromEntries(used.map((p) => [p, spec.substitutions[p] as string]));
 
@@ -131,38 +153,72 @@ export class ControllerStateMachines extends Construct {
   private grant(machine: StateMachine, substitutions: Record<string, string>): void {
     const stack = Stack.of(this);
     const values = Object.values(substitutions);
-    const fnArns = FUNCTION_NAMES.map((n) => this.props.functions.get(n).functionArn).filter((arn) => values.includes(arn));
+    const fnArns = FUNCTION_NAMES.map((n) => this.props.functions.get(n).functionArn).filter((arn) =>
+      values.includes(arn),
+    );
     if (fnArns.length) {
-      machine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...fnArns, ...fnArns.map((a) => `${a}:*`)] }));
+      machine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [...fnArns, ...fnArns.map((a) => `${a}:*`)],
+        }),
+      );
     }
-    const projects = [...this.projectsByName].filter(([name]) => values.includes(name)).map(([, project]) => project);
+    const projects = [...this.projectsByName]
+      .filter(([name]) => values.includes(name))
+      .map(([, project]) => project);
     if (projects.length) {
       machine.addToRolePolicy(
-        new PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'], resources: projects.map((p) => p.projectArn) }),
+        new PolicyStatement({
+          actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
+          resources: projects.map((p) => p.projectArn),
+        }),
       );
       machine.addToRolePolicy(
         new PolicyStatement({
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForCodeBuildStartBuildRule' })],
+          resources: [
+            stack.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: 'StepFunctionsGetEventsForCodeBuildStartBuildRule',
+            }),
+          ],
         }),
       );
     }
     const workflows = [...this.deployWorkflows].filter(([, sm]) => values.includes(sm.stateMachineArn));
     if (workflows.length) {
-      machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: workflows.map(([, sm]) => sm.stateMachineArn) }));
+      machine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: workflows.map(([, sm]) => sm.stateMachineArn),
+        }),
+      );
       machine.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:DescribeExecution', 'states:StopExecution'],
           // By the fixed name (deploy-beanstalk, deploy-ssm): the execution ARNs of that state machine.
           resources: workflows.map(([name]) =>
-            stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            stack.formatArn({
+              service: 'states',
+              resource: 'execution',
+              resourceName: `${name}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
           ),
         }),
       );
       machine.addToRolePolicy(
         new PolicyStatement({
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule' })],
+          resources: [
+            stack.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule',
+            }),
+          ],
         }),
       );
     }

@@ -4,7 +4,13 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type IBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableDesign } from '../../functions/commons/tables';
 import { acknowledge } from '../nag';
@@ -31,14 +37,21 @@ export class Storage extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
       versioned: true,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
     });
     this.logsBucket = logsBucket as unknown as IBucket;
     acknowledge(logsBucket, {
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is the destination of the artifacts bucket server access logs; logging it into itself would loop.',
+      reason:
+        'This bucket is the destination of the artifacts bucket server access logs; logging it into itself would loop.',
     });
 
     const artifactsBucket = new Bucket(this, 'ArtifactsBucket', {
@@ -68,7 +81,8 @@ export class Storage extends Construct {
   /** The table of a design; throws when the design is unknown (a wiring mistake). */
   table(design: Pick<TableDesign, 'id'>): Table {
     const table = this.tables.get(design.id);
-    if (!table) throw new Error(`no table for design ${design.id}; known: ${[...this.tables.keys()].join(', ')}`);
+    if (!table)
+      throw new Error(`no table for design ${design.id}; known: ${[...this.tables.keys()].join(', ')}`);
     return table;
   }
 
@@ -83,7 +97,10 @@ export class Storage extends Construct {
       removalPolicy: RETAINED_TABLES.has(design.id) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     for (const index of design.localSecondaryIndexes ?? []) {
-      table.addLocalSecondaryIndex({ indexName: index.indexName, sortKey: { name: index.sortKey.name, type: AttributeType.STRING } });
+      table.addLocalSecondaryIndex({
+        indexName: index.indexName,
+        sortKey: { name: index.sortKey.name, type: AttributeType.STRING },
+      });
     }
     return table;
   }

@@ -3,9 +3,13 @@
  * and instance tags named in pipelines.yaml. Where AWS offers no resource-level permission the
  * statement uses Resource "*" and says why (test/infra/iam-audit.test.ts keeps the list honest).
  */
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { PipelinesConfig, Ec2SsmTarget, ElasticBeanstalkTarget } from '../../functions/commons/config/schema';
+import type {
+  PipelinesConfig,
+  Ec2SsmTarget,
+  ElasticBeanstalkTarget,
+} from '../../functions/commons/config/schema';
 
 /** Elastic Beanstalk targets of the configuration. */
 export function beanstalkTargets(config: PipelinesConfig): ElasticBeanstalkTarget[] {
@@ -55,28 +59,54 @@ export function beanstalkReadStatements(stack: Stack, targets: ElasticBeanstalkT
  * and tags (`elasticbeanstalk:environment-name`); only Describe calls, which have no
  * resource-level permissions, use "*".
  */
-export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstalkTarget[], artifactObjectArns: string[]): PolicyStatement[] {
+export function beanstalkDeployStatements(
+  stack: Stack,
+  targets: ElasticBeanstalkTarget[],
+  artifactObjectArns: string[],
+): PolicyStatement[] {
   if (targets.length === 0) return [];
   const environments = unique(targets.map((t) => t.environment));
-  const envArns = unique(targets.map((t) => arn(stack, 'elasticbeanstalk', `environment/${t.application}/${t.environment}`)));
-  const versionArns = unique(targets.map((t) => arn(stack, 'elasticbeanstalk', `applicationversion/${t.application}/*`)));
+  const envArns = unique(
+    targets.map((t) => arn(stack, 'elasticbeanstalk', `environment/${t.application}/${t.environment}`)),
+  );
+  const versionArns = unique(
+    targets.map((t) => arn(stack, 'elasticbeanstalk', `applicationversion/${t.application}/*`)),
+  );
   const appArns = unique(targets.map((t) => arn(stack, 'elasticbeanstalk', `application/${t.application}`)));
   const ebBucket = `arn:${stack.partition}:s3:::elasticbeanstalk-${stack.region}-${stack.account}`;
   return [
     ...beanstalkReadStatements(stack, targets),
     new PolicyStatement({
-      actions: ['elasticbeanstalk:CreateApplicationVersion', 'elasticbeanstalk:UpdateApplicationVersion', 'elasticbeanstalk:DeleteApplicationVersion'],
+      actions: [
+        'elasticbeanstalk:CreateApplicationVersion',
+        'elasticbeanstalk:UpdateApplicationVersion',
+        'elasticbeanstalk:DeleteApplicationVersion',
+      ],
       resources: [...versionArns, ...appArns],
     }),
     new PolicyStatement({
       actions: ['elasticbeanstalk:UpdateEnvironment', 'elasticbeanstalk:AbortEnvironmentUpdate'],
-      resources: [...envArns, ...versionArns, ...appArns, `arn:${stack.partition}:elasticbeanstalk:${stack.region}::solutionstack/*`, `arn:${stack.partition}:elasticbeanstalk:${stack.region}::platform/*`],
+      resources: [
+        ...envArns,
+        ...versionArns,
+        ...appArns,
+        `arn:${stack.partition}:elasticbeanstalk:${stack.region}::solutionstack/*`,
+        `arn:${stack.partition}:elasticbeanstalk:${stack.region}::platform/*`,
+      ],
     }),
     // CreateApplicationVersion reads the source bundle with the caller's credentials.
     new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: artifactObjectArns }),
     // Beanstalk's own storage bucket (environment templates, logs) used during the update.
     new PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy', 's3:GetObjectAcl', 's3:PutObjectAcl'],
+      actions: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:ListBucket',
+        's3:GetBucketLocation',
+        's3:GetBucketPolicy',
+        's3:GetObjectAcl',
+        's3:PutObjectAcl',
+      ],
       resources: [ebBucket, `${ebBucket}/*`],
     }),
     new PolicyStatement({
@@ -162,7 +192,9 @@ export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstal
     new PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [`arn:${stack.partition}:iam::${stack.account}:role/*elasticbeanstalk*`],
-      conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] } },
+      conditions: {
+        StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] },
+      },
     }),
     new PolicyStatement({
       effect: Effect.ALLOW,
@@ -196,9 +228,14 @@ export function beanstalkDeployStatements(stack: Stack, targets: ElasticBeanstal
 }
 
 /** Instance ARNs for SendCommand, limited by the target tag (a condition, since ids change). */
-function taggedInstanceStatements(stack: Stack, targets: Ec2SsmTarget[], documentArn: string): PolicyStatement[] {
+function taggedInstanceStatements(
+  stack: Stack,
+  targets: Ec2SsmTarget[],
+  documentArn: string,
+): PolicyStatement[] {
   const byKey = new Map<string, string[]>();
-  for (const t of targets) byKey.set(t.instanceTag.key, unique([...(byKey.get(t.instanceTag.key) ?? []), t.instanceTag.value]));
+  for (const t of targets)
+    byKey.set(t.instanceTag.key, unique([...(byKey.get(t.instanceTag.key) ?? []), t.instanceTag.value]));
   return [
     new PolicyStatement({ actions: ['ssm:SendCommand'], resources: [documentArn] }),
     ...[...byKey].map(
@@ -215,12 +252,16 @@ function taggedInstanceStatements(stack: Stack, targets: Ec2SsmTarget[], documen
 /** Reading the results of commands: GetCommandInvocation and the List calls have no resource type. */
 const commandResults = () =>
   new PolicyStatement({
-  actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
-  resources: ['*'],
-});
+    actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
+    resources: ['*'],
+  });
 
 /** The rolling release: SendCommand with the project's document on the tagged instances. */
-export function ssmReleaseStatements(stack: Stack, targets: Ec2SsmTarget[], documentName: string): PolicyStatement[] {
+export function ssmReleaseStatements(
+  stack: Stack,
+  targets: Ec2SsmTarget[],
+  documentName: string,
+): PolicyStatement[] {
   if (targets.length === 0) return [];
   return [
     ...taggedInstanceStatements(stack, targets, arn(stack, 'ssm', `document/${documentName}`)),
@@ -237,7 +278,11 @@ export function ssmHealthStatements(stack: Stack, targets: Ec2SsmTarget[]): Poli
   if (targets.length === 0) return [];
   return [
     new PolicyStatement({ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }),
-    ...taggedInstanceStatements(stack, targets, `arn:${stack.partition}:ssm:${stack.region}::document/AWS-RunShellScript`),
+    ...taggedInstanceStatements(
+      stack,
+      targets,
+      `arn:${stack.partition}:ssm:${stack.region}::document/AWS-RunShellScript`,
+    ),
     commandResults(),
   ];
 }

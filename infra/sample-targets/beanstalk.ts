@@ -56,7 +56,10 @@ export class SampleBeanstalk extends Construct {
       'AWSElasticBeanstalkWebTier',
       'AmazonSSMManagedInstanceCore',
     ]) {
-      acknowledge(this, { id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, reason: awsManaged.reason });
+      acknowledge(this, {
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        reason: awsManaged.reason,
+      });
     }
     const profile = new CfnInstanceProfile(this, 'InstanceProfile', { roles: [instanceRole.roleName] });
 
@@ -69,7 +72,8 @@ export class SampleBeanstalk extends Construct {
     if (props.ingressCidr === '0.0.0.0/0') {
       acknowledge(lbSecurityGroup, {
         id: 'AwsSolutions-EC23',
-        reason: 'The sample web app is public by design (the pipeline smoke test calls it from outside); only port 80 is open. Narrow it with -c ingressCidr=<cidr>.',
+        reason:
+          'The sample web app is public by design (the pipeline smoke test calls it from outside); only port 80 is open. Narrow it with -c ingressCidr=<cidr>.',
       });
     }
 
@@ -78,7 +82,11 @@ export class SampleBeanstalk extends Construct {
       description: 'Sample target of the deploy controller (retail-bank)',
     });
     const subnets = vpc.publicSubnets.map((s) => s.subnetId).join(',');
-    const option = (namespace: string, optionName: string, value: string) => ({ namespace, optionName, value });
+    const option = (namespace: string, optionName: string, value: string) => ({
+      namespace,
+      optionName,
+      value,
+    });
     this.environment = new CfnEnvironment(this, 'Environment', {
       applicationName: target.application,
       environmentName: target.environment,
@@ -99,7 +107,11 @@ export class SampleBeanstalk extends Construct {
         option('aws:elasticbeanstalk:cloudwatch:logs', 'DeleteOnTerminate', 'true'),
         option('aws:elasticbeanstalk:command', 'DeploymentPolicy', 'TrafficSplitting'),
         option('aws:elasticbeanstalk:trafficsplitting', 'NewVersionPercent', String(target.canary.percent)),
-        option('aws:elasticbeanstalk:trafficsplitting', 'EvaluationTime', String(target.canary.evaluationMinutes)),
+        option(
+          'aws:elasticbeanstalk:trafficsplitting',
+          'EvaluationTime',
+          String(target.canary.evaluationMinutes),
+        ),
         option('aws:elasticbeanstalk:application', 'Application Healthcheck URL', '/health'),
         option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', profile.ref),
         option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'),
@@ -116,7 +128,8 @@ export class SampleBeanstalk extends Construct {
     this.environment.addResourceDependency(application);
     acknowledge(this.environment, {
       id: 'AwsSolutions-EB4',
-      reason: 'Instance logs stream to CloudWatch Logs (aws:elasticbeanstalk:cloudwatch:logs StreamLogs, 30 days) instead of S3 log rotation.',
+      reason:
+        'Instance logs stream to CloudWatch Logs (aws:elasticbeanstalk:cloudwatch:logs StreamLogs, 30 days) instead of S3 log rotation.',
     });
   }
 }

@@ -55,10 +55,16 @@ export class MicroblogFleet extends Construct {
     });
     acknowledge(this.role, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'The AWS-maintained SSM agent policy follows the agent as it changes; it is the documented minimum for managed instances.',
+      reason:
+        'The AWS-maintained SSM agent policy follows the agent as it changes; it is the documented minimum for managed instances.',
     });
     // The release tarballs of this pipeline only (the SSM document runs `aws s3 cp`).
-    this.role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.artifactsBucket.arnForObjects(`${props.pipeline}/*`)] }));
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.artifactsBucket.arnForObjects(`${props.pipeline}/*`)],
+      }),
+    );
     props.commandOutputLogs.grantWrite(this.role);
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
@@ -67,12 +73,17 @@ export class MicroblogFleet extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(Peer.ipv4(props.ingressCidr), Port.tcp(80), 'HTTP to nginx');
-    this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'SSM, S3, CloudWatch Logs and package mirrors');
+    this.securityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'SSM, S3, CloudWatch Logs and package mirrors',
+    );
     this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(80), 'Amazon Linux package mirrors');
     if (props.ingressCidr === '0.0.0.0/0') {
       acknowledge(this.securityGroup, {
         id: 'AwsSolutions-EC23',
-        reason: 'The sample web app is public by design (the pipeline smoke test calls it from outside); only port 80 is open. Narrow it with -c ingressCidr=<cidr>.',
+        reason:
+          'The sample web app is public by design (the pipeline smoke test calls it from outside); only port 80 is open. Narrow it with -c ingressCidr=<cidr>.',
       });
     }
 
@@ -91,13 +102,19 @@ export class MicroblogFleet extends Construct {
         requireImdsv2: true,
         detailedMonitoring: true,
         ssmSessionPermissions: false,
-        blockDevices: [{ deviceName: '/dev/xvda', volume: BlockDeviceVolume.ebs(20, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3 }) }],
+        blockDevices: [
+          {
+            deviceName: '/dev/xvda',
+            volume: BlockDeviceVolume.ebs(20, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3 }),
+          },
+        ],
       });
       Tags.of(instance).add(target.instanceTag.key, target.instanceTag.value);
       Tags.of(instance).add('Name', `${props.pipeline}-${i + 1}`);
       acknowledge(instance, {
         id: 'AwsSolutions-EC29',
-        reason: 'Sample fleet meant to be torn down with the stack; instances are cattle (releases come from the artifacts bucket), so termination protection would only block cdk destroy.',
+        reason:
+          'Sample fleet meant to be torn down with the stack; instances are cattle (releases come from the artifacts bucket), so termination protection would only block cdk destroy.',
       });
       this.instances.push(instance);
     }

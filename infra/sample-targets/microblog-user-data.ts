@@ -52,7 +52,10 @@ export const NGINX_SITE = [
 ].join('\n');
 
 /** Shell lines for the instance's user data (run once as root by cloud-init). */
-export function microblogUserData(target: Pick<Ec2SsmTarget, 'service' | 'appDirectory'>, pythonVersion: string): string[] {
+export function microblogUserData(
+  target: Pick<Ec2SsmTarget, 'service' | 'appDirectory'>,
+  pythonVersion: string,
+): string[] {
   const unitPath = `/etc/systemd/system/${target.service}.service`;
   return [
     'set -euxo pipefail',

@@ -7,7 +7,14 @@
  * tears down. Flow logs record rejected and accepted traffic.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { FlowLogDestination, FlowLogTrafficType, IpAddresses, SubnetType, Vpc, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  IpAddresses,
+  SubnetType,
+  Vpc,
+  type IVpc,
+} from 'aws-cdk-lib/aws-ec2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -21,11 +28,19 @@ export class SampleNetwork extends Construct {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
       maxAzs: 2,
       natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: true }],
+      subnetConfiguration: [
+        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: true },
+      ],
       restrictDefaultSecurityGroup: true,
     });
     this.vpc = vpc as unknown as IVpc;
-    const flowLogs = new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    vpc.addFlowLog('FlowLog', { destination: FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: FlowLogTrafficType.ALL });
+    const flowLogs = new LogGroup(this, 'FlowLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: FlowLogTrafficType.ALL,
+    });
   }
 }

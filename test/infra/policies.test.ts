@@ -11,11 +11,27 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { DEFINITION_FILES, DEPLOY_DEFINITION, deploySubstitutions, loadDefinition, pipelineSubstitutions, placeholdersIn, substitute, type DefinitionName } from '../../statemachines/definitions';
+import {
+  DEFINITION_FILES,
+  DEPLOY_DEFINITION,
+  deploySubstitutions,
+  loadDefinition,
+  pipelineSubstitutions,
+  placeholdersIn,
+  substitute,
+  type DefinitionName,
+} from '../../statemachines/definitions';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/constructs/function-catalog';
 import { acknowledgeWildcards } from '../../infra/iam-wildcards';
 import { SampleTargetsStack } from '../../infra/sample-targets-stack';
-import { asList, cdkJsonContext, iamStatements, resourcesOf, synthesize, type Synthesized } from './support/synth';
+import {
+  asList,
+  cdkJsonContext,
+  iamStatements,
+  resourcesOf,
+  synthesize,
+  type Synthesized,
+} from './support/synth';
 
 /** Actions allowed on Resource "*", each with the reason (AWS offers no resource-level permission). */
 const STAR_RESOURCE_ACTIONS: Record<string, string> = {
@@ -31,7 +47,8 @@ const STAR_RESOURCE_ACTIONS: Record<string, string> = {
   'logs:PutResourcePolicy': 'Step Functions vended logs: CloudWatch Logs resource policies are account-wide',
   'logs:DescribeResourcePolicies': 'Step Functions vended logs',
   'logs:DescribeLogGroups': 'Step Functions vended logs: Describe on all log groups',
-  'ssm:DescribeInstanceInformation': 'health gate: agent status; no resource types (the handler filters by tag)',
+  'ssm:DescribeInstanceInformation':
+    'health gate: agent status; no resource types (the handler filters by tag)',
   'ssm:GetCommandInvocation': 'command results: no resource types',
   'ssm:ListCommandInvocations': 'command results: no resource types',
   'ssm:ListCommands': 'command results: no resource types',
@@ -45,7 +62,8 @@ const STAR_RESOURCE_ACTIONS: Record<string, string> = {
   'ec2:DescribeVpcs': 'Beanstalk deploy',
   'ec2:DescribeKeyPairs': 'Beanstalk deploy',
   'ec2:DescribeAvailabilityZones': 'Beanstalk deploy',
-  'autoscaling:DescribeAutoScalingGroups': 'Beanstalk deploy: Auto Scaling Describe calls have no resource types',
+  'autoscaling:DescribeAutoScalingGroups':
+    'Beanstalk deploy: Auto Scaling Describe calls have no resource types',
   'autoscaling:DescribeLaunchConfigurations': 'Beanstalk deploy',
   'autoscaling:DescribeScalingActivities': 'Beanstalk deploy',
   'autoscaling:DescribePolicies': 'Beanstalk deploy',
@@ -65,64 +83,94 @@ beforeAll(() => {
   s = synthesize();
   // The sample targets stack alone (it imports the controller's exports by name).
   const app = new App({ context: cdkJsonContext() });
-  sample = new SampleTargetsStack(app, 'DeployControllerSampleTargets', { config: s.config, controllerStackName: s.controller.stackName });
+  sample = new SampleTargetsStack(app, 'DeployControllerSampleTargets', {
+    config: s.config,
+    controllerStackName: s.controller.stackName,
+  });
   acknowledgeWildcards(app);
   sampleTemplate = Template.fromStack(sample);
 }, 600_000);
 afterAll(() => s?.cleanup());
 
-const templates = () => [
-  ['controller', s.template],
-  ['sample targets', sampleTemplate],
-] as const;
+const templates = () =>
+  [
+    ['controller', s.template],
+    ['sample targets', sampleTemplate],
+  ] as const;
 
 describe('IAM audit', () => {
-  test.each([['controller'], ['sample targets']])('%s: no wildcard actions, no NotAction/NotResource', (which) => {
-    const template = templates().find(([name]) => name === which)![1];
-    const bad = iamStatements(template).filter(
-      ({ statement }) =>
-        statement.NotAction !== undefined ||
-        statement.NotResource !== undefined ||
-        asList<string>(statement.Action).some((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a)),
-    );
-    expect(bad).toEqual([]);
-  });
+  test.each([['controller'], ['sample targets']])(
+    '%s: no wildcard actions, no NotAction/NotResource',
+    (which) => {
+      const template = templates().find(([name]) => name === which)![1];
+      const bad = iamStatements(template).filter(
+        ({ statement }) =>
+          statement.NotAction !== undefined ||
+          statement.NotResource !== undefined ||
+          asList<string>(statement.Action).some((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a)),
+      );
+      expect(bad).toEqual([]);
+    },
+  );
 
-  test.each([['controller'], ['sample targets']])('%s: Resource "*" only for actions without resource-level permissions', (which) => {
-    const template = templates().find(([name]) => name === which)![1];
-    const offending = iamStatements(template)
-      .filter(({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).includes('*'))
-      .flatMap(({ owner, statement }) => asList<string>(statement.Action).filter((a) => !(a in STAR_RESOURCE_ACTIONS)).map((a) => `${owner}: ${a}`));
-    expect(offending).toEqual([]);
-  });
+  test.each([['controller'], ['sample targets']])(
+    '%s: Resource "*" only for actions without resource-level permissions',
+    (which) => {
+      const template = templates().find(([name]) => name === which)![1];
+      const offending = iamStatements(template)
+        .filter(({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).includes('*'))
+        .flatMap(({ owner, statement }) =>
+          asList<string>(statement.Action)
+            .filter((a) => !(a in STAR_RESOURCE_ACTIONS))
+            .map((a) => `${owner}: ${a}`),
+        );
+      expect(offending).toEqual([]);
+    },
+  );
 
   test('ssm:SendCommand on instances is always limited by the target tag', () => {
     const onInstances = iamStatements(s.template).filter(
-      ({ statement }) => asList(statement.Action).includes('ssm:SendCommand') && JSON.stringify(statement.Resource).includes(':instance/'),
+      ({ statement }) =>
+        asList(statement.Action).includes('ssm:SendCommand') &&
+        JSON.stringify(statement.Resource).includes(':instance/'),
     );
     expect(onInstances.length).toBeGreaterThanOrEqual(2); // health gate and ssm-deploy
-    for (const { statement } of onInstances) expect(statement.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/App': ['microblog'] } });
+    for (const { statement } of onInstances)
+      expect(statement.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/App': ['microblog'] } });
   });
 
   test('the EC2 launches of a Beanstalk deployment are limited to the configured environment', () => {
     const launches = iamStatements(s.template).filter(
-      ({ statement }) => asList(statement.Action).includes('ec2:TerminateInstances') || (asList(statement.Action).includes('ec2:CreateTags')),
+      ({ statement }) =>
+        asList(statement.Action).includes('ec2:TerminateInstances') ||
+        asList(statement.Action).includes('ec2:CreateTags'),
     );
     expect(launches.length).toBeGreaterThan(0);
-    for (const { statement } of launches) expect(JSON.stringify(statement.Condition)).toMatch(/"aws:(Request|Resource)Tag\/elasticbeanstalk:environment-name":\["retail-bank-prod"\]/);
+    for (const { statement } of launches)
+      expect(JSON.stringify(statement.Condition)).toMatch(
+        /"aws:(Request|Resource)Tag\/elasticbeanstalk:environment-name":\["retail-bank-prod"\]/,
+      );
   });
 
   test('iam:PassRole only to EC2 and Elastic Beanstalk', () => {
-    const passRole = iamStatements(s.template).filter(({ statement }) => asList(statement.Action).includes('iam:PassRole'));
+    const passRole = iamStatements(s.template).filter(({ statement }) =>
+      asList(statement.Action).includes('iam:PassRole'),
+    );
     expect(passRole).toHaveLength(1);
-    expect(passRole[0]!.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] } });
+    expect(passRole[0]!.statement.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] },
+    });
   });
 });
 
 describe('cdk-nag', () => {
   const report = (scope: IConstruct) =>
     [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
-      pack.validateScope(scope).violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`)),
+      pack
+        .validateScope(scope)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+        ),
     );
 
   test('controller stack: zero unacknowledged errors or warnings', () => {
@@ -137,7 +185,8 @@ describe('cdk-nag', () => {
     for (const stack of [s.controller, sample]) {
       for (const node of stack.node.findAll()) {
         for (const entry of node.node.metadata.filter((m) => String(m.type).includes('acknowledge'))) {
-          for (const reason of Object.values(entry.data as Record<string, string>)) expect(reason.length).toBeGreaterThan(30);
+          for (const reason of Object.values(entry.data as Record<string, string>))
+            expect(reason.length).toBeGreaterThan(30);
         }
       }
     }
@@ -157,7 +206,9 @@ describe('state machine definitions match the ASL files', () => {
   const id = (construct: IConstruct) => s.controller.getLogicalId(construct.node.defaultChild as CfnElement);
   const functionArn = (name: string) => `GetAtt(${id(s.controller.functions.get(name as FunctionName))}.Arn)`;
   const machineByName = (name: string) => {
-    const found = resourcesOf(s.template, 'AWS::StepFunctions::StateMachine').find(([, m]) => m.StateMachineName === name);
+    const found = resourcesOf(s.template, 'AWS::StepFunctions::StateMachine').find(
+      ([, m]) => m.StateMachineName === name,
+    );
     if (!found) throw new Error(`no state machine ${name}`);
     return found;
   };
@@ -173,47 +224,83 @@ describe('state machine definitions match the ASL files', () => {
           buildProjectName: `Ref(${id(builds.buildProject)})`,
           scanProjectName: `Ref(${id(builds.scanProject)})`,
           artifactsBucket: `Ref(${id(s.controller.storage.artifactsBucket)})`,
-          deployStateMachineArn: (kind) => `Ref(${id(s.controller.stateMachines.deployWorkflows.get(DEPLOY_DEFINITION[kind])!)})`,
+          deployStateMachineArn: (kind) =>
+            `Ref(${id(s.controller.stateMachines.deployWorkflows.get(DEPLOY_DEFINITION[kind])!)})`,
         }),
       };
     }),
-    ...(['deploy-beanstalk', 'deploy-ssm'] as const).map((name) => ({ name, definition: name, expected: deploySubstitutions({ functionArn }) })),
+    ...(['deploy-beanstalk', 'deploy-ssm'] as const).map((name) => ({
+      name,
+      definition: name,
+      expected: deploySubstitutions({ functionArn }),
+    })),
   ];
 
   test('every state machine is covered', () => {
-    expect(cases().map((c) => c.name).sort()).toEqual(resourcesOf(s.template, 'AWS::StepFunctions::StateMachine').map(([, m]) => m.StateMachineName).sort());
+    expect(
+      cases()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(
+      resourcesOf(s.template, 'AWS::StepFunctions::StateMachine')
+        .map(([, m]) => m.StateMachineName)
+        .sort(),
+    );
   });
 
-  test.each(['retail-bank', 'microblog', 'deploy-beanstalk', 'deploy-ssm'])('%s: the same file, the same placeholders, the same values', (which) => {
-    const c = cases().find((x) => x.name === which || x.name === `deploy-${which}`)!;
-    const [, machine] = machineByName(c.name);
-    const file = loadDefinition(c.definition);
-    expect(machine.DefinitionString).toBe(file);
-    const deployed = Object.fromEntries(Object.entries(machine.DefinitionSubstitutions as Record<string, unknown>).map(([k, v]) => [k, encode(v)]));
-    expect(Object.keys(deployed).sort()).toEqual(placeholdersIn(file).sort());
-    expect(substitute(machine.DefinitionString, deployed)).toBe(substitute(file, c.expected));
-    expect(DEFINITION_FILES[c.definition]).toMatch(/\.asl\.json$/);
-  });
+  test.each(['retail-bank', 'microblog', 'deploy-beanstalk', 'deploy-ssm'])(
+    '%s: the same file, the same placeholders, the same values',
+    (which) => {
+      const c = cases().find((x) => x.name === which || x.name === `deploy-${which}`)!;
+      const [, machine] = machineByName(c.name);
+      const file = loadDefinition(c.definition);
+      expect(machine.DefinitionString).toBe(file);
+      const deployed = Object.fromEntries(
+        Object.entries(machine.DefinitionSubstitutions as Record<string, unknown>).map(([k, v]) => [
+          k,
+          encode(v),
+        ]),
+      );
+      expect(Object.keys(deployed).sort()).toEqual(placeholdersIn(file).sort());
+      expect(substitute(machine.DefinitionString, deployed)).toBe(substitute(file, c.expected));
+      expect(DEFINITION_FILES[c.definition]).toMatch(/\.asl\.json$/);
+    },
+  );
 
-  test.each(['retail-bank', 'microblog', 'deploy-beanstalk', 'deploy-ssm'])('%s: its role invokes exactly what the file names', (which) => {
-    const c = cases().find((x) => x.name === which || x.name === `deploy-${which}`)!;
-    const [smId, machine] = machineByName(c.name);
-    const roleId = machine.RoleArn['Fn::GetAtt'][0] as string;
-    const statements = iamStatements(s.template).filter(({ owner }) => {
-      const policy = s.template.toJSON().Resources[owner];
-      return policy.Type === 'AWS::IAM::Policy' && asList(policy.Properties.Roles).some((r: any) => r.Ref === roleId);
-    });
-    const resourcesFor = (action: string) => statements.filter(({ statement }) => asList(statement.Action).includes(action)).flatMap(({ statement }) => asList(statement.Resource));
-    const file = loadDefinition(c.definition);
-    const named = FUNCTION_NAMES.filter((n) => placeholdersIn(file).some((p) => c.expected[p] === functionArn(n)));
-    const invokable = resourcesFor('lambda:InvokeFunction').filter((r: any) => r['Fn::GetAtt']).map((r: any) => r['Fn::GetAtt'][0]);
-    expect(invokable.sort()).toEqual(named.map((n) => id(s.controller.functions.get(n))).sort());
-    const projects = resourcesFor('codebuild:StartBuild').map((r: any) => r['Fn::GetAtt'][0]);
-    const builds = s.controller.builds.get(which);
-    expect(projects.sort()).toEqual(builds ? [id(builds.buildProject), id(builds.scanProject)].sort() : []);
-    const started = resourcesFor('states:StartExecution').map((r: any) => r.Ref);
-    const target = s.config.pipelines.find((p) => p.name === which)?.target.kind;
-    expect(started).toEqual(target ? [id(s.controller.stateMachines.deployWorkflows.get(DEPLOY_DEFINITION[target])!)] : []);
-    expect(smId).toBeDefined();
-  });
+  test.each(['retail-bank', 'microblog', 'deploy-beanstalk', 'deploy-ssm'])(
+    '%s: its role invokes exactly what the file names',
+    (which) => {
+      const c = cases().find((x) => x.name === which || x.name === `deploy-${which}`)!;
+      const [smId, machine] = machineByName(c.name);
+      const roleId = machine.RoleArn['Fn::GetAtt'][0] as string;
+      const statements = iamStatements(s.template).filter(({ owner }) => {
+        const policy = s.template.toJSON().Resources[owner];
+        return (
+          policy.Type === 'AWS::IAM::Policy' &&
+          asList(policy.Properties.Roles).some((r: any) => r.Ref === roleId)
+        );
+      });
+      const resourcesFor = (action: string) =>
+        statements
+          .filter(({ statement }) => asList(statement.Action).includes(action))
+          .flatMap(({ statement }) => asList(statement.Resource));
+      const file = loadDefinition(c.definition);
+      const named = FUNCTION_NAMES.filter((n) =>
+        placeholdersIn(file).some((p) => c.expected[p] === functionArn(n)),
+      );
+      const invokable = resourcesFor('lambda:InvokeFunction')
+        .filter((r: any) => r['Fn::GetAtt'])
+        .map((r: any) => r['Fn::GetAtt'][0]);
+      expect(invokable.sort()).toEqual(named.map((n) => id(s.controller.functions.get(n))).sort());
+      const projects = resourcesFor('codebuild:StartBuild').map((r: any) => r['Fn::GetAtt'][0]);
+      const builds = s.controller.builds.get(which);
+      expect(projects.sort()).toEqual(builds ? [id(builds.buildProject), id(builds.scanProject)].sort() : []);
+      const started = resourcesFor('states:StartExecution').map((r: any) => r.Ref);
+      const target = s.config.pipelines.find((p) => p.name === which)?.target.kind;
+      expect(started).toEqual(
+        target ? [id(s.controller.stateMachines.deployWorkflows.get(DEPLOY_DEFINITION[target])!)] : [],
+      );
+      expect(smId).toBeDefined();
+    },
+  );
 });

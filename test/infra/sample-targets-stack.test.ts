@@ -11,7 +11,11 @@ import { cdkJsonContext, resourcesOf } from './support/synth';
 const config = loadConfig();
 const make = (props: Partial<ConstructorParameters<typeof SampleTargetsStack>[2]> = {}) => {
   const app = new App({ context: cdkJsonContext() });
-  const stack = new SampleTargetsStack(app, 'Samples', { config, controllerStackName: 'DeployController', ...props });
+  const stack = new SampleTargetsStack(app, 'Samples', {
+    config,
+    controllerStackName: 'DeployController',
+    ...props,
+  });
   return Template.fromStack(stack);
 };
 
@@ -24,14 +28,19 @@ describe('network', () => {
   test('two AZs of public subnets, no NAT gateway, flow logs on', () => {
     expect(resourcesOf(template, 'AWS::EC2::Subnet')).toHaveLength(2);
     expect(resourcesOf(template, 'AWS::EC2::NatGateway')).toHaveLength(0);
-    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+    });
   });
 
   test('no security group opens SSH or anything but HTTP inbound', () => {
     for (const [, sg] of resourcesOf(template, 'AWS::EC2::SecurityGroup')) {
-      for (const rule of sg.SecurityGroupIngress ?? []) expect([rule.FromPort, rule.ToPort]).toEqual([80, 80]);
+      for (const rule of sg.SecurityGroupIngress ?? [])
+        expect([rule.FromPort, rule.ToPort]).toEqual([80, 80]);
     }
-    for (const [, rule] of resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')) expect(rule.FromPort).not.toBe(22);
+    for (const [, rule] of resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'))
+      expect(rule.FromPort).not.toBe(22);
   });
 
   test('ingress can be narrowed, and a malformed CIDR is refused', () => {
@@ -51,19 +60,32 @@ describe('microblog fleet', () => {
     for (const [, instance] of instances) {
       expect(instance.InstanceType).toBe('t4g.small');
       expect(instance.Tags).toEqual(expect.arrayContaining([{ Key: 'App', Value: 'microblog' }]));
-      expect(instance.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 20, VolumeType: 'gp3' } }]);
+      expect(instance.BlockDeviceMappings).toEqual([
+        { DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 20, VolumeType: 'gp3' } },
+      ]);
       expect(instance.Monitoring).toBe(true);
       expect(instance.KeyName).toBeUndefined();
     }
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } } });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+    });
     // Amazon Linux 2023 on arm64, from the public SSM parameter.
     expect(JSON.stringify(template.toJSON().Parameters)).toMatch(/al2023-ami-kernel-[0-9.a-z-]*arm64/);
   });
 
-  test('the instance role: SSM core, this pipeline\'s releases, the command-output log group', () => {
+  test("the instance role: SSM core, this pipeline's releases, the command-output log group", () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      },
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore'],
+          ],
+        },
+      ],
     });
     const policy = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.PolicyDocument));
     expect(policy).toContain('{"Fn::ImportValue":"DeployController-ArtifactsBucketArn"},"/microblog/*"');
@@ -102,15 +124,21 @@ describe('retail-bank on Elastic Beanstalk', () => {
     });
     expect(DEFAULT_SOLUTION_STACK).toMatch(/Python 3\.11$/);
     const other = make({ solutionStackName: '64bit Amazon Linux 2023 v4.6.0 running Python 3.11' });
-    other.hasResourceProperties('AWS::ElasticBeanstalk::Environment', { SolutionStackName: '64bit Amazon Linux 2023 v4.6.0 running Python 3.11' });
+    other.hasResourceProperties('AWS::ElasticBeanstalk::Environment', {
+      SolutionStackName: '64bit Amazon Linux 2023 v4.6.0 running Python 3.11',
+    });
   });
 
   test('load-balanced with an ALB, enhanced health, service role, instance profile, IMDSv2, canary policy', () => {
     expect(option('aws:elasticbeanstalk:environment', 'EnvironmentType')).toBe('LoadBalanced');
     expect(option('aws:elasticbeanstalk:environment', 'LoadBalancerType')).toBe('application');
     expect(option('aws:elasticbeanstalk:healthreporting:system', 'SystemType')).toBe('enhanced');
-    expect(option('aws:elasticbeanstalk:environment', 'ServiceRole')).toEqual({ 'Fn::GetAtt': [expect.stringContaining('ServiceRole'), 'Arn'] });
-    expect(option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toEqual({ Ref: expect.stringContaining('InstanceProfile') });
+    expect(option('aws:elasticbeanstalk:environment', 'ServiceRole')).toEqual({
+      'Fn::GetAtt': [expect.stringContaining('ServiceRole'), 'Arn'],
+    });
+    expect(option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toEqual({
+      Ref: expect.stringContaining('InstanceProfile'),
+    });
     expect(option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1')).toBe('true');
     expect(option('aws:elasticbeanstalk:command', 'DeploymentPolicy')).toBe('TrafficSplitting');
     expect(option('aws:elasticbeanstalk:trafficsplitting', 'NewVersionPercent')).toBe('10');

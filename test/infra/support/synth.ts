@@ -15,7 +15,8 @@ export const ROOT = resolve(__dirname, '../../..');
 
 /** The context block of cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  return (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+    .context;
 }
 
 export interface Synthesized extends BuiltApp {
@@ -31,14 +32,27 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-test-'));
   // No credentials or profile may leak into the synth.
   for (const key of ['CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[key];
-  const built = buildApp({ config, nag: false, appProps: { outdir, context: { ...cdkJsonContext(), ...context } } });
+  const built = buildApp({
+    config,
+    nag: false,
+    appProps: { outdir, context: { ...cdkJsonContext(), ...context } },
+  });
   const template = Template.fromStack(built.controller);
-  return { ...built, config, outdir, template, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    ...built,
+    config,
+    outdir,
+    template,
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
 /** Resources of one type as [logicalId, properties] pairs. */
 export function resourcesOf(template: Template, type: string): [string, Record<string, any>][] {
-  return Object.entries(template.findResources(type)).map(([id, r]) => [id, (r as { Properties: Record<string, any> }).Properties ?? {}]);
+  return Object.entries(template.findResources(type)).map(([id, r]) => [
+    id,
+    (r as { Properties: Record<string, any> }).Properties ?? {},
+  ]);
 }
 
 /** Every IAM statement of the template, with the logical id of its policy or role. */
@@ -48,10 +62,12 @@ export function iamStatements(template: Template): { owner: string; statement: R
     for (const statement of props.PolicyDocument.Statement) out.push({ owner: id, statement });
   }
   for (const [id, props] of resourcesOf(template, 'AWS::IAM::Role')) {
-    for (const policy of props.Policies ?? []) for (const statement of policy.PolicyDocument.Statement) out.push({ owner: id, statement });
+    for (const policy of props.Policies ?? [])
+      for (const statement of policy.PolicyDocument.Statement) out.push({ owner: id, statement });
   }
   return out;
 }
 
 /** A value that may be a string or a list, as a list. */
-export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
