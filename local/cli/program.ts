@@ -182,12 +182,15 @@ export function buildProgram(
 
   program
     .command('rollback')
-    .summary("put a pipeline's target back on its last good version, and follow it")
+    .summary("put a pipeline's target back on the previous good version, and follow it")
     .description(
-      "put a pipeline's target back on its last good version: runs the target's deploy sub-workflow\n(deploy-beanstalk / deploy-ssm) in rollback mode with the newest succeeded deployment from the\ndeploy history, and follows it. Refused while a pipeline run is in progress (--force overrides).\nThe rollback is not a pipeline run: it is not recorded in the deploy history.",
+      "put a pipeline's target back on the good version before the one deployed now (the newest\nsucceeded deployment in the deploy history is what runs; the target is the newest succeeded one\nwith another version). It runs the target's deploy sub-workflow (deploy-beanstalk / deploy-ssm)\nin rollback mode, the same one the pipeline rolls back with, and follows it.\nRefused while a pipeline run is in progress (--force overrides). When it succeeds, the replaced\ndeployment is marked rolled-back in the deploy history, so it is never picked as good again.\nWith --no-follow the history is left as is.",
     )
     .argument('<pipeline>', 'pipeline name from pipelines.yaml')
-    .option('--to <version>', 'a specific good version label from the history (default: the newest good one)')
+    .option(
+      '--to <version>',
+      'a specific good version label from the history (default: the one before the live one)',
+    )
     .option('--force', 'start even while a pipeline execution is running')
     .option('--no-follow', 'start the rollback and return')
     .addHelpText(

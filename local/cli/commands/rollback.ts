@@ -1,15 +1,18 @@
 /**
- * `deployctl rollback <pipeline>`: puts the pipeline's target back on its last good version.
+ * `deployctl rollback <pipeline>`: puts the pipeline's target back on the good version before the
+ * one deployed now (or a chosen good version).
  *
  * It runs the very workflow the pipeline itself uses to roll back: the target kind's deploy
- * sub-workflow (`deploy-beanstalk` / `deploy-ssm`) in "rollback" mode, with the newest succeeded
- * deployment from the deploy history (Beanstalk: its application version; EC2: its commit's
- * release on the instances that deployment updated). Then it follows that execution.
+ * sub-workflow (`deploy-beanstalk` / `deploy-ssm`) in "rollback" mode, with that deployment from
+ * the deploy history (Beanstalk: its application version; EC2: its commit's release on the
+ * instances it updated). Then it follows that execution.
  * It refuses while a pipeline execution is running (that run holds the target), unless --force.
- * The rollback is a sub-workflow execution, not a pipeline run: it is not recorded in the deploy
- * history, so the last good version stays what it was.
+ * When the rollback succeeds, the deployment it replaced is marked `rolled-back` in the deploy
+ * history, so neither this command nor a pipeline's automatic rollback picks it as good again.
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeployHistoryTable, tableName } from '../../../functions/commons/tables';
 import { listRecentDeployments, LAST_GOOD_MAX_PAGES } from '../../../functions/deploy-history/history-store';
 import { isGood, type DeploymentRecord } from '../../../functions/deploy-history/history-record';
 import { DEPLOY_DEFINITION } from '../../../statemachines/definitions';
@@ -27,24 +30,60 @@ export interface RollbackOptions {
   follow?: boolean;
 }
 
-/** The newest good deployment (with `to`: the newest good one with that version label). */
-export async function findRollbackTarget(
-  ctx: CliContext,
-  pipeline: string,
-  to?: string,
-): Promise<DeploymentRecord> {
+/** Where a rollback goes: the target deployment, and the version live now (newest good one). */
+export interface RollbackPlan {
+  target: DeploymentRecord;
+  current?: DeploymentRecord;
+}
+
+/**
+ * The good deployment before the one live now: the newest succeeded deployment is what runs
+ * (a failed run rolls itself back), so the target is the newest good one with another version.
+ * With `to`: the newest good deployment with that version label.
+ */
+export async function planRollback(ctx: CliContext, pipeline: string, to?: string): Promise<RollbackPlan> {
   let cursor: Record<string, unknown> | undefined;
+  let current: DeploymentRecord | undefined;
   for (let page = 0; page < LAST_GOOD_MAX_PAGES; page++) {
     const result = await listRecentDeployments(pipeline, { client: ctx.dynamo, limit: 25, cursor });
-    const good = result.items.find((r) => isGood(r) && (to === undefined || r.versionLabel === to));
-    if (good) return good;
+    for (const record of result.items) {
+      if (!isGood(record)) continue;
+      current ??= record;
+      const wanted =
+        to === undefined ? record.versionLabel !== current.versionLabel : record.versionLabel === to;
+      if (wanted) return { target: record, current };
+    }
     if (!result.cursor) break;
     cursor = result.cursor;
   }
+  if (to !== undefined)
+    throw new CliError(`No successful deployment of ${pipeline} with version "${to}" in the deploy history.`);
   throw new CliError(
-    to === undefined
-      ? `No successful deployment of ${pipeline} in the deploy history: there is no good version to roll back to.`
-      : `No successful deployment of ${pipeline} with version "${to}" in the deploy history.`,
+    current
+      ? `${pipeline} has one good version in the deploy history (${current.versionLabel}, live now): there is no earlier good version to roll back to.`
+      : `No successful deployment of ${pipeline} in the deploy history: there is no good version to roll back to.`,
+  );
+}
+
+/**
+ * Marks the replaced deployment rolled back (only if it is still recorded as succeeded). Its other
+ * fields, end time included, stay as the pipeline wrote them.
+ */
+export async function markRolledBack(ctx: CliContext, record: DeploymentRecord, to: string): Promise<void> {
+  await ctx.dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(DeployHistoryTable),
+      Key: { pipeline: record.pipeline, executionArn: record.executionArn },
+      UpdateExpression: 'SET #outcome = :rolledBack, #rolledBack = :true, #cause = :cause',
+      ConditionExpression: '#outcome = :succeeded',
+      ExpressionAttributeNames: { '#outcome': 'outcome', '#rolledBack': 'rolledBack', '#cause': 'cause' },
+      ExpressionAttributeValues: {
+        ':rolledBack': 'rolled-back',
+        ':true': true,
+        ':succeeded': 'succeeded',
+        ':cause': `rolled back to ${to} with deployctl rollback`,
+      },
+    }),
   );
 }
 
@@ -79,7 +118,7 @@ export async function rollbackCommand(
       );
     }
   }
-  const target = await findRollbackTarget(ctx, pipeline, options.to);
+  const { target, current } = await planRollback(ctx, pipeline, options.to);
   const workflow = DEPLOY_DEFINITION[settings.target.kind];
   const machine = (await listStateMachines(ctx)).find((m) => m.name === workflow);
   if (!machine?.stateMachineArn)
@@ -104,10 +143,14 @@ export async function rollbackCommand(
     }),
   );
   out.line(
-    `${out.paint('yellow', 'rolling back')}  ${pipeline} to ${target.versionLabel}${target.commitSha ? ` (commit ${target.commitSha.slice(0, 7)}, deployed ${target.startedAt})` : ''}`,
+    `${out.paint('yellow', 'rolling back')}  ${pipeline}${current ? ` from ${current.versionLabel}` : ''} to ${target.versionLabel}${target.commitSha ? ` (commit ${target.commitSha.slice(0, 7)}, deployed ${target.startedAt})` : ''}`,
   );
   out.line(`  execution ${workflow}/${name}`);
   if (options.follow === false) return 0;
   const tree = await showExecution(ctx, started.executionArn!, { follow: true });
+  if (tree.timeline.status === 'SUCCEEDED' && current && current.versionLabel !== target.versionLabel) {
+    await markRolledBack(ctx, current, target.versionLabel!);
+    out.line(`deploy history: ${current.versionLabel} marked rolled-back`);
+  }
   return exitCodeFor(tree.timeline.status);
 }

@@ -73,7 +73,7 @@ export async function listScenarios(ctx: CliContext): Promise<ScenarioSummary[]>
 
 /** The first sentence of a description, at most 100 characters (the table stays one line a row). */
 function firstSentence(text: string): string {
-  const sentence = text.split(/(?<=[.;])\s/, 1)[0]!;
+  const sentence = text.split(/(?<=\.)\s/, 1)[0]!;
   return sentence.length > 100 ? `${sentence.slice(0, 97)}...` : sentence;
 }
 
