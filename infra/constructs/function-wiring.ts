@@ -104,7 +104,7 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
     ? storage.tables.get(NOTIFICATIONS_TABLE_ID)
     : undefined;
 
-  // github-webhook: start the pipeline of a push; the redelivery check reads the existing execution.
+  // github-webhook: start the pipeline of a push (a redelivery gets ExecutionAlreadyExists: no read needed).
   const webhook = functions.get('github-webhook');
   webhook.addEnvironment('PIPELINE_ROUTES', pipelineRoutesValue(config));
   webhook.addEnvironment('GITHUB_WEBHOOK_SECRET_ARN', secrets.githubWebhookSecret.secretArn);
@@ -112,7 +112,6 @@ export function wireFunctions(stack: Stack, props: WiringProps): void {
   secrets.githubWebhookSecret.grantRead(webhook);
   addStatements(webhook, [
     new PolicyStatement({ actions: ['states:StartExecution'], resources: machineArns }),
-    new PolicyStatement({ actions: ['states:DescribeExecution'], resources: executionArns }),
   ]);
 
   // deploy-lock: the lease table.
