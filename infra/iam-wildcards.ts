@@ -53,7 +53,7 @@ export const WILDCARD_RULES: WildcardRule[] = [
       "CodeBuild's own grants for this project: its report groups (<project>-<name>) and its default log group's streams.",
   },
   {
-    path: /\/(Build-[a-z0-9-]+\/Build|Functions\/BeanstalkDeployRole|Fleet-[a-z0-9-]+\/InstanceRole)\//,
+    path: /\/(Build-[a-z0-9-]+\/Build|Functions\/BeanstalkDeployRole|Fleet-[a-z0-9-]+\/InstanceRole|Beanstalk-[a-z0-9-]+\/InstanceRole)\//,
     finding: re(`(${LOGICAL}|[A-Za-z0-9-]+-ArtifactsBucketArn)/[a-z0-9-]+/\\*`),
     reason:
       "Objects under one pipeline's prefix of the artifacts bucket (keys are <pipeline>/<commit>/<file>).",

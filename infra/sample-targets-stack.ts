@@ -68,6 +68,8 @@ export class SampleTargetsStack extends Stack {
             target,
             solutionStackName: props.solutionStackName ?? DEFAULT_SOLUTION_STACK,
             ingressCidr,
+            pipeline: pipeline.name,
+            artifactsBucket,
           }),
         );
       } else {

@@ -7,7 +7,14 @@
 import { Stack } from 'aws-cdk-lib';
 import { CfnApplication, CfnEnvironment } from 'aws-cdk-lib/aws-elasticbeanstalk';
 import { Peer, Port, SecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
-import { CfnInstanceProfile, ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  CfnInstanceProfile,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ElasticBeanstalkTarget } from '../../functions/commons/config/schema';
 import { acknowledge } from '../nag';
@@ -20,6 +27,9 @@ export interface SampleBeanstalkProps {
   target: ElasticBeanstalkTarget;
   solutionStackName: string;
   ingressCidr: string;
+  /** Pipeline name: its prefix of the artifacts bucket holds the source bundles. */
+  pipeline: string;
+  artifactsBucket: IBucket;
 }
 
 export class SampleBeanstalk extends Construct {
@@ -45,6 +55,13 @@ export class SampleBeanstalk extends Construct {
         ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
       ],
     });
+    // Source bundles live in the controller's artifacts bucket, not in Beanstalk's own bucket.
+    instanceRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.artifactsBucket.arnForObjects(`${props.pipeline}/*`)],
+      }),
+    );
     const awsManaged = {
       id: 'AwsSolutions-IAM4',
       reason:
