@@ -1,0 +1,49 @@
+/**
+ * Fault matrix on the local sandbox (speed-up 1000): every scenario in scenarios/, alone and with
+ * AWS faults injected by the sandbox on top: ThrottlingException and 500s on 20% of first
+ * attempts, and one Lambda task (deploy-lock) timing out once. Transient faults must be absorbed:
+ * each run ends as its scenario expects, the target is left on a known-good version (the new
+ * commit after a success, the previous one otherwise), the deploy lock is released, and each
+ * failed run yields exactly one notification (a dead letter when Slack is down).
+ */
+import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { seeded } from './support/burst';
+import { describeCell, OVERLAYS, runCell, type MatrixCell } from './support/fault-matrix';
+
+const SPEEDUP = 1000;
+let sandbox: Sandbox;
+const cells: MatrixCell[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: SPEEDUP, log: false, random: seeded(7) });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  // The matrix as a table in the test output, for docs/performance.md.
+  if (cells.length) process.stdout.write(`\nfault matrix:\n${cells.map((c) => `  ${describeCell(c)}`).join('\n')}\n`);
+});
+
+const scenarioNames = (): string[] => {
+  // Read the scenario files the same way the sandbox does, before it starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadScenarios } = require('../../local/scenarios') as typeof import('../../local/scenarios');
+  return [...loadScenarios().keys()];
+};
+const rows = scenarioNames().flatMap((scenario) => Object.keys(OVERLAYS).map((overlay) => ({ scenario, overlay })));
+
+describe('fault matrix', () => {
+  test('covers every scenario with every overlay', () => {
+    expect(rows.length).toBe(scenarioNames().length * Object.keys(OVERLAYS).length);
+    expect(scenarioNames().length).toBeGreaterThanOrEqual(10);
+  });
+
+  test.each(rows)('$scenario + $overlay', async ({ scenario, overlay }) => {
+    const cell = await runCell(sandbox, scenario, overlay);
+    cells.push(cell);
+    const line = describeCell(cell);
+    expect({ line, thrown: cell.thrown ?? null }).toEqual({ line, thrown: null });
+    expect({ line, knownGood: cell.knownGood, lockReleased: cell.lockReleased, oneNoticePerFailure: cell.oneNoticePerFailure }).toEqual({ line, knownGood: true, lockReleased: true, oneNoticePerFailure: true });
+    expect({ line, asExpected: cell.asExpected }).toEqual({ line, asExpected: true });
+  });
+});

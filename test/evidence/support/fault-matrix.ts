@@ -1,0 +1,80 @@
+/**
+ * The fault matrix: every sandbox scenario, alone and with AWS faults injected on top (throttling
+ * and 500s on a share of calls, one Lambda task timing out once). Each cell runs the scenario
+ * through the sandbox's own runner on a freshly reset world and reports what the evidence needs:
+ * how it ended, whether the target is on a known-good version, the lock, and the notifications.
+ */
+import type { Faults } from '../../../local/faults';
+import type { Sandbox } from '../../../local/sandbox';
+import { runScenario, type Scenario, type ScenarioResult } from '../../../local/scenarios';
+
+/** AWS faults laid over a scenario's own faults. */
+export const OVERLAYS: Record<string, Faults> = {
+  none: {},
+  'throttling 20%': { throttleShare: 0.2 },
+  '500s 20%': { serverErrorShare: 0.2 },
+  // deploy-lock runs in every scenario that gets past the build.
+  'deploy-lock times out once': { lambdaTimeoutOnce: 'deploy-lock' },
+};
+
+export interface MatrixCell {
+  scenario: string;
+  overlay: string;
+  result?: ScenarioResult;
+  /** The runner itself threw (a hang past its bound, or an error). */
+  thrown?: string;
+  injected: Record<string, number>;
+  /** The outcome the scenario expects (status, error, history outcome, version, lock, Slack). */
+  asExpected: boolean;
+  /** Live version is the new commit after a success, the previous one after a failure. */
+  knownGood: boolean;
+  lockReleased: boolean;
+  failedRuns: number;
+  notifications: number;
+  deadLetters: number;
+  /** One notification (or, with Slack down, one dead letter) per failed run, none otherwise. */
+  oneNoticePerFailure: boolean;
+}
+
+/** Runs one cell on a reset sandbox; never throws. */
+export async function runCell(sandbox: Sandbox, scenario: string, overlay: string): Promise<MatrixCell> {
+  const base = sandbox.scenarios.get(scenario);
+  if (!base) throw new Error(`no scenario ${scenario}`);
+  const faults = OVERLAYS[overlay];
+  if (!faults) throw new Error(`no overlay ${overlay}`);
+  sandbox.reset();
+  const name = overlay === 'none' ? scenario : `${scenario}-with-faults`;
+  if (name !== scenario) sandbox.scenarios.set(name, { ...base, name, faults: { ...base.faults, ...faults } } as Scenario);
+  const before = { ...sandbox.faults.injected };
+  const cell: MatrixCell = { scenario, overlay, injected: {}, asExpected: false, knownGood: false, lockReleased: false, failedRuns: 0, notifications: 0, deadLetters: 0, oneNoticePerFailure: false };
+  try {
+    const result = await runScenario(sandbox, name);
+    const { actual } = result;
+    const failed = actual.pushes.filter((p) => p.status !== 'SUCCEEDED').length;
+    const succeeded = actual.status === 'SUCCEEDED';
+    Object.assign(cell, {
+      result,
+      asExpected: result.matches,
+      knownGood: succeeded ? actual.finalVersion === 'new' : actual.finalVersion === 'previous',
+      lockReleased: actual.lockReleased,
+      failedRuns: failed,
+      notifications: actual.slackNotifications,
+      deadLetters: actual.deadLetters,
+      oneNoticePerFailure: base.faults.slackDown ? actual.deadLetters === failed && actual.slackNotifications === 0 : actual.slackNotifications === failed && actual.deadLetters === 0,
+    });
+  } catch (error) {
+    cell.thrown = (error as Error).message;
+  } finally {
+    if (name !== scenario) sandbox.scenarios.delete(name);
+    const after = sandbox.faults.injected as Record<string, number>;
+    cell.injected = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - ((before as Record<string, number>)[k] ?? 0)]).filter(([, v]) => v !== 0));
+  }
+  return cell;
+}
+
+/** One line per cell for a failure message or the docs. */
+export function describeCell(cell: MatrixCell): string {
+  if (cell.thrown) return `${cell.scenario} + ${cell.overlay}: runner threw: ${cell.thrown}`;
+  const a = cell.result!.actual;
+  return `${cell.scenario} + ${cell.overlay}: ${a.status}${a.error ? ` ${a.error}` : ''}, live ${a.finalVersion}, lock ${a.lockReleased ? 'released' : 'HELD'}, ${a.slackNotifications} notice(s), ${a.deadLetters} dead letter(s), injected ${JSON.stringify(cell.injected)}${cell.result!.mismatches.length ? `; differs: ${cell.result!.mismatches.join('; ')}` : ''}`;
+}
