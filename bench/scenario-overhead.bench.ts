@@ -20,7 +20,10 @@ type Interval = [number, number];
 
 /** Total length of the union of intervals clipped to [from, to]. */
 export function unionLength(intervals: Interval[], from: number, to: number): number {
-  const clipped = intervals.map(([a, b]): Interval => [Math.max(a, from), Math.min(b, to)]).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const clipped = intervals
+    .map(([a, b]): Interval => [Math.max(a, from), Math.min(b, to)])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
   let total = 0;
   let current: Interval | undefined;
   for (const [a, b] of clipped) {
@@ -35,7 +38,8 @@ export function unionLength(intervals: Interval[], from: number, to: number): nu
 /** Busy intervals of the simulated services, whichever execution asked for them. */
 function serviceIntervals(sandbox: Sandbox, until: number): Interval[] {
   const out: Interval[] = [];
-  for (const build of sandbox.codebuild.builds.values()) out.push([build.startTime.getTime(), build.endTime?.getTime() ?? until]);
+  for (const build of sandbox.codebuild.builds.values())
+    out.push([build.startTime.getTime(), build.endTime?.getTime() ?? until]);
   for (const command of sandbox.fleet.commands.values()) {
     const ends = [...command.invocations.values()].map((i) => i.ended?.getTime() ?? until);
     out.push([command.requested.getTime(), Math.max(command.requested.getTime(), ...ends)]);
@@ -45,7 +49,10 @@ function serviceIntervals(sandbox: Sandbox, until: number): Interval[] {
     const env = event.EnvironmentName ?? '';
     const at = event.EventDate.getTime();
     if (event.Message === 'Environment update is starting.') open.set(env, at);
-    else if (/^(Environment update completed successfully\.|Failed to deploy application\.)$/.test(event.Message) && open.has(env)) {
+    else if (
+      /^(Environment update completed successfully\.|Failed to deploy application\.)$/.test(event.Message) &&
+      open.has(env)
+    ) {
       out.push([open.get(env)!, at]);
       open.delete(env);
     }
@@ -54,7 +61,8 @@ function serviceIntervals(sandbox: Sandbox, until: number): Interval[] {
   return out;
 }
 
-const details = (e: Record<string, unknown>) => Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+const details = (e: Record<string, unknown>) =>
+  Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
 
 /** Approval waits and bake windows of an execution and its children, from their history. */
 function policyIntervals(execution: Execution): Interval[] {
@@ -83,17 +91,28 @@ function policyIntervals(execution: Execution): Interval[] {
 }
 
 const transitionsOf = (execution: Execution) =>
-  [execution, ...execution.children].reduce((n, ex) => n + ex.history.events.filter((e) => /StateEntered$/.test(e.type)).length, 0);
+  [execution, ...execution.children].reduce(
+    (n, ex) => n + ex.history.events.filter((e) => /StateEntered$/.test(e.type)).length,
+    0,
+  );
 
 export async function run(): Promise<BenchTable[]> {
-  const sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: SPEEDUP, log: false, random: () => 0.5 });
+  const sandbox = await startSandbox({
+    sandboxPort: 0,
+    port: 0,
+    speedup: SPEEDUP,
+    log: false,
+    random: () => 0.5,
+  });
   const rows: (string | number)[][] = [];
   try {
     for (const name of sandbox.scenarios.keys()) {
       sandbox.reset();
       const invocationsBefore = sandbox.lambda.invocations.length;
       const result = await runScenario(sandbox, name);
-      const executions = result.actual.pushes.flatMap((p) => (p.executionArn ? [sandbox.engine.executions.get(p.executionArn)!] : []));
+      const executions = result.actual.pushes.flatMap((p) =>
+        p.executionArn ? [sandbox.engine.executions.get(p.executionArn)!] : [],
+      );
       let total = 0;
       let service = 0;
       let policy = 0;
@@ -129,7 +148,18 @@ export async function run(): Promise<BenchTable[]> {
   return [
     {
       title: 'Controller overhead per sandbox scenario (simulated seconds)',
-      columns: ['scenario', 'ends as', 'as expected', 'execution s', 'service s', 'policy s', 'overhead s', 'overhead share', 'transitions', 'Lambda calls'],
+      columns: [
+        'scenario',
+        'ends as',
+        'as expected',
+        'execution s',
+        'service s',
+        'policy s',
+        'overhead s',
+        'overhead share',
+        'transitions',
+        'Lambda calls',
+      ],
       rows,
       notes: [
         `Sandbox at speed-up ${SPEEDUP}: each real millisecond of local processing counts as ${SPEEDUP / 1000} simulated s, so overhead is an upper bound for this machine.`,

@@ -36,7 +36,9 @@ async function startBareServer(secret: string): Promise<{ url: string; close: ()
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(Buffer.concat(chunks)).digest('hex')}`);
+      const expected = Buffer.from(
+        `sha256=${createHmac('sha256', secret).update(Buffer.concat(chunks)).digest('hex')}`,
+      );
       const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''));
       const ok = given.length === expected.length && timingSafeEqual(given, expected);
       res.writeHead(ok ? 202 : 401, { 'content-type': 'application/json' });
@@ -55,11 +57,22 @@ async function startBareServer(secret: string): Promise<{ url: string; close: ()
   };
 }
 
-async function load(autocannon: Autocannon, url: string, delivery: SignedDelivery): Promise<AutocannonResult> {
-  const options = { url, method: 'POST', headers: delivery.headers, body: delivery.body, connections: CONNECTIONS };
+async function load(
+  autocannon: Autocannon,
+  url: string,
+  delivery: SignedDelivery,
+): Promise<AutocannonResult> {
+  const options = {
+    url,
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+    connections: CONNECTIONS,
+  };
   await autocannon({ ...options, duration: WARMUP_SECONDS });
   const result = await autocannon({ ...options, duration: DURATION_SECONDS });
-  if (result.errors || result.timeouts) throw new Error(`autocannon saw ${result.errors} errors and ${result.timeouts} timeouts against ${url}`);
+  if (result.errors || result.timeouts)
+    throw new Error(`autocannon saw ${result.errors} errors and ${result.timeouts} timeouts against ${url}`);
   return result;
 }
 
@@ -69,10 +82,17 @@ export async function run(): Promise<BenchTable[]> {
   const webhook = await startWebhookServer({ sfn: sfn.client(), secret: SECRET });
   const bare = await startBareServer(SECRET);
   try {
-    const duplicate = signDelivery('push-retail-bank-main', { secret: SECRET, deliveryId: 'bench-redelivered-0001' });
+    const duplicate = signDelivery('push-retail-bank-main', {
+      secret: SECRET,
+      deliveryId: 'bench-redelivered-0001',
+    });
     const ignored = signDelivery('push-feature-branch', { secret: SECRET, deliveryId: 'bench-ignored-0001' });
     // The first delivery starts the one execution every later request finds.
-    const first = await fetch(webhook.url, { method: 'POST', headers: duplicate.headers, body: duplicate.body });
+    const first = await fetch(webhook.url, {
+      method: 'POST',
+      headers: duplicate.headers,
+      body: duplicate.body,
+    });
     if (first.status !== 202) throw new Error(`the first delivery was answered ${first.status}`);
 
     const baseline = await load(autocannon, bare.url, duplicate);
@@ -92,12 +112,23 @@ export async function run(): Promise<BenchTable[]> {
     row('bare node:http, HMAC check only (baseline)', baseline, false);
     row('webhook: redelivered push (duplicate)', await load(autocannon, webhook.url, duplicate), true);
     row('webhook: push to an ignored branch', await load(autocannon, webhook.url, ignored), true);
-    if (sfn.executions.size !== 1) throw new Error(`the warm path started ${sfn.executions.size} executions, expected 1`);
+    if (sfn.executions.size !== 1)
+      throw new Error(`the warm path started ${sfn.executions.size} executions, expected 1`);
 
     return [
       {
         title: 'Webhook warm path on loopback (autocannon): latency and throughput vs a bare HMAC server',
-        columns: ['server', 'p50 ms', 'p99 ms', 'mean ms', 'req/s', 'requests', 'non-2xx', 'req/s vs bare', 'mean latency vs bare'],
+        columns: [
+          'server',
+          'p50 ms',
+          'p99 ms',
+          'mean ms',
+          'req/s',
+          'requests',
+          'non-2xx',
+          'req/s vs bare',
+          'mean latency vs bare',
+        ],
         rows,
         notes: [
           `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s measured per row; client and servers share one Node ${process.version} process on 127.0.0.1.`,

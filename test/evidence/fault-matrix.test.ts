@@ -7,6 +7,7 @@
  * failed run yields exactly one notification (a dead letter when Slack is down).
  */
 import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { loadScenarios } from '../../local/scenarios';
 import { seeded } from './support/burst';
 import { describeCell, OVERLAYS, runCell, type MatrixCell } from './support/fault-matrix';
 
@@ -21,16 +22,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.stop();
   // The matrix as a table in the test output, for docs/performance.md.
-  if (cells.length) process.stdout.write(`\nfault matrix:\n${cells.map((c) => `  ${describeCell(c)}`).join('\n')}\n`);
+  if (cells.length)
+    process.stdout.write(`\nfault matrix:\n${cells.map((c) => `  ${describeCell(c)}`).join('\n')}\n`);
 });
 
-const scenarioNames = (): string[] => {
-  // Read the scenario files the same way the sandbox does, before it starts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadScenarios } = require('../../local/scenarios') as typeof import('../../local/scenarios');
-  return [...loadScenarios().keys()];
-};
-const rows = scenarioNames().flatMap((scenario) => Object.keys(OVERLAYS).map((overlay) => ({ scenario, overlay })));
+/** The scenario files, read the way the sandbox reads them, before it starts. */
+const scenarioNames = (): string[] => [...loadScenarios().keys()];
+const rows = scenarioNames().flatMap((scenario) =>
+  Object.keys(OVERLAYS).map((overlay) => ({ scenario, overlay })),
+);
 
 describe('fault matrix', () => {
   test('covers every scenario with every overlay', () => {
@@ -43,7 +43,12 @@ describe('fault matrix', () => {
     cells.push(cell);
     const line = describeCell(cell);
     expect({ line, thrown: cell.thrown ?? null }).toEqual({ line, thrown: null });
-    expect({ line, knownGood: cell.knownGood, lockReleased: cell.lockReleased, oneNoticePerFailure: cell.oneNoticePerFailure }).toEqual({ line, knownGood: true, lockReleased: true, oneNoticePerFailure: true });
+    expect({
+      line,
+      knownGood: cell.knownGood,
+      lockReleased: cell.lockReleased,
+      oneNoticePerFailure: cell.oneNoticePerFailure,
+    }).toEqual({ line, knownGood: true, lockReleased: true, oneNoticePerFailure: true });
     expect({ line, asExpected: cell.asExpected }).toEqual({ line, asExpected: true });
   });
 });

@@ -9,7 +9,12 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify } from 'yaml';
-import { ConfigError, DEFAULT_CONFIG_PATH, parseConfig, parseConfigText } from '../../functions/commons/config/load-config';
+import {
+  ConfigError,
+  DEFAULT_CONFIG_PATH,
+  parseConfig,
+  parseConfigText,
+} from '../../functions/commons/config/load-config';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import { validateDocumentParameters } from '../../functions/ssm-deploy/parameters';
 
@@ -53,33 +58,96 @@ function expectClearProblems(error: ConfigError): void {
 /** Every path to a value inside the sample (objects and arrays, any depth). */
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [prefix];
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
 }
 const SAMPLE_PATHS = pathsOf(sample()).filter((p) => p.length > 0);
 
-function parentAndKey(doc: Record<string, unknown>, path: Path): [Record<string | number, unknown>, string | number] {
+function parentAndKey(
+  doc: Record<string, unknown>,
+  path: Path,
+): [Record<string | number, unknown>, string | number] {
   let node: unknown = doc;
   for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
   return [node as Record<string | number, unknown>, path[path.length - 1]!];
 }
 
 /** Shell and control characters no branch, service, path or URL of ours may hold. */
-const METACHARACTERS = [';', '|', '&', '$', '`', "'", '"', '<', '>', '(', ')', '{', '}', '\\', '\n', '\r', '\t', '\0', '*', '?', '!', '~', '#', ' '];
+const METACHARACTERS = [
+  ';',
+  '|',
+  '&',
+  '$',
+  '`',
+  "'",
+  '"',
+  '<',
+  '>',
+  '(',
+  ')',
+  '{',
+  '}',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '\0',
+  '*',
+  '?',
+  '!',
+  '~',
+  '#',
+  ' ',
+];
 const HOSTILE_RE = /[;|&$`'"<>(){}\\\n\r\t\0*?!~# ]/;
 const word = fc.stringMatching(/^[A-Za-z0-9._/-]{0,12}$/);
 /** A plausible value with at least one metacharacter somewhere in it. */
 const hostile = (except: string[] = []) =>
   fc
-    .tuple(word, fc.array(fc.constantFrom(...METACHARACTERS.filter((c) => !except.includes(c))), { minLength: 1, maxLength: 4 }), word, fc.constantFrom('$(reboot)', '`id`', '; rm -rf /', '&& curl x|sh', '', "'\"", '${IFS}'))
+    .tuple(
+      word,
+      fc.array(fc.constantFrom(...METACHARACTERS.filter((c) => !except.includes(c))), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      word,
+      fc.constantFrom('$(reboot)', '`id`', '; rm -rf /', '&& curl x|sh', '', '\'"', '${IFS}'),
+    )
     .map(([a, chars, b, payload]) => `${a}${chars.join('')}${b}${payload}`);
 
 const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('wrong-type' as const), value: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 1 }), fc.string({ maxLength: 20 }), fc.double()) }),
-  fc.record({ kind: fc.constant('out-of-range' as const), value: fc.oneof(fc.integer({ min: -1_000_000, max: -1 }), fc.integer({ min: 100_000, max: 2 ** 31 }), fc.constantFrom(0, 0.5, 1e308, -0, Number.NaN, Number.POSITIVE_INFINITY)) }),
+  fc.record({
+    kind: fc.constant('wrong-type' as const),
+    value: fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.object({ maxDepth: 1 }),
+      fc.string({ maxLength: 20 }),
+      fc.double(),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('out-of-range' as const),
+    value: fc.oneof(
+      fc.integer({ min: -1_000_000, max: -1 }),
+      fc.integer({ min: 100_000, max: 2 ** 31 }),
+      fc.constantFrom(0, 0.5, 1e308, -0, Number.NaN, Number.POSITIVE_INFINITY),
+    ),
+  }),
   fc.record({ kind: fc.constant('hostile-string' as const), value: hostile() }),
   fc.record({ kind: fc.constant('delete' as const) }),
-  fc.record({ kind: fc.constant('extra-field' as const), name: fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'kind', 'Branch')), value: fc.anything({ maxDepth: 1 }) }),
+  fc.record({
+    kind: fc.constant('extra-field' as const),
+    name: fc.oneof(
+      fc.string({ minLength: 1, maxLength: 12 }),
+      fc.constantFrom('__proto__', 'constructor', 'kind', 'Branch'),
+    ),
+    value: fc.anything({ maxDepth: 1 }),
+  }),
 );
 
 type Mutation = { kind: string; value?: unknown; name?: string };
@@ -93,10 +161,18 @@ function mutate(doc: Record<string, unknown>, path: Path, m: Mutation): void {
       return;
     case 'extra-field': {
       const target = parent[key];
-      const holder = target !== null && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : parent;
+      const holder =
+        target !== null && typeof target === 'object' && !Array.isArray(target)
+          ? (target as Record<string, unknown>)
+          : parent;
       // An extra field, never one that exists (that would be a different mutation).
       const name = Object.hasOwn(holder, m.name!) ? `x-${m.name!}` : m.name!;
-      Object.defineProperty(holder, name, { value: m.value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(holder, name, {
+        value: m.value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       return;
     }
     default:
@@ -131,36 +207,71 @@ describe('mutations of the sample configuration', () => {
 
   test('several mutations at once are all reported, still by field path', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...SAMPLE_PATHS), mutation), { minLength: 2, maxLength: 6 }), (edits) => {
-        const doc = sample();
-        for (const [path, m] of edits) {
-          try {
-            mutate(doc, path, m);
-          } catch {
-            // An earlier edit removed this path's parent: nothing left to change there.
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...SAMPLE_PATHS), mutation), { minLength: 2, maxLength: 6 }),
+        (edits) => {
+          const doc = sample();
+          for (const [path, m] of edits) {
+            try {
+              mutate(doc, path, m);
+            } catch {
+              // An earlier edit removed this path's parent: nothing left to change there.
+            }
           }
-        }
-        const outcome = load(() => parseConfig(doc));
-        if (!outcome.ok) expectClearProblems(outcome.error);
-      }),
+          const outcome = load(() => parseConfig(doc));
+          if (!outcome.ok) expectClearProblems(outcome.error);
+        },
+      ),
       RUNS,
     );
   });
 
   test('any value a YAML or JSON file can hold (and more) is refused with a ConfigError', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 4, withNullPrototype: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }), (doc) => {
-        const outcome = load(() => parseConfig(doc));
-        expect(outcome.ok).toBe(false);
-        if (!outcome.ok) expectClearProblems(outcome.error);
-      }),
+      fc.property(
+        fc.anything({
+          maxDepth: 4,
+          withNullPrototype: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+        }),
+        (doc) => {
+          const outcome = load(() => parseConfig(doc));
+          expect(outcome.ok).toBe(false);
+          if (!outcome.ok) expectClearProblems(outcome.error);
+        },
+      ),
       RUNS,
     );
   });
 });
 
 describe('random YAML text', () => {
-  const edit = fc.record({ at: fc.nat(), remove: fc.integer({ min: 0, max: 8 }), insert: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(': ', '\n  - ', '{', '[', '"', "'", '&a ', '*a', '!!binary ', '---\n', '\t', '<<: *a', '? ', '%YAML 1.2\n')) });
+  const edit = fc.record({
+    at: fc.nat(),
+    remove: fc.integer({ min: 0, max: 8 }),
+    insert: fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(
+        ': ',
+        '\n  - ',
+        '{',
+        '[',
+        '"',
+        "'",
+        '&a ',
+        '*a',
+        '!!binary ',
+        '---\n',
+        '\t',
+        '<<: *a',
+        '? ',
+        '%YAML 1.2\n',
+      ),
+    ),
+  });
 
   test('edited sample text: config, or ConfigError with field paths (never a YAML library crash)', () => {
     fc.assert(
@@ -173,7 +284,8 @@ describe('random YAML text', () => {
         const outcome = load(() => parseConfigText(text));
         if (!outcome.ok) {
           expect(outcome.error.problems.length).toBeGreaterThan(0);
-          for (const problem of outcome.error.problems) expect(problem.startsWith('not valid YAML: ') || PROBLEM.test(problem)).toBe(true);
+          for (const problem of outcome.error.problems)
+            expect(problem.startsWith('not valid YAML: ') || PROBLEM.test(problem)).toBe(true);
         }
       }),
       RUNS,
@@ -182,16 +294,28 @@ describe('random YAML text', () => {
 
   test('arbitrary text and unicode: never anything but a ConfigError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.string({ maxLength: 200 })), (text) => {
-        const outcome = load(() => parseConfigText(text));
-        if (!outcome.ok) expect(outcome.error.problems.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.string({ maxLength: 200 })),
+        (text) => {
+          const outcome = load(() => parseConfigText(text));
+          if (!outcome.ok) expect(outcome.error.problems.length).toBeGreaterThan(0);
+        },
+      ),
       RUNS,
     );
   });
 
   test('a YAML alias bomb is refused with a ConfigError, not a hang or a crash', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+    ].join('\n');
     const outcome = load(() => parseConfigText(bomb));
     expect(outcome.ok).toBe(false);
   });
@@ -243,19 +367,25 @@ describe('hostile values are never accepted', () => {
 
   test('whatever the loader accepts holds no metacharacter in branch, service or tag', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (branch, service, tag) => {
-        const doc = sample();
-        const blog = (doc.pipelines as Record<string, any>[])[1]!;
-        Object.assign(blog, { branch });
-        Object.assign(blog.target, { service, instanceTag: { key: 'App', value: tag } });
-        const outcome = load(() => parseConfig(doc));
-        if (!outcome.ok) return;
-        const accepted = outcome.config.pipelines[1]!;
-        expect(accepted.branch).not.toMatch(HOSTILE_RE);
-        if (accepted.target.kind !== 'ec2-ssm') throw new Error('the sample microblog pipeline deploys through SSM');
-        expect(accepted.target.service).not.toMatch(HOSTILE_RE);
-        expect(accepted.target.instanceTag.value).not.toMatch(/[;|&$`'"<>(){}\\\n\r\t\0*?!~#]/);
-      }),
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.string({ maxLength: 30 }),
+        fc.string({ maxLength: 30 }),
+        (branch, service, tag) => {
+          const doc = sample();
+          const blog = (doc.pipelines as Record<string, any>[])[1]!;
+          Object.assign(blog, { branch });
+          Object.assign(blog.target, { service, instanceTag: { key: 'App', value: tag } });
+          const outcome = load(() => parseConfig(doc));
+          if (!outcome.ok) return;
+          const accepted = outcome.config.pipelines[1]!;
+          expect(accepted.branch).not.toMatch(HOSTILE_RE);
+          if (accepted.target.kind !== 'ec2-ssm')
+            throw new Error('the sample microblog pipeline deploys through SSM');
+          expect(accepted.target.service).not.toMatch(HOSTILE_RE);
+          expect(accepted.target.instanceTag.value).not.toMatch(/[;|&$`'"<>(){}\\\n\r\t\0*?!~#]/);
+        },
+      ),
       RUNS,
     );
   });
@@ -265,9 +395,27 @@ describe('what the configuration accepts, the SSM document accepts', () => {
   // The same value is checked at load (zod) and at SendCommand (allowedPattern): a value that
   // passes the first and fails the second only fails mid-deploy, after build and approval.
   const cases = [
-    { field: 'service', values: fc.oneof(fc.stringMatching(/^[a-zA-Z0-9_.@-]{1,64}$/), fc.constantFrom('microblog', '-microblog', 'a@b')) },
-    { field: 'appDirectory', values: fc.oneof(fc.stringMatching(/^\/[A-Za-z0-9._/-]{1,40}$/), fc.constantFrom('/opt/microblog', '/opt/../etc', '/opt//x', '/.ssh', '/a/b/c/d/e/f/g/h/i')) },
-    { field: 'healthUrl', values: fc.oneof(fc.stringMatching(/^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]{0,20}$/), fc.constant(`http://127.0.0.1:5000/${'a'.repeat(250)}`)) },
+    {
+      field: 'service',
+      values: fc.oneof(
+        fc.stringMatching(/^[a-zA-Z0-9_.@-]{1,64}$/),
+        fc.constantFrom('microblog', '-microblog', 'a@b'),
+      ),
+    },
+    {
+      field: 'appDirectory',
+      values: fc.oneof(
+        fc.stringMatching(/^\/[A-Za-z0-9._/-]{1,40}$/),
+        fc.constantFrom('/opt/microblog', '/opt/../etc', '/opt//x', '/.ssh', '/a/b/c/d/e/f/g/h/i'),
+      ),
+    },
+    {
+      field: 'healthUrl',
+      values: fc.oneof(
+        fc.stringMatching(/^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]{0,20}$/),
+        fc.constant(`http://127.0.0.1:5000/${'a'.repeat(250)}`),
+      ),
+    },
   ] as const;
 
   test.each(cases)('$field accepted at load passes the document allowedPattern', ({ field, values }) => {

@@ -23,16 +23,28 @@ interface Answer {
 let server: RunningServer;
 let sfn: MemoryStepFunctions;
 let answers: Answer[];
-const plan = planBurst({ pushes: PUSHES, total: DELIVERIES, forgedShare: 0.1, secret: SECRET, seed: 20_251_122 });
+const plan = planBurst({
+  pushes: PUSHES,
+  total: DELIVERIES,
+  forgedShare: 0.1,
+  secret: SECRET,
+  seed: 20_251_122,
+});
 
 beforeAll(async () => {
   // Prepare: a random pause inside StartExecution lets concurrent redeliveries race for the same name.
-  sfn = new MemoryStepFunctions({ latency: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3)) });
+  sfn = new MemoryStepFunctions({
+    latency: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3)),
+  });
   server = await startWebhookServer({ sfn: sfn.client(), secret: SECRET });
 
   // Act
   answers = await mapBounded(plan.items, CONCURRENCY, async (item) => {
-    const response = await fetch(server.url, { method: 'POST', headers: item.delivery.headers, body: item.delivery.body });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: item.delivery.headers,
+      body: item.delivery.body,
+    });
     return { item, status: response.status, body: (await response.json()) as Answer['body'] };
   });
 });
@@ -47,9 +59,12 @@ describe('a burst of 2,000 deliveries over 200 pushes', () => {
     expect(plan.items.filter((i) => i.kind === 'genuine')).toHaveLength(1_800);
     const forged = plan.items.filter((i) => i.kind === 'forged');
     expect(forged).toHaveLength(200);
-    expect(new Set(forged.map((i) => (i.kind === 'forged' ? i.forgery : '')))).toEqual(new Set(FORGERY_KINDS));
+    expect(new Set(forged.map((i) => (i.kind === 'forged' ? i.forgery : '')))).toEqual(
+      new Set(FORGERY_KINDS),
+    );
     // Every push is delivered more than once: redeliveries are part of the burst.
-    for (const push of plan.pushes) expect(plan.items.filter((i) => i.kind === 'genuine' && i.push === push).length).toBeGreaterThan(1);
+    for (const push of plan.pushes)
+      expect(plan.items.filter((i) => i.kind === 'genuine' && i.push === push).length).toBeGreaterThan(1);
   });
 
   test('exactly one execution per push, with the push as its input', () => {
@@ -60,17 +75,26 @@ describe('a burst of 2,000 deliveries over 200 pushes', () => {
       const execution = byName.get(push.executionName);
       expect(execution).toBeDefined();
       const input = JSON.parse(execution!.input) as PipelineInput;
-      expect(input).toMatchObject({ pipeline: push.pipeline, commitSha: push.commitSha, deliveryId: push.deliveryId, branch: 'main' });
+      expect(input).toMatchObject({
+        pipeline: push.pipeline,
+        commitSha: push.commitSha,
+        deliveryId: push.deliveryId,
+        branch: 'main',
+      });
     }
   });
 
   test('no answer is a 5xx', () => {
-    expect(answers.filter((a) => a.status >= 500).map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
+    expect(
+      answers.filter((a) => a.status >= 500).map((a) => `${a.status} ${JSON.stringify(a.body)}`),
+    ).toEqual([]);
   });
 
   test('every forged delivery is refused with 401 and reaches no state machine', () => {
     const forged = answers.filter((a) => a.item.kind === 'forged');
-    expect(forged.filter((a) => a.status !== 401).map((a) => (a.item.kind === 'forged' ? a.item.forgery : ''))).toEqual([]);
+    expect(
+      forged.filter((a) => a.status !== 401).map((a) => (a.item.kind === 'forged' ? a.item.forgery : '')),
+    ).toEqual([]);
     for (const a of forged) expect(a.body).toMatchObject({ error: 'invalid signature' });
     // Only genuine deliveries called StartExecution (a forged body with a new sha would add a call).
     expect(sfn.counts.calls).toBe(1_800);

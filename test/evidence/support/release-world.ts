@@ -7,8 +7,16 @@
 import type { PipelineSettings } from '../../../functions/commons/config/schema';
 import { ssmDeploy } from '../../../functions/ssm-deploy/handler';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { deploySubstitutions, pipelineSubstitutions, renderDefinition } from '../../../statemachines/definitions';
-import type { ChildExecution, LocalIntegrations, StartBuildParams } from '../../../statemachines/local-integrations';
+import {
+  deploySubstitutions,
+  pipelineSubstitutions,
+  renderDefinition,
+} from '../../../statemachines/definitions';
+import type {
+  ChildExecution,
+  LocalIntegrations,
+  StartBuildParams,
+} from '../../../statemachines/local-integrations';
 import { runLocal, type LocalRunResult } from '../../../statemachines/local-run';
 import { fakeResources } from '../../statemachines/harness';
 
@@ -34,7 +42,12 @@ function scripted(settings: PipelineSettings, fn: string, payload: Record<string
     case 'deploy-history.lastGood':
       return { found: true, versionLabel: null, commitSha: 'b'.repeat(40) };
     case 'deploy-lock.acquire':
-      return { status: 'acquired', targetKey: 'ec2-ssm#App=microblog', leaseExpiresAt: '2026-11-20T12:00:00Z', waitSeconds: 0 };
+      return {
+        status: 'acquired',
+        targetKey: 'ec2-ssm#App=microblog',
+        leaseExpiresAt: '2026-11-20T12:00:00Z',
+        waitSeconds: 0,
+      };
     case 'deploy-lock.release':
       return { released: true, targetKey: 'ec2-ssm#App=microblog' };
     case 'health-gate.check':
@@ -44,14 +57,24 @@ function scripted(settings: PipelineSettings, fn: string, payload: Record<string
     case 'verify.alarmCheck':
       return { status: 'passed', alarmsChecked: settings.verify.alarms, waitSeconds: 0 };
     case 'ssm-deploy.releaseStatus':
-      return { status: 'succeeded', instances: [], updatedInstanceIds: INSTANCES, failedInstanceIds: [], waitSeconds: 0 };
+      return {
+        status: 'succeeded',
+        instances: [],
+        updatedInstanceIds: INSTANCES,
+        failedInstanceIds: [],
+        waitSeconds: 0,
+      };
     default:
       throw new Error(`the release world has no answer for ${fn}.${action}`);
   }
 }
 
 /** Runs one execution of `settings`' pipeline with `input` (as StartExecution received it). */
-export async function runRelease(settings: PipelineSettings, input: unknown, ssm: SSMClient): Promise<ReleaseRun> {
+export async function runRelease(
+  settings: PipelineSettings,
+  input: unknown,
+  ssm: SSMClient,
+): Promise<ReleaseRun> {
   const values = { ...pipelineSubstitutions(settings, fakeResources), ...deploySubstitutions(fakeResources) };
   const pipeline = renderDefinition('pipeline', values);
   const deploySsm = renderDefinition('deploy-ssm', values);
@@ -73,13 +96,24 @@ export async function runRelease(settings: PipelineSettings, input: unknown, ssm
     },
     startBuildSync: async (params) => {
       builds.push(params);
-      return { Id: `${params.ProjectName}:1`, BuildStatus: 'SUCCEEDED', Phases: [{ PhaseType: 'BUILD', PhaseStatus: 'SUCCEEDED' }, { PhaseType: 'COMPLETED' }] };
+      return {
+        Id: `${params.ProjectName}:1`,
+        BuildStatus: 'SUCCEEDED',
+        Phases: [{ PhaseType: 'BUILD', PhaseStatus: 'SUCCEEDED' }, { PhaseType: 'COMPLETED' }],
+      };
     },
     startExecutionSync: async (stateMachineArn, childInput): Promise<ChildExecution> => {
-      if (!stateMachineArn.endsWith(':deploy-ssm')) throw new Error(`unexpected child state machine ${stateMachineArn}`);
+      if (!stateMachineArn.endsWith(':deploy-ssm'))
+        throw new Error(`unexpected child state machine ${stateMachineArn}`);
       const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:child`;
       const run = await runLocal(deploySsm, childInput, { executionArn, integrations });
-      return { executionArn, status: run.status, output: run.output, ...(run.error ? { error: run.error } : {}), ...(run.cause !== undefined ? { cause: run.cause } : {}) };
+      return {
+        executionArn,
+        status: run.status,
+        output: run.output,
+        ...(run.error ? { error: run.error } : {}),
+        ...(run.cause !== undefined ? { cause: run.cause } : {}),
+      };
     },
   };
   const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:deploy-microblog:evidence';

@@ -12,7 +12,8 @@ import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../../functions/github
 import { buildRoutes, type Route } from '../../../functions/github-webhook/routes';
 
 export const ACCOUNT = '123456789012';
-export const stateMachineArnFor = (pipeline: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:deploy-${pipeline}`;
+export const stateMachineArnFor = (pipeline: string) =>
+  `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:deploy-${pipeline}`;
 
 /** The routes of the sample configuration. */
 export function sampleRoutes(): Route[] {
@@ -48,9 +49,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const path = (req.url ?? '/').split('?')[0]!;
-      handleWebhook({ method: req.method ?? 'GET', path, headers: req.headers, body }, { routes, sfn: options.sfn, logger, secret }).then(
+      handleWebhook(
+        { method: req.method ?? 'GET', path, headers: req.headers, body },
+        { routes, sfn: options.sfn, logger, secret },
+      ).then(
         (response) => {
-          res.writeHead(response.statusCode, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+          res.writeHead(response.statusCode, {
+            ...response.headers,
+            'content-length': Buffer.byteLength(response.body),
+          });
           res.end(response.body);
         },
         () => {
