@@ -346,6 +346,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     GITHUB_API_URL: `${awsUrl}/_sandbox/github`,
     GITHUB_TOKEN: 'sandbox-github-token',
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // EMF metric lines would drown the live log; set it to false to see them.
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     SMOKE_TEST_BACKOFF_MS: String(Math.max(1, Math.round(1000 / speedup))),
     ...(pipelinesFile && { PIPELINES_FILE: pipelinesFile }),
   };

@@ -165,6 +165,22 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
   const timeoutSeconds = taskTimeoutSeconds(ctx.state, pathTimeout, params);
   const timeout = timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {};
   const heartbeat = typeof ctx.state.HeartbeatSeconds === 'number' ? { heartbeatInSeconds: ctx.state.HeartbeatSeconds } : {};
+  // A `.waitForTaskToken` task gets its token before it is scheduled: the history shows it.
+  let token: string | undefined;
+  let settled: Promise<unknown> | undefined;
+  if (resource.kind === 'integration' && resource.pattern === 'token') {
+    let resolve!: (value: unknown) => void;
+    let reject!: (reason: { error: string; cause: string }) => void;
+    settled = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    settled.catch(() => undefined);
+    const issued = deps.tokens.issue(execution.arn, stateName, resolve, reject);
+    token = issued;
+    onTimeout = () => deps.tokens.finish(issued, 'timed-out');
+    Object.assign(params, replaceString(params, ctx.placeholderToken, issued));
+  }
   record('TaskScheduled', { ...base, region: deps.region, parameters: payload(params), ...timeout, ...heartbeat });
   record('TaskStarted', base);
   const fail = (error: string, cause: string): never => {
@@ -190,7 +206,16 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
     timeoutSeconds === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = deps.clock.after(timeoutSeconds * 1000, () => reject(new TimeoutError()));
+          timer = deps.clock.after(timeoutSeconds * 1000, () => {
+            record('TaskTimedOut', {
+              ...base,
+              error: 'States.Timeout',
+              cause: `The task did not complete within its ${timeoutSeconds} s timeout`,
+            });
+            invocation.abandoned = true;
+            invocation.onTimeout();
+            reject(new TimeoutError());
+          });
         });
   const work = perform();
   try {
@@ -204,19 +229,11 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
     const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
     // ------------------------------------------------------------ .waitForTaskToken
     if (resource.pattern === 'token') {
-      let resolve!: (value: unknown) => void;
-      let reject!: (reason: { error: string; cause: string }) => void;
-      const settled = new Promise<unknown>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      const token = deps.tokens.issue(execution.arn, stateName, resolve, reject);
-      onTimeout = () => deps.tokens.finish(token, 'timed-out');
-      const withToken = replaceString(params, ctx.placeholderToken, token) as Record<string, unknown>;
-      if (!JSON.stringify(withToken).includes(token)) {
-        deps.tokens.finish(token, 'settled');
+      if (!token || !settled || !JSON.stringify(params).includes(token)) {
+        if (token) deps.tokens.finish(token, 'settled');
         return fail('States.Runtime', `Task state "${stateName}" uses .waitForTaskToken but does not pass $$.Task.Token in its Parameters`);
       }
+      const withToken = params;
       const submitted = await request(withToken);
       record('TaskSubmitted', { ...base, output: payload(submitted), outputDetails: { truncated: false } });
       try {

@@ -64,7 +64,7 @@ const scaled = (seconds: number, speedup: number) => Math.min(MAX_TIMER_SECONDS,
 
 /** The engine's copy of a definition at `speedup` simulated seconds per real second. */
 export function planForEngine(original: AslDefinition, speedup: number): EnginePlan {
-  const definition = structuredClone(original);
+  const definition = JSON.parse(JSON.stringify(original)) as AslDefinition;
   const waitTimeOverrides: Record<string, number> = {};
   const dynamicWaits = new Map<string, AslState>();
   if (typeof definition.TimeoutSeconds === 'number') definition.TimeoutSeconds = scaled(definition.TimeoutSeconds, speedup);
@@ -73,7 +73,7 @@ export function planForEngine(original: AslDefinition, speedup: number): EngineP
       if (typeof state.Seconds === 'number') {
         waitTimeOverrides[name] = (state.Seconds * 1000) / speedup;
       } else {
-        dynamicWaits.set(name, structuredClone(state));
+        dynamicWaits.set(name, JSON.parse(JSON.stringify(state)) as AslState);
         const { Seconds: _s, SecondsPath: _sp, Timestamp: _t, TimestampPath: _tp, Type: _type, ...rest } = state;
         for (const key of Object.keys(state)) delete state[key];
         Object.assign(state, rest, { Type: 'Task', Resource: SANDBOX_WAIT_RESOURCE, TimeoutSeconds: MAX_TIMER_SECONDS });

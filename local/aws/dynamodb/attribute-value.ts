@@ -74,7 +74,10 @@ export function compare(a: AttributeValue | undefined, b: AttributeValue | undef
   return va < vb ? -1 : va > vb ? 1 : 0;
 }
 
-/** A deep copy (items are stored and returned by value). */
+/**
+ * A deep copy (items are stored and returned by value). JSON rather than structuredClone: under
+ * jest, structuredClone returns objects of another realm, which plain-object checks reject.
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
