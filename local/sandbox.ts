@@ -348,6 +348,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // EMF metric lines would drown the live log; set it to false to see them.
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // The health gate polls in real time against a deadline read from the (accelerated) clock.
+    HEALTH_CHECK_TIMEOUT_SECONDS: env.HEALTH_CHECK_TIMEOUT_SECONDS ?? '600',
     SMOKE_TEST_BACKOFF_MS: String(Math.max(1, Math.round(1000 / speedup))),
     ...(pipelinesFile && { PIPELINES_FILE: pipelinesFile }),
   };

@@ -228,7 +228,7 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
   for (const { execution } of executions) if (execution) await until(sandbox, () => (execution.status === 'RUNNING' ? undefined : true), bound, `execution ${execution.name}`);
   await watcher;
   // Notices go out asynchronously, with retries minutes apart.
-  await until(sandbox, () => (sandbox.statusEvents.idle ? true : undefined), 30 * 60 * 1000, 'status notifications');
+  await until(sandbox, () => (sandbox.statusEvents.idle ? true : undefined), 12 * 3600 * 1000, 'status notifications');
 
   const history = sandbox.dynamodb.tables.get('deploy-history');
   const locks = sandbox.dynamodb.tables.get('deploy-locks');

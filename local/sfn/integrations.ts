@@ -202,11 +202,21 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
 
   const TimeoutError = await statesTimeoutError();
   let timer: NodeJS.Timeout | undefined;
+  // A plain Lambda invocation's duration is the handler's own compute time, which passes in real
+  // time: its timeout is real seconds. Everything else (builds, nested runs, a person deciding)
+  // happens in the simulated world and times out on the simulated clock.
+  const realTime = resource.kind === 'integration' && resource.service === 'lambda' && resource.pattern === 'request';
+  const after = (ms: number, fn: () => void) => {
+    if (!realTime) return deps.clock.after(ms, fn);
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return handle;
+  };
   const timedOut =
     timeoutSeconds === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = deps.clock.after(timeoutSeconds * 1000, () => {
+          timer = after(timeoutSeconds * 1000, () => {
             record('TaskTimedOut', {
               ...base,
               error: 'States.Timeout',
@@ -221,7 +231,8 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
   try {
     return await (timedOut ? Promise.race([work, timedOut]) : work);
   } finally {
-    deps.clock.cancel(timer);
+    if (realTime) clearTimeout(timer);
+    else deps.clock.cancel(timer);
     done();
   }
 
