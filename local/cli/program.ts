@@ -15,7 +15,7 @@ import { decideCommand } from './commands/decide';
 import { executionsCommand } from './commands/executions';
 import { pushCommand } from './commands/push';
 import { rollbackCommand } from './commands/rollback';
-import { scenarioListCommand, scenarioRunCommand } from './commands/scenario';
+import { scenarioListCommand, scenarioRunCommand, scenarioUseCommand } from './commands/scenario';
 import { showCommand } from './commands/show';
 import { slackCommand } from './commands/slack';
 import { toCliError } from './errors';
@@ -204,11 +204,30 @@ export function buildProgram(
   const scenario = program
     .command('scenario')
     .description('fault scenarios of the local sandbox (scenarios/*.yaml)')
-    .addHelpText('after', examples('deployctl scenario list', 'deployctl scenario run canary-regression'));
+    .addHelpText(
+      'after',
+      examples(
+        'deployctl scenario list',
+        'deployctl scenario run canary-regression',
+        'deployctl scenario use slack-down',
+      ),
+    );
   scenario
     .command('list')
     .description('the scenarios the sandbox knows')
     .action(() => act((ctx) => scenarioListCommand(ctx)));
+  scenario
+    .command('use')
+    .description("make a scenario's faults apply to the pushes that follow (`happy` for none)")
+    .argument('<name>', 'scenario name (deployctl scenario list)')
+    .addHelpText(
+      'after',
+      examples(
+        'deployctl scenario use canary-regression && deployctl push retail-bank',
+        'deployctl scenario use happy',
+      ),
+    )
+    .action((name: string) => act((ctx) => scenarioUseCommand(ctx, name)));
   scenario
     .command('run')
     .description('play a scenario, print its timeline and expected vs actual; exit 1 when they differ')

@@ -110,12 +110,16 @@ export function timelineRows(
       rows.push(...timelineRows(child, options, new Date(start), baseDepth + step.depth + 1));
     }
   }
-  // Final: it settled and the execution moved past it (a later step outside its loop), or ended.
+  // Final: settled, and no later turn of a loop can fold into it any more: the execution ended,
+  // left its Parallel/Map branch, or went on for a whole loop window past its last turn.
   own.forEach((o, index) => {
-    const movedOn = own
-      .slice(index + 1)
-      .some((later) => later.depth <= o.depth && (o.loop === undefined || later.loop !== o.loop));
-    o.row.final = o.settled && (ended || movedOn || (o.row.status !== 'failed' && o.loop === undefined));
+    const after = own.slice(index + 1);
+    const sameDepthAfter = after.filter(
+      (later) => later.depth === o.depth && (o.loop === undefined || later.loop !== o.loop),
+    );
+    const leftBranch = after.some((later) => later.depth < o.depth);
+    const outOfWindow = options.all ? sameDepthAfter.length > 0 : sameDepthAfter.length >= LOOP_WINDOW;
+    o.row.final = o.settled && (ended || leftBranch || outOfWindow);
   });
   return rows;
 }

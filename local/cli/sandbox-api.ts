@@ -9,6 +9,7 @@ export const SANDBOX_PATHS = {
   health: 'health',
   state: 'state',
   scenarios: 'scenarios',
+  activate: 'scenario',
   runScenario: (name: string) => `scenarios/${encodeURIComponent(name)}/run`,
   slack: 'slack',
   reset: 'reset',

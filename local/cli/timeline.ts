@@ -132,16 +132,20 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     }
   };
 
+  // AWS links each event to its cause; a history numbered strictly in order (the sandbox's) does not.
+  const causal = events.some((e, i) => i > 0 && e.previousEventId !== events[i - 1]!.id);
   const linked = (event: HistoryEvent): OpenStep | undefined => {
-    const step = event.previousEventId !== undefined ? owner.get(event.previousEventId) : undefined;
+    const step = causal && event.previousEventId !== undefined ? owner.get(event.previousEventId) : undefined;
     return step && open.includes(step) ? step : undefined;
   };
 
   /** The open task step a task event belongs to. */
   const taskStepFor = (
     event: HistoryEvent,
+    index: number,
     wanted: readonly Phase[],
     info: Record<string, unknown>,
+    terminal = false,
   ): OpenStep | undefined => {
     const lambda = event.type!.startsWith('LambdaFunction');
     const fits = (s: OpenStep) =>
@@ -155,20 +159,30 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     const viaLink = linked(event);
     if (viaLink && fits(viaLink)) return viaLink;
     const candidates = open.filter(fits);
-    if (candidates.length > 1) {
+    if (candidates.length > 1 && terminal) {
+      // A failure names its task in the cause (e.g. the CodeBuild project): match on that first.
       const text = `${str(info.cause) ?? ''}${str(info.output) ?? ''}`;
-      const match = candidates.find((c) =>
+      const byValue = candidates.find((c) =>
         distinctValues(c.parameters).some(
           (v) =>
             text.includes(v) && candidates.every((o) => o === c || !distinctValues(o.parameters).includes(v)),
         ),
       );
-      if (match) return match;
+      // A success is followed by its state's exit: the next candidate to exit is the one.
+      let byExit: OpenStep | undefined;
+      for (const later of events.slice(index + 1)) {
+        const name = /StateExited$/.test(later.type ?? '') ? str(details(later).name) : undefined;
+        byExit = name === undefined ? undefined : candidates.find((c) => c.name === name);
+        if (byExit) break;
+      }
+      const succeeded = (event.type ?? '').endsWith('Succeeded');
+      const chosen = succeeded ? (byExit ?? byValue) : (byValue ?? byExit);
+      if (chosen) return chosen;
     }
     return candidates[0];
   };
 
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     const type: string = event.type ?? '';
     const info = details(event);
     const at = time(event);
@@ -260,7 +274,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       case 'TaskScheduled':
       case 'LambdaFunctionScheduled': {
         // A first attempt before a retry: retries come after a backoff, when the others are scheduled.
-        const step = taskStepFor(event, ['none'], {}) ?? taskStepFor(event, ['failed'], {});
+        const step = taskStepFor(event, index, ['none'], {}) ?? taskStepFor(event, index, ['failed'], {});
         if (!step) break;
         owner.set(event.id ?? -1, step);
         step.attempts += 1;
@@ -283,6 +297,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       case 'TaskSubmitted': {
         const step = taskStepFor(
           event,
+          index,
           type === 'TaskSubmitted' ? ['started', 'scheduled'] : ['scheduled'],
           info,
         );
@@ -303,7 +318,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       case 'TaskSubmitFailed':
       case 'TaskTimedOut':
       case 'LambdaFunctionTimedOut': {
-        const step = taskStepFor(event, ['scheduled', 'started', 'submitted'], info);
+        const step = taskStepFor(event, index, ['scheduled', 'started', 'submitted'], info, true);
         if (!step) break;
         owner.set(event.id ?? -1, step);
         step.phase = type.endsWith('Succeeded') ? 'done' : 'failed';

@@ -62,13 +62,41 @@ export function compareOutcome(report: Pick<ScenarioReport, 'expected' | 'actual
 }
 
 export async function listScenarios(ctx: CliContext): Promise<ScenarioSummary[]> {
+  return (await scenarioIndex(ctx)).scenarios;
+}
+
+/** The scenarios and the one active for the next pushes. */
+async function scenarioIndex(ctx: CliContext): Promise<{ active?: string; scenarios: ScenarioSummary[] }> {
   const answer = await ctx
     .sandbox()
-    .request<{ scenarios?: ScenarioSummary[] } | ScenarioSummary[]>('GET', SANDBOX_PATHS.scenarios);
-  const scenarios = Array.isArray(answer) ? answer : answer.scenarios;
-  if (!Array.isArray(scenarios))
+    .request<{ active?: string; scenarios?: ScenarioSummary[] }>('GET', SANDBOX_PATHS.scenarios);
+  if (!Array.isArray(answer.scenarios))
     throw new CliError('The sandbox answered the scenarios request without a "scenarios" list.');
-  return scenarios;
+  return { ...(typeof answer.active === 'string' && { active: answer.active }), scenarios: answer.scenarios };
+}
+
+/** Checks a scenario name against the sandbox's list. */
+async function knownScenario(ctx: CliContext, name: string): Promise<{ active?: string }> {
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name))
+    throw new CliError(
+      `"${name}" is not a scenario name (lower-case letters, digits and dashes); \`deployctl scenario list\` shows them.`,
+    );
+  const index = await scenarioIndex(ctx);
+  if (!index.scenarios.some((s) => s.name === name))
+    throw new CliError(
+      `Unknown scenario "${name}". Scenarios: ${index.scenarios.map((s) => s.name).join(', ')}.`,
+    );
+  return index;
+}
+
+/** Makes a scenario's faults apply to the pushes that follow (`deployctl push`, GitHub). */
+export async function scenarioUseCommand(ctx: CliContext, name: string): Promise<number> {
+  await knownScenario(ctx, name);
+  await ctx.sandbox().request('POST', SANDBOX_PATHS.activate, { name });
+  ctx.out.line(
+    `scenario ${name} is active: the next pushes run with its faults (\`deployctl scenario use happy\` to go back)`,
+  );
+  return 0;
 }
 
 /** The first sentence of a description, at most 100 characters (the table stays one line a row). */
@@ -116,14 +144,15 @@ export async function printReport(ctx: CliContext, report: ScenarioReport): Prom
 }
 
 export async function scenarioRunCommand(ctx: CliContext, name: string): Promise<number> {
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name))
-    throw new CliError(
-      `"${name}" is not a scenario name (lower-case letters, digits and dashes); \`deployctl scenario list\` shows them.`,
-    );
-  const known = await listScenarios(ctx);
-  if (!known.some((s) => s.name === name))
-    throw new CliError(`Unknown scenario "${name}". Scenarios: ${known.map((s) => s.name).join(', ')}.`);
+  const { active } = await knownScenario(ctx, name);
   ctx.out.line(`running scenario ${name} in the sandbox ...`);
-  const report = await ctx.sandbox().request<ScenarioReport>('POST', SANDBOX_PATHS.runScenario(name), {});
+  let report: ScenarioReport;
+  try {
+    report = await ctx.sandbox().request<ScenarioReport>('POST', SANDBOX_PATHS.runScenario(name), {});
+  } finally {
+    // The runner leaves its scenario active; later pushes get the one the user had chosen.
+    if (active && active !== name)
+      await ctx.sandbox().request('POST', SANDBOX_PATHS.activate, { name: active });
+  }
   return (await printReport(ctx, report)) ? 0 : 1;
 }
