@@ -33,6 +33,13 @@ export function networkCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+    // The SDK wraps errors from another realm (e.g. a test VM) as "AWS SDK error wrapper for Error: connect ECONNREFUSED ...".
+    const message = (current as { message?: unknown }).message;
+    const named =
+      typeof message === 'string'
+        ? /\b(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)\b/.exec(message)?.[1]
+        : undefined;
+    if (named) return named;
     const errors = (current as { errors?: unknown }).errors;
     if (Array.isArray(errors)) {
       const inner = errors.map(networkCode).find(Boolean);

@@ -253,7 +253,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { out: process
   let sandbox = true;
   const program = buildProgram(io, async (work) => {
     const opts = program.opts<{ endpoint?: string; aws?: boolean }>();
-    sandboxUrl = opts.endpoint ?? sandboxUrl;
+    sandboxUrl = (opts.endpoint ?? sandboxUrl).replace(/\/+$/, '');
     sandbox = opts.aws !== true;
     exitCode = await work(undefined as never);
   });
