@@ -21,7 +21,8 @@ export class SimClock {
   private stopped = false;
 
   constructor(readonly speedup: number) {
-    if (!Number.isFinite(speedup) || speedup <= 0) throw new RangeError(`speed-up must be a positive number, got ${speedup}`);
+    if (!Number.isFinite(speedup) || speedup <= 0)
+      throw new RangeError(`speed-up must be a positive number, got ${speedup}`);
   }
 
   /** Simulated epoch milliseconds. */
@@ -83,7 +84,8 @@ let installed: SimClock | undefined;
  * Only one clock can be installed at a time.
  */
 export function installSimulatedDate(clock: SimClock): void {
-  if (installed && installed !== clock) throw new Error('another sandbox clock is already installed in this process; stop that sandbox first');
+  if (installed && installed !== clock)
+    throw new Error('another sandbox clock is already installed in this process; stop that sandbox first');
   installed = clock;
   function SimulatedDate(this: unknown, ...args: unknown[]): unknown {
     if (!new.target) return new RealDate(clock.now()).toString();
@@ -91,7 +93,11 @@ export function installSimulatedDate(clock: SimClock): void {
   }
   SimulatedDate.prototype = RealDate.prototype;
   Object.setPrototypeOf(SimulatedDate, RealDate);
-  Object.defineProperty(SimulatedDate, 'now', { value: () => clock.now(), writable: true, configurable: true });
+  Object.defineProperty(SimulatedDate, 'now', {
+    value: () => clock.now(),
+    writable: true,
+    configurable: true,
+  });
   globalThis.Date = SimulatedDate as unknown as DateConstructor;
 }
 

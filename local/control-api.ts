@@ -21,7 +21,11 @@ import type { RawRequest, RawResponse } from './aws/server';
 import type { Sandbox } from './sandbox';
 import { runScenario } from './scenarios';
 
-const json = (status: number, body: unknown): RawResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+const json = (status: number, body: unknown): RawResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body, null, 2),
+});
 
 export const CONTROL_ENDPOINTS = [
   'GET /_sandbox/health',
@@ -39,7 +43,9 @@ export const CONTROL_ENDPOINTS = [
 function body(request: RawRequest): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(request.body.toString('utf8') || '{}') as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -52,14 +58,21 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
   const status = /^POST \/_sandbox\/github\/repos\/([^/]+)\/([^/]+)\/statuses\/([0-9a-f]{40})$/.exec(route);
   if (status) {
     const payload = body(request);
-    if (!payload || typeof payload.state !== 'string') return json(422, { message: 'Validation Failed: state is required' });
-    const record = { repository: `${status[1]}/${status[2]}`, sha: status[3], ...payload, receivedAt: new Date().toISOString() };
+    if (!payload || typeof payload.state !== 'string')
+      return json(422, { message: 'Validation Failed: state is required' });
+    const record = {
+      repository: `${status[1]}/${status[2]}`,
+      sha: status[3],
+      ...payload,
+      receivedAt: new Date().toISOString(),
+    };
     sandbox.githubStatuses.push(record);
     return json(201, { id: sandbox.githubStatuses.length, ...record });
   }
   const run = /^POST \/_sandbox\/scenarios\/([a-z0-9-]+)\/run$/.exec(route);
   if (run) {
-    if (!sandbox.scenarios.has(run[1]!)) return json(404, { error: `unknown scenario "${run[1]}"`, known: [...sandbox.scenarios.keys()] });
+    if (!sandbox.scenarios.has(run[1]!))
+      return json(404, { error: `unknown scenario "${run[1]}"`, known: [...sandbox.scenarios.keys()] });
     try {
       return json(200, await runScenario(sandbox, run[1]!));
     } catch (error) {
@@ -70,26 +83,55 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
     case 'GET /_sandbox':
       return json(200, { endpoints: CONTROL_ENDPOINTS });
     case 'GET /_sandbox/health':
-      return json(200, { status: 'ok', speedup: sandbox.speedup, now: sandbox.clock.date().toISOString(), scenario: sandbox.faults.activeScenario.name });
+      return json(200, {
+        status: 'ok',
+        speedup: sandbox.speedup,
+        now: sandbox.clock.date().toISOString(),
+        scenario: sandbox.faults.activeScenario.name,
+      });
     case 'GET /_sandbox/state':
       return json(200, sandbox.state());
     case 'GET /_sandbox/scenarios':
-      return json(200, { active: sandbox.faults.activeScenario.name, scenarios: [...sandbox.scenarios.values()] });
+      return json(200, {
+        active: sandbox.faults.activeScenario.name,
+        scenarios: [...sandbox.scenarios.values()],
+      });
     case 'POST /_sandbox/scenario': {
       const name = body(request)?.name;
-      if (typeof name !== 'string') return json(400, { error: 'body must be {"name": "<scenario>"}', known: [...sandbox.scenarios.keys()] });
-      if (!sandbox.scenarios.has(name)) return json(404, { error: `unknown scenario "${name}"`, known: [...sandbox.scenarios.keys()] });
+      if (typeof name !== 'string')
+        return json(400, {
+          error: 'body must be {"name": "<scenario>"}',
+          known: [...sandbox.scenarios.keys()],
+        });
+      if (!sandbox.scenarios.has(name))
+        return json(404, { error: `unknown scenario "${name}"`, known: [...sandbox.scenarios.keys()] });
       return json(200, { active: name, scenario: sandbox.activateScenario(name) });
     }
     case 'GET /_sandbox/slack':
-      return json(200, { messages: sandbox.slack.messages, refused: sandbox.slack.refused, down: sandbox.faults.slackDown });
+      return json(200, {
+        messages: sandbox.slack.messages,
+        refused: sandbox.slack.refused,
+        down: sandbox.faults.slackDown,
+      });
     case 'GET /_sandbox/notifications':
       return json(200, {
         deliveries: sandbox.statusEvents.deliveries.map(({ event: _e, ...d }) => d),
-        deadLetters: sandbox.statusEvents.deadLetters.map((d) => ({ eventId: d.eventId, executionArn: d.executionArn, status: d.status, attempts: d.attempts, lastError: d.lastError, event: d.event })),
+        deadLetters: sandbox.statusEvents.deadLetters.map((d) => ({
+          eventId: d.eventId,
+          executionArn: d.executionArn,
+          status: d.status,
+          attempts: d.attempts,
+          lastError: d.lastError,
+          event: d.event,
+        })),
       });
     case 'GET /_sandbox/builds':
-      return json(200, { builds: [...sandbox.codebuild.builds.values()].map((b) => ({ ...sandbox.codebuild.describe(b), log: sandbox.codebuild.log(b.id) })) });
+      return json(200, {
+        builds: [...sandbox.codebuild.builds.values()].map((b) => ({
+          ...sandbox.codebuild.describe(b),
+          log: sandbox.codebuild.log(b.id),
+        })),
+      });
     case 'GET /_sandbox/github':
       return json(200, { statuses: sandbox.githubStatuses });
     case 'POST /_sandbox/reset':

@@ -51,7 +51,9 @@ export function installEsmInterop(): void {
       const from = (parent as { filename?: string } | undefined)?.filename;
       const dir = match && from ? packageDir(match[1]!, dirname(from)) : undefined;
       if (!dir) throw error;
-      const exports = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports;
+      const exports = (
+        JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }
+      ).exports;
       const target = importTarget(exports?.[`.${match![2] ?? ''}`]);
       if (!target) throw error;
       return join(dir, target);

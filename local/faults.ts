@@ -14,7 +14,13 @@ export interface Faults {
   /** The dependency scan finds a vulnerability of this severity. */
   scanFinding?: Severity;
   /** A microblog instance over its resource thresholds or with its agent offline. */
-  unhealthyInstance?: { index: number; cpuPercent?: number; memoryPercent?: number; diskPercent?: number; agentOffline?: boolean };
+  unhealthyInstance?: {
+    index: number;
+    cpuPercent?: number;
+    memoryPercent?: number;
+    diskPercent?: number;
+    agentOffline?: boolean;
+  };
   /** The Beanstalk environment's health before the deploy. */
   environmentHealth?: 'Yellow' | 'Red';
   /** The canary's instances return 5xx during evaluation: Beanstalk rolls back by itself. */
@@ -54,7 +60,17 @@ export const FAULT_KEYS: readonly (keyof Faults)[] = [
 ];
 
 /** Services whose calls can be faulted (the control API never is). */
-const FAULTABLE = new Set(['sfn', 'ssm', 'codebuild', 'elasticbeanstalk', 'dynamodb', 'secretsmanager', 'cloudwatch', 'events', 's3']);
+const FAULTABLE = new Set([
+  'sfn',
+  'ssm',
+  'codebuild',
+  'elasticbeanstalk',
+  'dynamodb',
+  'secretsmanager',
+  'cloudwatch',
+  'events',
+  's3',
+]);
 
 export interface CommitInfo {
   pipeline: string;
@@ -115,10 +131,17 @@ export class FaultBook {
     let error: ServiceError | undefined;
     if (roll < throttleShare) {
       this.injected.throttling++;
-      error = service === 'elasticbeanstalk' ? new ServiceError('Throttling', 'Rate exceeded') : new ServiceError('ThrottlingException', 'Rate exceeded');
+      error =
+        service === 'elasticbeanstalk'
+          ? new ServiceError('Throttling', 'Rate exceeded')
+          : new ServiceError('ThrottlingException', 'Rate exceeded');
     } else if (roll < throttleShare + serverErrorShare) {
       this.injected.serverErrors++;
-      error = new ServiceError(service === 'elasticbeanstalk' ? 'InternalFailure' : 'InternalServerError', `injected 500 for ${operation}`, 500);
+      error = new ServiceError(
+        service === 'elasticbeanstalk' ? 'InternalFailure' : 'InternalServerError',
+        `injected 500 for ${operation}`,
+        500,
+      );
     }
     if (error) {
       this.faulted.add(fingerprint);
@@ -133,7 +156,10 @@ export class FaultBook {
     if (!target || target !== functionName || this.timedOutOnce.has(functionName)) return undefined;
     this.timedOutOnce.add(functionName);
     this.injected.lambdaTimeouts++;
-    return { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after 30.00 seconds (injected by the sandbox scenario "${this.active.name}")` };
+    return {
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `Task timed out after 30.00 seconds (injected by the sandbox scenario "${this.active.name}")`,
+    };
   }
 
   /** A Lambda service error for a task invocation; never twice in a row for the same state. */
@@ -142,7 +168,10 @@ export class FaultBook {
     if (this.lambdaFaulted.delete(stateKey) || this.random() >= share) return undefined;
     this.lambdaFaulted.add(stateKey);
     this.injected.lambdaThrottles++;
-    return { error: 'Lambda.TooManyRequestsException', cause: `Rate Exceeded. (Service: Lambda, Status Code: 429, function ${functionName})` };
+    return {
+      error: 'Lambda.TooManyRequestsException',
+      cause: `Rate Exceeded. (Service: Lambda, Status Code: 429, function ${functionName})`,
+    };
   }
 
   get slackDown(): boolean {

@@ -24,8 +24,18 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { method: /^POST$/, path: /^\/webhooks\/github\/?$/, functionName: 'github-webhook', routeKey: 'POST /webhooks/github' },
-  { method: /^(GET|POST)$/, path: /^\/approvals\/([^/]+)\/?$/, functionName: 'approval-callback', routeKey: 'ANY /approvals/{approvalId}' },
+  {
+    method: /^POST$/,
+    path: /^\/webhooks\/github\/?$/,
+    functionName: 'github-webhook',
+    routeKey: 'POST /webhooks/github',
+  },
+  {
+    method: /^(GET|POST)$/,
+    path: /^\/approvals\/([^/]+)\/?$/,
+    functionName: 'approval-callback',
+    routeKey: 'ANY /approvals/{approvalId}',
+  },
 ];
 
 function read(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
@@ -52,17 +62,39 @@ export function createHttpApi(options: HttpApiOptions): Server {
       options.onRequest?.({ method, path: url.pathname, status, function: fn });
     };
     const route = ROUTES.find((r) => r.path.test(url.pathname));
-    if (!route) return reply(404, { 'content-type': 'application/json' }, JSON.stringify({ error: 'not found', routes: ROUTES.map((r) => r.routeKey) }));
-    if (!route.method.test(method)) return reply(405, { 'content-type': 'application/json', allow: route.routeKey.startsWith('POST') ? 'POST' : 'GET, POST' }, JSON.stringify({ error: 'method not allowed' }));
+    if (!route)
+      return reply(
+        404,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ error: 'not found', routes: ROUTES.map((r) => r.routeKey) }),
+      );
+    if (!route.method.test(method))
+      return reply(
+        405,
+        {
+          'content-type': 'application/json',
+          allow: route.routeKey.startsWith('POST') ? 'POST' : 'GET, POST',
+        },
+        JSON.stringify({ error: 'method not allowed' }),
+      );
     // API Gateway refuses payloads over 10 MB before the function sees them.
     const body = await read(req, options.maxBodyBytes ?? 10 * 1024 * 1024);
-    if (!body) return reply(413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+    if (!body)
+      return reply(
+        413,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ message: 'Request Entity Too Large' }),
+      );
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     const now = new Date();
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-    const approvalId = route.functionName === 'approval-callback' ? decodeURIComponent(route.path.exec(url.pathname)![1]!) : undefined;
+    const approvalId =
+      route.functionName === 'approval-callback'
+        ? decodeURIComponent(route.path.exec(url.pathname)![1]!)
+        : undefined;
     const event = {
       version: '2.0',
       routeKey: route.routeKey,
@@ -76,7 +108,13 @@ export function createHttpApi(options: HttpApiOptions): Server {
         apiId: 'sandbox',
         domainName: headers.host ?? '127.0.0.1',
         domainPrefix: 'sandbox',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: route.routeKey,
         stage: '$default',
@@ -89,12 +127,25 @@ export function createHttpApi(options: HttpApiOptions): Server {
     const result = await options.lambda.invoke(route.functionName, event);
     if ('errorType' in result) {
       // API Gateway's answer when the integration fails.
-      return reply(500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }), route.functionName);
+      return reply(
+        500,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ message: 'Internal Server Error' }),
+        route.functionName,
+      );
     }
-    const answer = result.payload as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } | string | null;
+    const answer = result.payload as
+      | { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean }
+      | string
+      | null;
     if (typeof answer === 'string' || answer === null || answer.statusCode === undefined) {
       // Payload 2.0 without a statusCode: the body is the JSON of the result.
-      return reply(200, { 'content-type': 'application/json' }, typeof answer === 'string' ? answer : JSON.stringify(answer), route.functionName);
+      return reply(
+        200,
+        { 'content-type': 'application/json' },
+        typeof answer === 'string' ? answer : JSON.stringify(answer),
+        route.functionName,
+      );
     }
     const out = answer.isBase64Encoded ? Buffer.from(answer.body ?? '', 'base64') : (answer.body ?? '');
     return reply(answer.statusCode, answer.headers ?? {}, out, route.functionName);

@@ -39,14 +39,17 @@ export class LiveLog {
 
   private line(execution: Execution, symbol: string, text: string): void {
     const time = this.clock.date().toISOString().slice(11, 19);
-    const who = execution.parentArn ? `  ${execution.stateMachine.name}` : execution.stateMachine.name.replace(/^deploy-/, '');
+    const who = execution.parentArn
+      ? `  ${execution.stateMachine.name}`
+      : execution.stateMachine.name.replace(/^deploy-/, '');
     this.write(`${this.paint(DIM, time)} ${who.padEnd(18)} ${symbol} ${text}`);
   }
 
   /** One history event of one execution. */
   onEvent(execution: Execution, event: HistoryEvent): void {
     const key = (name: string) => `${execution.arn}|${name}`;
-    const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+    const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as
+      Record<string, unknown> | undefined;
     const name = String(details?.name ?? '');
     const stateType = event.type.replace(/State(Entered|Exited)$/, '');
     if (event.type === 'ExecutionStarted') {
@@ -58,18 +61,38 @@ export class LiveLog {
     } else if (event.type.endsWith('StateExited')) {
       const started = this.entered.get(key(name));
       this.entered.delete(key(name));
-      if (!SILENT_STATES.has(stateType)) this.line(execution, this.paint(GREEN, '✓'), `${name}${started ? ` (${formatDuration(event.timestamp.getTime() - started)})` : ''}`);
+      if (!SILENT_STATES.has(stateType))
+        this.line(
+          execution,
+          this.paint(GREEN, '✓'),
+          `${name}${started ? ` (${formatDuration(event.timestamp.getTime() - started)})` : ''}`,
+        );
     } else if (/^(Task|LambdaFunction)(Failed|TimedOut)$|^LambdaFunctionStartFailed$/.test(event.type)) {
       const error = String(details?.error ?? '');
       const cause = String(details?.cause ?? '');
       let message = cause;
       try {
-        const parsed = JSON.parse(cause) as { errorMessage?: string; Build?: { BuildStatus?: string }; Error?: string; Cause?: string };
-        message = parsed.errorMessage ?? (parsed.Build ? `build ${parsed.Build.BuildStatus}` : parsed.Error ? `${parsed.Error}: ${parsed.Cause ?? ''}` : cause);
+        const parsed = JSON.parse(cause) as {
+          errorMessage?: string;
+          Build?: { BuildStatus?: string };
+          Error?: string;
+          Cause?: string;
+        };
+        message =
+          parsed.errorMessage ??
+          (parsed.Build
+            ? `build ${parsed.Build.BuildStatus}`
+            : parsed.Error
+              ? `${parsed.Error}: ${parsed.Cause ?? ''}`
+              : cause);
       } catch {
         // plain text cause
       }
-      this.line(execution, this.paint(RED, '✗'), `${error}${message ? `: ${message.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+      this.line(
+        execution,
+        this.paint(RED, '✗'),
+        `${error}${message ? `: ${message.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`,
+      );
     } else if (event.type === 'FailStateEntered') {
       this.line(execution, this.paint(RED, '✗'), name);
     } else if (/^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(event.type)) {
@@ -78,7 +101,11 @@ export class LiveLog {
       const status = event.type.replace('Execution', '').toUpperCase();
       const ok = status === 'SUCCEEDED';
       const error = details?.error ? ` ${String(details.error)}` : '';
-      this.line(execution, this.paint(ok ? GREEN : RED, '■'), `${execution.name} ${status}${error} in ${sim} simulated (${real} s real)`);
+      this.line(
+        execution,
+        this.paint(ok ? GREEN : RED, '■'),
+        `${execution.name} ${status}${error} in ${sim} simulated (${real} s real)`,
+      );
       this.realStart.delete(execution.arn);
     }
   }

@@ -16,11 +16,26 @@ import type { PipelineSettings, PipelinesConfig } from '../functions/commons/con
 import { TABLES } from '../functions/commons/tables';
 import { stateMachineName } from '../functions/commons/types/pipeline-input';
 import { buildRoutes } from '../functions/github-webhook/routes';
-import { DEPLOY_DEFINITION, deploySubstitutions, loadDefinition, pipelineSubstitutions, substitute, TASK_FUNCTIONS, type TargetKind } from '../statemachines/definitions';
+import {
+  DEPLOY_DEFINITION,
+  deploySubstitutions,
+  loadDefinition,
+  pipelineSubstitutions,
+  substitute,
+  TASK_FUNCTIONS,
+  type TargetKind,
+} from '../statemachines/definitions';
 import { AwsServer, closeServer } from './aws/server';
 import { DynamoDbStore, dynamoDbService } from './aws/dynamodb/service';
 import { S3Store } from './aws/s3';
-import { AlarmStore, cloudWatchService, eventBridgeService, SecretsStore, secretsManagerService, type PutEvent } from './aws/small-services';
+import {
+  AlarmStore,
+  cloudWatchService,
+  eventBridgeService,
+  SecretsStore,
+  secretsManagerService,
+  type PutEvent,
+} from './aws/small-services';
 import { installSimulatedDate, restoreRealDate, SimClock } from './clock';
 import { controlApi } from './control-api';
 import { FaultBook } from './faults';
@@ -124,12 +139,14 @@ export interface Sandbox {
 const intFrom = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`${name} must be a port number from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new RangeError(`${name} must be a port number from 0 to 65535, got "${value}"`);
   return n;
 };
 
 /** `SMOKE_TEST_URL_OVERRIDE_<PIPELINE_UPPER_SNAKE>`. */
-export const smokeOverrideVariable = (pipeline: string) => `SMOKE_TEST_URL_OVERRIDE_${pipeline.toUpperCase().replace(/-/g, '_')}`;
+export const smokeOverrideVariable = (pipeline: string) =>
+  `SMOKE_TEST_URL_OVERRIDE_${pipeline.toUpperCase().replace(/-/g, '_')}`;
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -145,7 +162,10 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const env = process.env;
   const speedup = options.speedup ?? (env.SPEEDUP ? Number(env.SPEEDUP) : DEFAULT_SPEEDUP);
-  if (!Number.isFinite(speedup) || speedup < 1 || speedup > 100_000) throw new RangeError(`SPEEDUP must be a number from 1 to 100000, got "${String(env.SPEEDUP ?? options.speedup)}"`);
+  if (!Number.isFinite(speedup) || speedup < 1 || speedup > 100_000)
+    throw new RangeError(
+      `SPEEDUP must be a number from 1 to 100000, got "${String(env.SPEEDUP ?? options.speedup)}"`,
+    );
   const sandboxPort = options.sandboxPort ?? intFrom(env.SANDBOX_PORT, 4566, 'SANDBOX_PORT');
   const webhookPort = options.port ?? intFrom(env.PORT, 3000, 'PORT');
   const webhookSecret = options.webhookSecret ?? env.GITHUB_WEBHOOK_SECRET ?? DEFAULT_WEBHOOK_SECRET;
@@ -154,7 +174,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const config = loadConfig(pipelinesFile);
   const scenarios = loadScenarios();
   const initialScenario = options.scenario ?? env.SCENARIO ?? 'happy';
-  if (!scenarios.has(initialScenario)) throw new RangeError(`unknown scenario "${initialScenario}"; known: ${[...scenarios.keys()].join(', ')}`);
+  if (!scenarios.has(initialScenario))
+    throw new RangeError(`unknown scenario "${initialScenario}"; known: ${[...scenarios.keys()].join(', ')}`);
 
   const clock = new SimClock(speedup);
   const faults = new FaultBook(options.random);
@@ -164,11 +185,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dynamodb = new DynamoDbStore();
   const secrets = new SecretsStore(REGION, ACCOUNT);
   const alarms = new AlarmStore(REGION, ACCOUNT);
-  let lambdaRef: LambdaRuntime | undefined;
+  const lambdaHolder: { current?: LambdaRuntime } = {};
   const slack = new SlackSink(
     () => faults.slackDown,
     () => {
-      const running = (name: string) => (lambdaRef?.active.get(name) ?? 0) > 0;
+      const running = (name: string) => (lambdaHolder.current?.active.get(name) ?? 0) > 0;
       const approval = running('approval-request') || running('approval-callback');
       if (running('notifier') && !approval) return 'notification';
       if (approval && !running('notifier')) return 'approval';
@@ -182,21 +203,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // ---- simulated targets
   let refreshWorld = () => undefined as void;
-  const beanstalk = new BeanstalkSimulator({ clock, s3, faults, region: REGION, account: ACCOUNT, onChange: () => refreshWorld() });
+  const beanstalk = new BeanstalkSimulator({
+    clock,
+    s3,
+    faults,
+    region: REGION,
+    account: ACCOUNT,
+    onChange: () => refreshWorld(),
+  });
   const ssmTargets = config.pipelines.filter((p) => p.target.kind === 'ec2-ssm');
-  const fleet = new FleetSimulator({ clock, s3, faults, releaseDocument: RELEASE_DOCUMENT, onChange: () => refreshWorld() });
+  const fleet = new FleetSimulator({
+    clock,
+    s3,
+    faults,
+    releaseDocument: RELEASE_DOCUMENT,
+    onChange: () => refreshWorld(),
+  });
   const projects: Record<string, ProjectKind> = {};
-  for (const p of config.pipelines) Object.assign(projects, { [`deploy-${p.name}-build`]: 'build', [`deploy-${p.name}-scan`]: 'scan' });
+  for (const p of config.pipelines)
+    Object.assign(projects, { [`deploy-${p.name}-build`]: 'build', [`deploy-${p.name}-scan`]: 'scan' });
   const codebuild = new CodeBuildSimulator({ clock, s3, faults, region: REGION, account: ACCOUNT, projects });
 
   const initialWorld = () => {
     for (const p of config.pipelines) {
       const initial = INITIAL_COMMITS[p.name] ?? FALLBACK_INITIAL;
-      if (p.target.kind === 'elastic-beanstalk') beanstalk.createEnvironment(p.target.application, p.target.environment, { label: initial.slice(0, 12), commitSha: initial });
+      if (p.target.kind === 'elastic-beanstalk')
+        beanstalk.createEnvironment(p.target.application, p.target.environment, {
+          label: initial.slice(0, 12),
+          commitSha: initial,
+        });
       for (const alarm of p.verify.alarms) alarms.define(alarm);
     }
     for (const p of ssmTargets) {
-      if (p.target.kind === 'ec2-ssm') fleet.launch(3, p.target.instanceTag, p.target.service, INITIAL_COMMITS[p.name] ?? FALLBACK_INITIAL);
+      if (p.target.kind === 'ec2-ssm')
+        fleet.launch(3, p.target.instanceTag, p.target.service, INITIAL_COMMITS[p.name] ?? FALLBACK_INITIAL);
     }
     for (const design of TABLES) dynamodb.createTable(design, design.localName);
   };
@@ -205,7 +245,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const liveCommit = (pipeline: string): string | null => {
     const settings = byPipeline.get(pipeline);
     if (!settings) return null;
-    if (settings.target.kind === 'elastic-beanstalk') return beanstalk.deployedCommit(settings.target.environment);
+    if (settings.target.kind === 'elastic-beanstalk')
+      return beanstalk.deployedCommit(settings.target.environment);
     const tag = settings.target.instanceTag;
     const instances = fleet.list().filter((i) => i.tags[tag.key] === tag.value);
     return instances[0]?.currentRelease ?? null;
@@ -216,7 +257,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const faultsLive = faults.faultsFor(liveCommit(p.name));
       for (const alarm of p.verify.alarms) {
         const firing = faultsLive.alarmOnNewVersion === alarm;
-        alarms.setState(alarm, firing ? 'ALARM' : 'OK', firing ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (5.0).' : 'Threshold Crossed: no datapoints were breaching the threshold');
+        alarms.setState(
+          alarm,
+          firing ? 'ALARM' : 'OK',
+          firing
+            ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (5.0).'
+            : 'Threshold Crossed: no datapoints were breaching the threshold',
+        );
       }
     }
   };
@@ -229,10 +276,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.handlers && { handlers: options.handlers }),
     fault: (name) => faults.lambdaFunctionFault(name),
   });
-  lambdaRef = lambda;
-  let statusEvents!: StatusEventBus;
+  lambdaHolder.current = lambda;
+  const bus: { current?: StatusEventBus } = {};
   const pipelineArns = new Set(config.pipelines.map((p) => stateMachineArn(stateMachineName(p.name))));
-  const live = options.log === false ? undefined : new LiveLog(clock, options.log ?? ((line) => console.log(line)), options.color ?? false);
+  const live =
+    options.log === false
+      ? undefined
+      : new LiveLog(clock, options.log ?? ((line) => console.log(line)), options.color ?? false);
 
   // ---- Step Functions
   const engine = new StepFunctionsEngine({
@@ -246,7 +296,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     buildFinished: (id) => codebuild.finished(id),
     dynamodb: async (operation, params) => {
       const op = dynamo.operations[operation];
-      if (!op) throw Object.assign(new Error(`the sandbox does not implement DynamoDB ${operation}`), { code: 'ValidationException' });
+      if (!op)
+        throw Object.assign(new Error(`the sandbox does not implement DynamoDB ${operation}`), {
+          code: 'ValidationException',
+        });
       try {
         return await op(params, { requestId: 'states', region: REGION });
       } catch (error) {
@@ -263,14 +316,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           fleet.applyHealthFault(input.commitSha);
           const health = faults.faultsFor(input.commitSha).environmentHealth;
           const settings = byPipeline.get(input.pipeline);
-          if (health && settings?.target.kind === 'elastic-beanstalk') beanstalk.setHealth(settings.target.environment, health, [`${health === 'Red' ? '3 of 3' : '1 of 3'} instances are failing the ELB health check.`]);
+          if (health && settings?.target.kind === 'elastic-beanstalk')
+            beanstalk.setHealth(settings.target.environment, health, [
+              `${health === 'Red' ? '3 of 3' : '1 of 3'} instances are failing the ELB health check.`,
+            ]);
         }
       }
-      statusEvents.publish(execution);
+      bus.current?.publish(execution);
     },
     onHistoryEvent: (execution, event) => live?.onEvent(execution, event),
   });
-  statusEvents = new StatusEventBus({ clock, lambda, region: REGION, account: ACCOUNT, matches: (arn) => pipelineArns.has(arn) });
+  const statusEvents = new StatusEventBus({
+    clock,
+    lambda,
+    region: REGION,
+    account: ACCOUNT,
+    matches: (arn) => pipelineArns.has(arn),
+  });
+  bus.current = statusEvents;
 
   const functionArn = (name: string) => lambda.arn(name);
   const deployArn = (kind: TargetKind) => stateMachineArn(DEPLOY_DEFINITION[kind]);
@@ -287,11 +350,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       engine.register(name, substitute(loadDefinition(name), deploySubstitutions({ functionArn })));
     }
     for (const settings of config.pipelines) {
-      engine.register(stateMachineName(settings.name), substitute(loadDefinition('pipeline'), pipelineSubstitutions(settings, resourcesFor(settings))));
+      engine.register(
+        stateMachineName(settings.name),
+        substitute(loadDefinition('pipeline'), pipelineSubstitutions(settings, resourcesFor(settings))),
+      );
     }
   };
   if (options.projectStateMachines !== false) registerProjectMachines();
-  for (const [name, definition] of Object.entries(options.stateMachines ?? {})) engine.register(name, definition);
+  for (const [name, definition] of Object.entries(options.stateMachines ?? {}))
+    engine.register(name, definition);
 
   // ---- services
   const dynamo = dynamoDbService(dynamodb);
@@ -299,17 +366,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandboxRef: { current?: Sandbox } = {};
   const aws = new AwsServer({
     region: REGION,
-    jsonServices: [stepFunctionsService(engine, tokens), fleet.service(), codebuild.service(), dynamo, secretsManagerService(secrets), cloudWatchService(alarms), events],
+    jsonServices: [
+      stepFunctionsService(engine, tokens),
+      fleet.service(),
+      codebuild.service(),
+      dynamo,
+      secretsManagerService(secrets),
+      cloudWatchService(alarms),
+      events,
+    ],
     queryServices: [beanstalk.service()],
     s3: (request) => s3.handle(request),
     control: (request) => controlApi(sandboxRef.current!, request),
     fault: (service, operation, fingerprint) => faults.forCall(service, operation, fingerprint),
   });
-  const apps = createAppServer(config.pipelines.map((p) => p.name), {
-    liveCommit,
-    liveVersion: (pipeline) => liveCommit(pipeline)?.slice(0, 12) ?? null,
-    smokeTestFails: (commit) => faults.faultsFor(commit).smokeTestFails === true,
-  });
+  const apps = createAppServer(
+    config.pipelines.map((p) => p.name),
+    {
+      liveCommit,
+      liveVersion: (pipeline) => liveCommit(pipeline)?.slice(0, 12) ?? null,
+      smokeTestFails: (commit) => faults.faultsFor(commit).smokeTestFails === true,
+    },
+  );
   const httpApi = createHttpApi({ lambda, account: ACCOUNT });
 
   // ---- listen, then set the environment the handlers read (before any handler is imported)
@@ -325,7 +403,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock.stop();
     await Promise.all([aws.close(), closeServer(httpApi), closeServer(apps)]);
     const e = error as NodeJS.ErrnoException;
-    throw e.code === 'EADDRINUSE' ? new Error(`port in use: ${e.message.replace(/^listen EADDRINUSE: address already in use /, '')}; set SANDBOX_PORT / PORT to free ports (or 0 for any)`, { cause: e }) : e;
+    throw e.code === 'EADDRINUSE'
+      ? new Error(
+          `port in use: ${e.message.replace(/^listen EADDRINUSE: address already in use /, '')}; set SANDBOX_PORT / PORT to free ports (or 0 for any)`,
+          { cause: e },
+        )
+      : e;
   }
   const awsUrl = `http://127.0.0.1:${awsPort}`;
   const webhookBase = `http://127.0.0.1:${webhookListen}`;
@@ -354,8 +437,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(pipelinesFile && { PIPELINES_FILE: pipelinesFile }),
   };
   for (const design of TABLES) handlerEnv[design.envVar] = design.localName;
-  for (const p of config.pipelines) handlerEnv[smokeOverrideVariable(p.name)] = `${appsBase}/${p.name}${new URL(p.verify.smokeTest.url).pathname}`;
-  for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'GITHUB_WEBHOOK_SECRET_ARN', 'SLACK_WEBHOOK_SECRET_ARN', 'APPROVAL_LINK_KEY_SECRET_ARN', 'GITHUB_TOKEN_SECRET_ARN', 'PIPELINES_JSON']) delete process.env[name];
+  for (const p of config.pipelines)
+    handlerEnv[smokeOverrideVariable(p.name)] =
+      `${appsBase}/${p.name}${new URL(p.verify.smokeTest.url).pathname}`;
+  for (const name of [
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'GITHUB_WEBHOOK_SECRET_ARN',
+    'SLACK_WEBHOOK_SECRET_ARN',
+    'APPROVAL_LINK_KEY_SECRET_ARN',
+    'GITHUB_TOKEN_SECRET_ARN',
+    'PIPELINES_JSON',
+  ])
+    delete process.env[name];
   Object.assign(process.env, handlerEnv);
   resetConfigCache();
   secrets.set('deploy-controller/github-webhook-secret', webhookSecret);
@@ -367,7 +461,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let stopped = false;
   const sandbox: Sandbox = {
-    urls: { aws: awsUrl, webhook: `${webhookBase}/webhooks/github`, approvals: `${webhookBase}/approvals`, apps: appsBase, slack: slackUrl, control: `${awsUrl}/_sandbox` },
+    urls: {
+      aws: awsUrl,
+      webhook: `${webhookBase}/webhooks/github`,
+      approvals: `${webhookBase}/approvals`,
+      apps: appsBase,
+      slack: slackUrl,
+      control: `${awsUrl}/_sandbox`,
+    },
     ports: { aws: awsPort, webhook: webhookListen, apps: appsPort },
     env: handlerEnv,
     webhookSecret,
@@ -392,7 +493,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     liveCommit,
     activateScenario(name) {
       const scenario = scenarios.get(name);
-      if (!scenario) throw new RangeError(`unknown scenario "${name}"; known: ${[...scenarios.keys()].join(', ')}`);
+      if (!scenario)
+        throw new RangeError(`unknown scenario "${name}"; known: ${[...scenarios.keys()].join(', ')}`);
       faults.activate(name, scenario.faults);
       return scenario;
     },
@@ -466,7 +568,14 @@ export function worldState(sandbox: Sandbox): Record<string, unknown> {
         .slice(-8)
         .map((ev) => `${ev.EventDate.toISOString()} ${ev.Severity} ${ev.Message}`),
     })),
-    versions: [...sandbox.beanstalk.applications].flatMap(([application, versions]) => [...versions.values()].map((v) => ({ application, label: v.label, status: v.status, commitSha: v.commitSha }))),
+    versions: [...sandbox.beanstalk.applications].flatMap(([application, versions]) =>
+      [...versions.values()].map((v) => ({
+        application,
+        label: v.label,
+        status: v.status,
+        commitSha: v.commitSha,
+      })),
+    ),
     instances: sandbox.fleet.list().map((i) => ({
       id: i.id,
       name: i.name,
@@ -479,12 +588,31 @@ export function worldState(sandbox: Sandbox): Record<string, unknown> {
       previousRelease: i.previousRelease,
       service: i.service,
     })),
-    locks: locks.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, Object.values(v)[0]]))),
+    locks: locks.map((item) =>
+      Object.fromEntries(Object.entries(item).map(([k, v]) => [k, Object.values(v)[0]])),
+    ),
     alarms: [...sandbox.alarms.alarms.values()].map((a) => ({ name: a.AlarmName, state: a.StateValue })),
-    pendingTasks: sandbox.tokens.list().map((t) => ({ executionArn: t.executionArn, stateName: t.stateName, taskToken: t.token })),
-    executions: [...sandbox.engine.executions.values()].map((e) => ({ executionArn: e.arn, stateMachine: e.stateMachine.name, status: e.status, error: e.error ?? null, startDate: e.startDate.toISOString(), stopDate: e.stopDate?.toISOString() ?? null })),
-    notifications: { delivered: sandbox.statusEvents.deliveries.filter((d) => d.state === 'delivered').length, deadLetters: sandbox.statusEvents.deadLetters.length },
+    pendingTasks: sandbox.tokens
+      .list()
+      .map((t) => ({ executionArn: t.executionArn, stateName: t.stateName, taskToken: t.token })),
+    executions: [...sandbox.engine.executions.values()].map((e) => ({
+      executionArn: e.arn,
+      stateMachine: e.stateMachine.name,
+      status: e.status,
+      error: e.error ?? null,
+      startDate: e.startDate.toISOString(),
+      stopDate: e.stopDate?.toISOString() ?? null,
+    })),
+    notifications: {
+      delivered: sandbox.statusEvents.deliveries.filter((d) => d.state === 'delivered').length,
+      deadLetters: sandbox.statusEvents.deadLetters.length,
+    },
     faultsInjected: { ...sandbox.faults.injected },
-    functions: Object.fromEntries(TASK_FUNCTIONS.map((name) => [name, sandbox.lambda.invocations.filter((i) => i.functionName === name).length])),
+    functions: Object.fromEntries(
+      TASK_FUNCTIONS.map((name) => [
+        name,
+        sandbox.lambda.invocations.filter((i) => i.functionName === name).length,
+      ]),
+    ),
   };
 }

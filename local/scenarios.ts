@@ -21,14 +21,23 @@ export const SCENARIOS_DIR = resolve(__dirname, '../scenarios');
 
 const STATUS = z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const OUTCOME = z.enum(['succeeded', 'failed', 'rolled-back', 'superseded', 'rejected', 'approval-expired']);
-const share = z.number().min(0).max(0.5, { error: 'must be at most 0.5 (a retried request is never faulted twice in a row)' });
+const share = z
+  .number()
+  .min(0)
+  .max(0.5, { error: 'must be at most 0.5 (a retried request is never faulted twice in a row)' });
 
 const faultsSchema = z
   .object({
     build: z.enum(['install-fails', 'tests-fail']).optional(),
     scanFinding: z.enum(SEVERITIES).optional(),
     unhealthyInstance: z
-      .object({ index: z.number().int().min(0), cpuPercent: z.number().min(0).optional(), memoryPercent: z.number().min(0).max(100).optional(), diskPercent: z.number().min(0).max(100).optional(), agentOffline: z.boolean().optional() })
+      .object({
+        index: z.number().int().min(0),
+        cpuPercent: z.number().min(0).optional(),
+        memoryPercent: z.number().min(0).max(100).optional(),
+        diskPercent: z.number().min(0).max(100).optional(),
+        agentOffline: z.boolean().optional(),
+      })
       .strict()
       .optional(),
     environmentHealth: z.enum(['Yellow', 'Red']).optional(),
@@ -54,14 +63,20 @@ const pushExpect = z
 
 const scenarioSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be lower-case letters, digits and hyphens' }),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be lower-case letters, digits and hyphens' }),
     description: z.string().min(1),
     app: z.string().min(1),
     faults: faultsSchema.default({}),
     /** What the person does when the pipeline waits for approval. */
     approval: z.enum(['approve', 'reject', 'ignore']).default('approve'),
     pushes: z
-      .array(z.object({ delaySeconds: z.number().min(0).max(3600).default(0), expect: pushExpect.optional() }).strict())
+      .array(
+        z
+          .object({ delaySeconds: z.number().min(0).max(3600).default(0), expect: pushExpect.optional() })
+          .strict(),
+      )
       .min(1)
       .max(5)
       .default([{ delaySeconds: 0 }]),
@@ -84,14 +99,20 @@ export type Scenario = z.infer<typeof scenarioSchema> & { faults: Faults };
 /** Loads and validates every scenarios/*.yaml; throws naming the file and field. */
 export function loadScenarios(dir = SCENARIOS_DIR): Map<string, Scenario> {
   const out = new Map<string, Scenario>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const parsed = scenarioSchema.safeParse(parseYaml(readFileSync(join(dir, file), 'utf8')));
     if (!parsed.success) {
-      throw new Error(`scenarios/${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+      throw new Error(
+        `scenarios/${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
+      );
     }
-    if (`${parsed.data.name}.yaml` !== file) throw new Error(`scenarios/${file}: name "${parsed.data.name}" must match the file name`);
+    if (`${parsed.data.name}.yaml` !== file)
+      throw new Error(`scenarios/${file}: name "${parsed.data.name}" must match the file name`);
     const singlePush = parsed.data.pushes.length === 1;
-    if (singlePush && !parsed.data.pushes[0]!.expect && !parsed.data.expected.status) throw new Error(`scenarios/${file}: expected.status is required`);
+    if (singlePush && !parsed.data.pushes[0]!.expect && !parsed.data.expected.status)
+      throw new Error(`scenarios/${file}: expected.status is required`);
     out.set(parsed.data.name, parsed.data as Scenario);
   }
   return out;
@@ -136,37 +157,76 @@ export interface ScenarioResult {
   realSeconds: number;
 }
 
-const SAMPLE_FOR_APP: Record<string, string> = { 'retail-bank': 'push-retail-bank-main', microblog: 'push-microblog-main' };
+const SAMPLE_FOR_APP: Record<string, string> = {
+  'retail-bank': 'push-retail-bank-main',
+  microblog: 'push-microblog-main',
+};
 
-async function until<T>(sandbox: Sandbox, read: () => T | undefined, simTimeoutMs: number, what: string): Promise<T> {
+async function until<T>(
+  sandbox: Sandbox,
+  read: () => T | undefined,
+  simTimeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = sandbox.clock.now() + simTimeoutMs;
   for (;;) {
     const value = read();
     if (value !== undefined) return value;
-    if (sandbox.clock.now() > deadline) throw new Error(`scenario timed out (simulated ${Math.round(simTimeoutMs / 60000)} min) waiting for ${what}`);
+    if (sandbox.clock.now() > deadline)
+      throw new Error(
+        `scenario timed out (simulated ${Math.round(simTimeoutMs / 60000)} min) waiting for ${what}`,
+      );
     if (sandbox.clock.isStopped) throw new Error(`sandbox stopped while waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
 /** Acts on the approval the way a person would: opens the link (confirmation page), then submits it. */
-async function decideApproval(sandbox: Sandbox, execution: Execution, decision: 'approve' | 'reject'): Promise<void> {
-  const scheduled = [...execution.history.events].reverse().find((e) => e.type === 'TaskScheduled' && String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '').includes('"taskToken"'));
-  const params = JSON.parse(String((scheduled?.taskScheduledEventDetails as { parameters?: string } | undefined)?.parameters ?? '{}')) as { Payload?: { taskToken?: string; links?: { approveUrl?: string; rejectUrl?: string } } };
+async function decideApproval(
+  sandbox: Sandbox,
+  execution: Execution,
+  decision: 'approve' | 'reject',
+): Promise<void> {
+  const scheduled = [...execution.history.events]
+    .reverse()
+    .find(
+      (e) =>
+        e.type === 'TaskScheduled' &&
+        String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '').includes(
+          '"taskToken"',
+        ),
+    );
+  const params = JSON.parse(
+    String((scheduled?.taskScheduledEventDetails as { parameters?: string } | undefined)?.parameters ?? '{}'),
+  ) as { Payload?: { taskToken?: string; links?: { approveUrl?: string; rejectUrl?: string } } };
   const link = decision === 'approve' ? params.Payload?.links?.approveUrl : params.Payload?.links?.rejectUrl;
   if (link) {
     const url = new URL(link);
     const page = await fetch(url);
     if (page.ok) {
-      const form = new URLSearchParams({ decision: url.searchParams.get('decision') ?? decision, expires: url.searchParams.get('expires') ?? '', sig: url.searchParams.get('sig') ?? '', by: 'scenario-runner' });
-      const answer = await fetch(new URL(url.pathname, url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const form = new URLSearchParams({
+        decision: url.searchParams.get('decision') ?? decision,
+        expires: url.searchParams.get('expires') ?? '',
+        sig: url.searchParams.get('sig') ?? '',
+        by: 'scenario-runner',
+      });
+      const answer = await fetch(new URL(url.pathname, url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
       if (answer.ok) return;
     }
   }
   // No usable link (or it was refused): decide through the API, as `deployctl approve` can.
   const token = params.Payload?.taskToken;
   if (!token) throw new Error(`no task token found for the approval of ${execution.arn}`);
-  if (decision === 'approve') sandbox.tokens.succeed(token, { decision: 'approved', by: 'scenario-runner', at: new Date().toISOString() });
+  if (decision === 'approve')
+    sandbox.tokens.succeed(token, {
+      decision: 'approved',
+      by: 'scenario-runner',
+      at: new Date().toISOString(),
+    });
   else sandbox.tokens.fail(token, 'ApprovalRejected', 'Rejected by scenario-runner');
 }
 
@@ -181,12 +241,14 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
   const settings = sandbox.config.pipelines.find((p) => p.name === scenario.app);
   if (!settings) throw new Error(`scenario ${name}: no pipeline "${scenario.app}" in pipelines.yaml`);
   const sample = SAMPLE_FOR_APP[settings.name];
-  if (!sample) throw new Error(`scenario ${name}: no sample push for pipeline "${settings.name}" in events/github/`);
+  if (!sample)
+    throw new Error(`scenario ${name}: no sample push for pipeline "${settings.name}" in events/github/`);
   const realStart = performance.now();
   const simStart = sandbox.clock.now();
   // Each scenario starts from a healthy target.
   sandbox.fleet.heal();
-  if (settings.target.kind === 'elastic-beanstalk') sandbox.beanstalk.setHealth(settings.target.environment, 'Green');
+  if (settings.target.kind === 'elastic-beanstalk')
+    sandbox.beanstalk.setHealth(settings.target.environment, 'Green');
   const previousCommit = sandbox.liveCommit(settings.name);
   const slackBefore = sandbox.slack.messages.length;
   const deadBefore = sandbox.statusEvents.deadLetters.length;
@@ -196,17 +258,28 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     if (push.delaySeconds > 0) await sandbox.clock.sleep(push.delaySeconds * 1000);
     const commitSha = randomBytes(20).toString('hex');
     sandbox.faults.setCommit(commitSha, { pipeline: settings.name, scenario: name, faults: scenario.faults });
-    const delivery = signDelivery(sample, { secret: sandbox.webhookSecret, sha: commitSha, deliveryId: randomUUID(), message: `${name}: change ${index + 1}`,
+    const delivery = signDelivery(sample, {
+      secret: sandbox.webhookSecret,
+      sha: commitSha,
+      deliveryId: randomUUID(),
+      message: `${name}: change ${index + 1}`,
       // Lead time starts at the commit: make it "just now" on the simulated clock.
       edit: (payload) => {
         const head = payload.head_commit as Record<string, unknown> | null | undefined;
         if (head) head.timestamp = new Date().toISOString();
       },
     });
-    const response = await fetch(sandbox.urls.webhook, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(sandbox.urls.webhook, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     const body = (await response.json().catch(() => ({}))) as { executions?: { executionArn?: string }[] };
     const arn = body.executions?.[0]?.executionArn;
-    if (response.status !== 202 || !arn) throw new Error(`scenario ${name}: the webhook answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+    if (response.status !== 202 || !arn)
+      throw new Error(
+        `scenario ${name}: the webhook answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`,
+      );
     executions.push({ commitSha, execution: sandbox.engine.executions.get(arn) ?? null });
   }
 
@@ -225,16 +298,33 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     }
   })();
   const bound = 6 * 3600 * 1000;
-  for (const { execution } of executions) if (execution) await until(sandbox, () => (execution.status === 'RUNNING' ? undefined : true), bound, `execution ${execution.name}`);
+  for (const { execution } of executions)
+    if (execution)
+      await until(
+        sandbox,
+        () => (execution.status === 'RUNNING' ? undefined : true),
+        bound,
+        `execution ${execution.name}`,
+      );
   await watcher;
   // Notices go out asynchronously, with retries minutes apart.
-  await until(sandbox, () => (sandbox.statusEvents.idle ? true : undefined), 12 * 3600 * 1000, 'status notifications');
+  await until(
+    sandbox,
+    () => (sandbox.statusEvents.idle ? true : undefined),
+    12 * 3600 * 1000,
+    'status notifications',
+  );
 
   const history = sandbox.dynamodb.tables.get('deploy-history');
   const locks = sandbox.dynamodb.tables.get('deploy-locks');
-  const lockItem = locks ? [...locks.items.values()].find((item) => attr(item, 'targetKey') === targetKeyOf(settings)) : undefined;
+  const lockItem = locks
+    ? [...locks.items.values()].find((item) => attr(item, 'targetKey') === targetKeyOf(settings))
+    : undefined;
   const pushes: PushResult[] = executions.map(({ commitSha, execution }) => {
-    const record = execution && history ? [...history.items.values()].find((item) => attr(item, 'executionArn') === execution.arn) : undefined;
+    const record =
+      execution && history
+        ? [...history.items.values()].find((item) => attr(item, 'executionArn') === execution.arn)
+        : undefined;
     return {
       commitSha,
       executionArn: execution?.arn ?? null,
@@ -252,17 +342,29 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     status: last.status,
     error: last.error,
     historyOutcome: last.historyOutcome,
-    finalVersion: liveCommit === last.commitSha ? 'new' : liveCommit === previousCommit ? 'previous' : 'other',
+    finalVersion:
+      liveCommit === last.commitSha ? 'new' : liveCommit === previousCommit ? 'previous' : 'other',
     liveCommit,
     lockReleased: pushes.every((p) => p.lockReleased),
     slackNotifications: messages.filter((m) => m.kind === 'notification').length,
     deadLetters: sandbox.statusEvents.deadLetters.length - deadBefore,
   };
 
-  const expectedPushes = scenario.pushes.map((p, i) => p.expect ?? (i === scenario.pushes.length - 1 && scenario.expected.status ? { status: scenario.expected.status, error: scenario.expected.error ?? null, ...(scenario.expected.historyOutcome && { historyOutcome: scenario.expected.historyOutcome }) } : null));
+  const expectedPushes = scenario.pushes.map(
+    (p, i) =>
+      p.expect ??
+      (i === scenario.pushes.length - 1 && scenario.expected.status
+        ? {
+            status: scenario.expected.status,
+            error: scenario.expected.error ?? null,
+            ...(scenario.expected.historyOutcome && { historyOutcome: scenario.expected.historyOutcome }),
+          }
+        : null),
+  );
   const mismatches: string[] = [];
   const check = (what: string, want: unknown, got: unknown) => {
-    if (want !== undefined && want !== got) mismatches.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    if (want !== undefined && want !== got)
+      mismatches.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   };
   expectedPushes.forEach((want, i) => {
     if (!want) return;
@@ -279,8 +381,14 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
   const all = executions.flatMap(({ execution }) => (execution ? [execution, ...execution.children] : []));
   for (const execution of all) {
     for (const event of execution.history.events) {
-      const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as { name?: string; error?: string } | undefined;
-      if (!/StateEntered$|^Execution(Started|Succeeded|Failed|Aborted|TimedOut)$|Failed$|TimedOut$/.test(event.type)) continue;
+      const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as
+        { name?: string; error?: string } | undefined;
+      if (
+        !/StateEntered$|^Execution(Started|Succeeded|Failed|Aborted|TimedOut)$|Failed$|TimedOut$/.test(
+          event.type,
+        )
+      )
+        continue;
       if (/^(Pass|Choice)StateEntered$/.test(event.type)) continue;
       timeline.push({
         at: Math.round((event.timestamp.getTime() - simStart) / 1000),

@@ -12,7 +12,9 @@ import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 export { startSandbox, type Sandbox, type SandboxOptions };
 
 function banner(sandbox: Sandbox): string {
-  const pipelines = sandbox.config.pipelines.map((p) => `    ${p.name.padEnd(12)} ${sandbox.engine.stateMachineArn(`deploy-${p.name}`)}`).join('\n');
+  const pipelines = sandbox.config.pipelines
+    .map((p) => `    ${p.name.padEnd(12)} ${sandbox.engine.stateMachineArn(`deploy-${p.name}`)}`)
+    .join('\n');
   return [
     'deploy-controller local sandbox',
     `  webhook          POST ${sandbox.urls.webhook}`,

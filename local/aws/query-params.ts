@@ -8,7 +8,11 @@ type Node = { [key: string]: Node | string };
 function listify(node: Node | string): unknown {
   if (typeof node === 'string') return node;
   const keys = Object.keys(node);
-  if (keys.length === 1 && (keys[0] === 'member' || keys[0] === 'entry') && typeof node[keys[0]!] === 'object') {
+  if (
+    keys.length === 1 &&
+    (keys[0] === 'member' || keys[0] === 'entry') &&
+    typeof node[keys[0]!] === 'object'
+  ) {
     const items = node[keys[0]!] as Node;
     return Object.keys(items)
       .filter((k) => /^\d+$/.test(k))

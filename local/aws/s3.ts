@@ -46,10 +46,22 @@ export class S3Store {
   }
 
   /** Writes an object directly (simulated builds). */
-  put(bucket: string, key: string, body: Buffer | string, contentType = 'application/octet-stream', metadata: Record<string, string> = {}): StoredObject {
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    contentType = 'application/octet-stream',
+    metadata: Record<string, string> = {},
+  ): StoredObject {
     this.createBucket(bucket);
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-    const object = { body: bytes, contentType, etag: `"${createHash('md5').update(bytes).digest('hex')}"`, lastModified: new Date(), metadata };
+    const object = {
+      body: bytes,
+      contentType,
+      etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+      lastModified: new Date(),
+      metadata,
+    };
     this.buckets.get(bucket)!.set(key, object);
     return object;
   }
@@ -77,24 +89,48 @@ export class S3Store {
     }
     const key = decodeURIComponent(path.slice(1));
     const resource = `/${bucket}/${key}`;
-    if (!bucket) return xmlError(400, 'InvalidRequest', 'the sandbox S3 needs a bucket in the path (/<bucket>/<key>)', resource);
+    if (!bucket)
+      return xmlError(
+        400,
+        'InvalidRequest',
+        'the sandbox S3 needs a bucket in the path (/<bucket>/<key>)',
+        resource,
+      );
     const objects = this.buckets.get(bucket);
     if (!objects) return xmlError(404, 'NoSuchBucket', 'The specified bucket does not exist', resource);
-    if (!key) return xmlError(400, 'InvalidRequest', `the sandbox S3 implements object operations only (${request.method} ${resource})`, resource);
+    if (!key)
+      return xmlError(
+        400,
+        'InvalidRequest',
+        `the sandbox S3 implements object operations only (${request.method} ${resource})`,
+        resource,
+      );
 
     switch (request.method) {
       case 'PUT': {
-        const chunked = (request.headers['content-encoding'] ?? '').includes('aws-chunked') || (request.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+        const chunked =
+          (request.headers['content-encoding'] ?? '').includes('aws-chunked') ||
+          (request.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
         const body = chunked ? decodeAwsChunked(request.body) : request.body;
         const metadata: Record<string, string> = {};
-        for (const [name, value] of Object.entries(request.headers)) if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = value;
-        const object = this.put(bucket, key, body, request.headers['content-type'] ?? 'application/octet-stream', metadata);
+        for (const [name, value] of Object.entries(request.headers))
+          if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = value;
+        const object = this.put(
+          bucket,
+          key,
+          body,
+          request.headers['content-type'] ?? 'application/octet-stream',
+          metadata,
+        );
         return { status: 200, headers: { etag: object.etag } };
       }
       case 'GET':
       case 'HEAD': {
         const object = objects.get(key);
-        if (!object) return request.method === 'HEAD' ? { status: 404 } : xmlError(404, 'NoSuchKey', 'The specified key does not exist.', resource);
+        if (!object)
+          return request.method === 'HEAD'
+            ? { status: 404 }
+            : xmlError(404, 'NoSuchKey', 'The specified key does not exist.', resource);
         const headers: Record<string, string> = {
           'content-type': object.contentType,
           etag: object.etag,
@@ -102,14 +138,20 @@ export class S3Store {
           'accept-ranges': 'bytes',
         };
         for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
-        if (request.method === 'HEAD') return { status: 200, headers: { ...headers, 'content-length': String(object.body.length) } };
+        if (request.method === 'HEAD')
+          return { status: 200, headers: { ...headers, 'content-length': String(object.body.length) } };
         return { status: 200, headers, body: object.body };
       }
       case 'DELETE':
         objects.delete(key);
         return { status: 204 };
       default:
-        return xmlError(405, 'MethodNotAllowed', `The specified method is not allowed against this resource: ${request.method}`, resource);
+        return xmlError(
+          405,
+          'MethodNotAllowed',
+          `The specified method is not allowed against this resource: ${request.method}`,
+          resource,
+        );
     }
   }
 }

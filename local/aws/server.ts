@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { parseQueryParams } from './query-params';
 import { ServiceError } from './service-error';
 import { fields, toXml } from './xml';
+import { omit } from '../omit';
 
 /** What an operation learns about its request. */
 export interface RequestContext {
@@ -101,7 +102,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 function headersOf(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -135,21 +137,43 @@ export class AwsServer {
     try {
       body = await readBody(req, this.options.maxBodyBytes ?? 64 * 1024 * 1024);
     } catch (error) {
-      return send(res, { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: (error as Error).message }) });
+      return send(res, {
+        status: 413,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: (error as Error).message }),
+      });
     }
-    const raw: RawRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, body };
+    const raw: RawRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      body,
+    };
     try {
-      if (url.pathname.startsWith('/_sandbox/') || url.pathname === '/_sandbox') return send(res, await this.options.control(raw));
+      if (url.pathname.startsWith('/_sandbox/') || url.pathname === '/_sandbox')
+        return send(res, await this.options.control(raw));
       const target = headers['x-amz-target'];
       if (target) return send(res, await this.json(target, raw, requestId));
       const contentType = headers['content-type'] ?? '';
-      if (raw.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded') && signedService(headers.authorization) !== 's3') {
+      if (
+        raw.method === 'POST' &&
+        contentType.startsWith('application/x-www-form-urlencoded') &&
+        signedService(headers.authorization) !== 's3'
+      ) {
         return send(res, await this.query(raw, requestId));
       }
       return send(res, await this.s3(raw, requestId));
     } catch (error) {
       // Only a bug in the sandbox gets here; say so plainly rather than hang the client.
-      send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalFailure', message: `sandbox error: ${(error as Error).message}` }) });
+      send(res, {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          __type: 'InternalFailure',
+          message: `sandbox error: ${(error as Error).message}`,
+        }),
+      });
     }
   }
 
@@ -165,15 +189,36 @@ export class AwsServer {
     const service = this.jsonByPrefix.get(prefix);
     const contentType = `application/x-amz-json-${service?.jsonVersion ?? '1.1'}`;
     const answerError = (error: ServiceError): RawResponse => {
-      const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code };
+      const headers: Record<string, string> = {
+        'content-type': contentType,
+        'x-amzn-requestid': requestId,
+        'x-amzn-errortype': error.code,
+      };
       if (service?.queryCompatible) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
-      return { status: error.status, headers, body: JSON.stringify({ __type: error.code, message: error.message }) };
+      return {
+        status: error.status,
+        headers,
+        body: JSON.stringify({ __type: error.code, message: error.message }),
+      };
     };
-    if (!service) return answerError(new ServiceError('UnknownOperationException', `the sandbox does not implement the service with X-Amz-Target prefix "${prefix}" (operation ${operationName})`));
-    const operation = Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
+    if (!service)
+      return answerError(
+        new ServiceError(
+          'UnknownOperationException',
+          `the sandbox does not implement the service with X-Amz-Target prefix "${prefix}" (operation ${operationName})`,
+        ),
+      );
+    const operation = Object.hasOwn(service.operations, operationName)
+      ? service.operations[operationName]
+      : undefined;
     if (!operation) {
       this.options.onCall?.(service.name, operationName, new ServiceError('UnknownOperationException', ''));
-      return answerError(new ServiceError('UnknownOperationException', `the sandbox does not implement ${service.name} operation ${operationName}`));
+      return answerError(
+        new ServiceError(
+          'UnknownOperationException',
+          `the sandbox does not implement ${service.name} operation ${operationName}`,
+        ),
+      );
     }
     const fault = this.injected(service.name, operationName, raw.body);
     if (fault) {
@@ -187,11 +232,25 @@ export class AwsServer {
       return answerError(new ServiceError('SerializationException', 'request body is not valid JSON'));
     }
     try {
-      const output = await operation(input ?? {}, { requestId, region: regionOf(raw.headers.authorization, this.options.region ?? 'us-east-1') });
+      const output = await operation(input ?? {}, {
+        requestId,
+        region: regionOf(raw.headers.authorization, this.options.region ?? 'us-east-1'),
+      });
       this.options.onCall?.(service.name, operationName);
-      return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': requestId }, body: awsJson(output) };
+      return {
+        status: 200,
+        headers: { 'content-type': contentType, 'x-amzn-requestid': requestId },
+        body: awsJson(output),
+      };
     } catch (error) {
-      const serviceError = error instanceof ServiceError ? error : new ServiceError('InternalFailure', `sandbox error in ${service.name}.${operationName}: ${(error as Error).message}`, 500);
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError(
+              'InternalFailure',
+              `sandbox error in ${service.name}.${operationName}: ${(error as Error).message}`,
+              500,
+            );
       this.options.onCall?.(service.name, operationName, serviceError);
       return answerError(serviceError);
     }
@@ -207,26 +266,46 @@ export class AwsServer {
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
       body: `<ErrorResponse xmlns="${service?.xmlns ?? ''}">${toXml('Error', { Type: error.fault, Code: error.code, Message: error.message })}<RequestId>${requestId}</RequestId></ErrorResponse>`,
     });
-    if (!service) return answerError(new ServiceError('InvalidAction', `the sandbox does not implement an awsQuery service with Version "${version}" (Action ${action})`));
+    if (!service)
+      return answerError(
+        new ServiceError(
+          'InvalidAction',
+          `the sandbox does not implement an awsQuery service with Version "${version}" (Action ${action})`,
+        ),
+      );
     const operation = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
-    if (!operation) return answerError(new ServiceError('InvalidAction', `the sandbox does not implement ${service.name} action ${action}`));
+    if (!operation)
+      return answerError(
+        new ServiceError('InvalidAction', `the sandbox does not implement ${service.name} action ${action}`),
+      );
     const fault = this.injected(service.name, action, raw.body);
     if (fault) {
       this.options.onCall?.(service.name, action, fault);
       return answerError(fault);
     }
-    const { Action: _a, Version: _v, ...input } = params;
+    const input = omit(params, 'Action', 'Version');
     try {
-      const output = (await operation(input, { requestId, region: regionOf(raw.headers.authorization, this.options.region ?? 'us-east-1') })) as Record<string, unknown> | undefined;
+      const output = (await operation(input, {
+        requestId,
+        region: regionOf(raw.headers.authorization, this.options.region ?? 'us-east-1'),
+      })) as Record<string, unknown> | undefined;
       this.options.onCall?.(service.name, action);
-      const result = output && Object.keys(output).length ? `<${action}Result>${fields(output)}</${action}Result>` : '';
+      const result =
+        output && Object.keys(output).length ? `<${action}Result>${fields(output)}</${action}Result>` : '';
       return {
         status: 200,
         headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
         body: `<${action}Response xmlns="${service.xmlns}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       };
     } catch (error) {
-      const serviceError = error instanceof ServiceError ? error : new ServiceError('InternalFailure', `sandbox error in ${service.name}.${action}: ${(error as Error).message}`, 500);
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError(
+              'InternalFailure',
+              `sandbox error in ${service.name}.${action}: ${(error as Error).message}`,
+              500,
+            );
       this.options.onCall?.(service.name, action, serviceError);
       return answerError(serviceError);
     }
@@ -236,7 +315,11 @@ export class AwsServer {
     const operation = `${raw.method} object`;
     const fault = this.injected('s3', operation, raw.body);
     const answer = fault
-      ? { status: fault.status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>${toXml('Error', { Code: fault.code, Message: fault.message, RequestId: requestId })}` }
+      ? {
+          status: fault.status,
+          headers: { 'content-type': 'application/xml' },
+          body: `<?xml version="1.0" encoding="UTF-8"?>${toXml('Error', { Code: fault.code, Message: fault.message, RequestId: requestId })}`,
+        }
       : await this.options.s3(raw);
     this.options.onCall?.('s3', operation, fault);
     return { ...answer, headers: { 'x-amz-request-id': requestId, ...answer.headers } };

@@ -16,7 +16,10 @@ interface SecretVersion {
 
 export class SecretsStore {
   readonly secrets = new Map<string, { arn: string; name: string; versions: SecretVersion[] }>();
-  constructor(private readonly region: string, private readonly account: string) {}
+  constructor(
+    private readonly region: string,
+    private readonly account: string,
+  ) {}
 
   /** Creates or overwrites a secret (sandbox set-up). */
   set(name: string, value: string): string {
@@ -32,9 +35,11 @@ export class SecretsStore {
   }
 
   find(id: unknown): { arn: string; name: string; versions: SecretVersion[] } {
-    if (typeof id !== 'string' || !id) throw new ServiceError('InvalidParameterException', 'SecretId is required');
+    if (typeof id !== 'string' || !id)
+      throw new ServiceError('InvalidParameterException', 'SecretId is required');
     const secret = this.secrets.get(id) ?? [...this.secrets.values()].find((s) => s.arn === id);
-    if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    if (!secret)
+      throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return secret;
   }
 }
@@ -48,11 +53,22 @@ export function secretsManagerService(store: SecretsStore): JsonService {
       GetSecretValue: (input: { SecretId?: string }) => {
         const secret = store.find(input.SecretId);
         const current = secret.versions[secret.versions.length - 1]!;
-        return { ARN: secret.arn, Name: secret.name, VersionId: current.id, SecretString: current.value, VersionStages: ['AWSCURRENT'], CreatedDate: current.createdAt };
+        return {
+          ARN: secret.arn,
+          Name: secret.name,
+          VersionId: current.id,
+          SecretString: current.value,
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: current.createdAt,
+        };
       },
       PutSecretValue: (input: { SecretId?: string; SecretString?: string }) => {
         const secret = store.find(input.SecretId);
-        if (typeof input.SecretString !== 'string') throw new ServiceError('InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
+        if (typeof input.SecretString !== 'string')
+          throw new ServiceError(
+            'InvalidParameterException',
+            'You must provide either SecretString or SecretBinary.',
+          );
         store.set(secret.name, input.SecretString);
         const current = secret.versions[secret.versions.length - 1]!;
         return { ARN: secret.arn, Name: secret.name, VersionId: current.id, VersionStages: ['AWSCURRENT'] };
@@ -80,7 +96,10 @@ export interface Alarm {
 
 export class AlarmStore {
   readonly alarms = new Map<string, Alarm>();
-  constructor(private readonly region: string, private readonly account: string) {}
+  constructor(
+    private readonly region: string,
+    private readonly account: string,
+  ) {}
 
   define(name: string): void {
     if (this.alarms.has(name)) return;
@@ -116,11 +135,21 @@ export function cloudWatchService(store: AlarmStore): JsonService {
     jsonVersion: '1.0',
     queryCompatible: true,
     operations: {
-      DescribeAlarms: (input: { AlarmNames?: string[]; AlarmNamePrefix?: string; StateValue?: string; MaxRecords?: number }) => {
-        if (input.AlarmNames && input.AlarmNamePrefix) throw new ServiceError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be used together');
+      DescribeAlarms: (input: {
+        AlarmNames?: string[];
+        AlarmNamePrefix?: string;
+        StateValue?: string;
+        MaxRecords?: number;
+      }) => {
+        if (input.AlarmNames && input.AlarmNamePrefix)
+          throw new ServiceError(
+            'InvalidParameterCombination',
+            'AlarmNames and AlarmNamePrefix cannot be used together',
+          );
         let alarms = [...store.alarms.values()];
         if (input.AlarmNames) alarms = alarms.filter((a) => input.AlarmNames!.includes(a.AlarmName));
-        if (input.AlarmNamePrefix) alarms = alarms.filter((a) => a.AlarmName.startsWith(input.AlarmNamePrefix!));
+        if (input.AlarmNamePrefix)
+          alarms = alarms.filter((a) => a.AlarmName.startsWith(input.AlarmNamePrefix!));
         if (input.StateValue) alarms = alarms.filter((a) => a.StateValue === input.StateValue);
         return { MetricAlarms: alarms.slice(0, input.MaxRecords ?? 100), CompositeAlarms: [] };
       },
@@ -145,14 +174,30 @@ export function eventBridgeService(onEvent: (event: PutEvent) => void): JsonServ
     targetPrefix: 'AWSEvents',
     jsonVersion: '1.1',
     operations: {
-      PutEvents: (input: { Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Resources?: string[]; Time?: number }[] }) => {
+      PutEvents: (input: {
+        Entries?: {
+          Source?: string;
+          DetailType?: string;
+          Detail?: string;
+          EventBusName?: string;
+          Resources?: string[];
+          Time?: number;
+        }[];
+      }) => {
         const entries = input.Entries ?? [];
-        if (entries.length < 1 || entries.length > 10) throw new ServiceError('ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+        if (entries.length < 1 || entries.length > 10)
+          throw new ServiceError(
+            'ValidationException',
+            "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+          );
         let failed = 0;
         const results = entries.map((entry) => {
           if (!entry.Source || !entry.DetailType || !entry.Detail) {
             failed++;
-            return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' };
+            return {
+              ErrorCode: 'InvalidArgument',
+              ErrorMessage: 'Parameters Source, DetailType and Detail are required.',
+            };
           }
           let detail: unknown;
           try {
@@ -162,7 +207,15 @@ export function eventBridgeService(onEvent: (event: PutEvent) => void): JsonServ
             return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
           }
           const id = randomUUID();
-          onEvent({ id, source: entry.Source, detailType: entry.DetailType, detail, eventBusName: entry.EventBusName ?? 'default', resources: entry.Resources ?? [], time: entry.Time ? new Date(entry.Time * 1000) : new Date() });
+          onEvent({
+            id,
+            source: entry.Source,
+            detailType: entry.DetailType,
+            detail,
+            eventBusName: entry.EventBusName ?? 'default',
+            resources: entry.Resources ?? [],
+            time: entry.Time ? new Date(entry.Time * 1000) : new Date(),
+          });
           return { EventId: id };
         });
         return { FailedEntryCount: failed, Entries: results };

@@ -5,14 +5,18 @@
 
 /** Escapes text and attribute values. */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 }
 
 /** `<name>value</name>`; arrays become `<member>` lists, objects nest, null/undefined are left out. */
 export function toXml(name: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return `<${name}>${value.toISOString()}</${name}>`;
-  if (Array.isArray(value)) return `<${name}>${value.map((item) => toXml('member', item)).join('')}</${name}>`;
+  if (Array.isArray(value))
+    return `<${name}>${value.map((item) => toXml('member', item)).join('')}</${name}>`;
   if (typeof value === 'object') return `<${name}>${fields(value as Record<string, unknown>)}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }

@@ -83,17 +83,26 @@ export class StepFunctionsEngine {
     try {
       parsed = JSON.parse(text) as AslDefinition;
     } catch (error) {
-      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: '${(error as Error).message}'`);
+      throw new ServiceError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: '${(error as Error).message}'`,
+      );
     }
     if (/"\$\{[A-Za-z0-9_:.]+\}"|\$\{[A-Za-z0-9_]+\}/.test(text)) {
       const missing = [...new Set(text.match(/\$\{[A-Za-z0-9_:.]+\}/g) ?? [])].join(', ');
-      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: unsubstituted placeholders ${missing}`);
+      throw new ServiceError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: unsubstituted placeholders ${missing}`,
+      );
     }
     try {
       // Validates with the engine's own rules (asl-validator), ARNs and paths included.
       new StateMachine(parsed as never);
     } catch (error) {
-      throw new ServiceError('InvalidDefinition', `Invalid State Machine Definition: ${(error as Error).message}`);
+      throw new ServiceError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: ${(error as Error).message}`,
+      );
     }
     const tasks = new Map<string, { state: AslState; resource: TaskResource }>();
     const stateTypes = new Map<string, string>();
@@ -108,7 +117,8 @@ export class StepFunctionsEngine {
       }
     }
     const plan = planForEngine(parsed, this.options.clock.speedup);
-    for (const [stateName, state] of plan.dynamicWaits) tasks.set(stateName, { state, resource: { kind: 'wait' } });
+    for (const [stateName, state] of plan.dynamicWaits)
+      tasks.set(stateName, { state, resource: { kind: 'wait' } });
     const record: StateMachineRecord = {
       name,
       arn: this.stateMachineArn(name),
@@ -127,40 +137,66 @@ export class StepFunctionsEngine {
 
   stateMachine(arn: unknown): StateMachineRecord {
     const record = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
-    if (!record) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+    if (!record)
+      throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
     return record;
   }
 
   execution(arn: unknown): Execution {
     const execution = typeof arn === 'string' ? this.executions.get(arn) : undefined;
-    if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+    if (!execution)
+      throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
     return execution;
   }
 
   /** StartExecution semantics: a running execution with the same name and input is returned as is. */
-  start(stateMachineArn: string, input: string | undefined, name?: string, parent?: Execution): { execution: Execution; existing: boolean } {
+  start(
+    stateMachineArn: string,
+    input: string | undefined,
+    name?: string,
+    parent?: Execution,
+  ): { execution: Execution; existing: boolean } {
     const machine = this.stateMachine(stateMachineArn);
     const executionName = name ?? randomUUID();
-    if (!NAME.test(executionName)) throw new ServiceError('InvalidName', `Invalid Name: '${executionName}' (1-80 characters of 0-9A-Za-z_-)`);
+    if (!NAME.test(executionName))
+      throw new ServiceError(
+        'InvalidName',
+        `Invalid Name: '${executionName}' (1-80 characters of 0-9A-Za-z_-)`,
+      );
     const text = input ?? '{}';
     let parsedInput: unknown;
     try {
       parsedInput = JSON.parse(text);
     } catch {
-      throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+      throw new ServiceError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: the input is not valid JSON',
+      );
     }
-    if (Buffer.byteLength(text) > 256 * 1024) throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is over 256 KB');
+    if (Buffer.byteLength(text) > 256 * 1024)
+      throw new ServiceError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: the input is over 256 KB',
+      );
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${executionName}`;
     const existing = this.executions.get(arn);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === text) return { execution: existing, existing: true };
+      if (existing.status === 'RUNNING' && existing.input === text)
+        return { execution: existing, existing: true };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const execution = this.run(machine, arn, executionName, text, parsedInput, parent);
     return { execution, existing: false };
   }
 
-  private run(machine: StateMachineRecord, arn: string, name: string, text: string, input: unknown, parent?: Execution): Execution {
+  private run(
+    machine: StateMachineRecord,
+    arn: string,
+    name: string,
+    text: string,
+    input: unknown,
+    parent?: Execution,
+  ): Execution {
     const history = new History();
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -181,17 +217,30 @@ export class StepFunctionsEngine {
     parent?.children.push(execution);
     this.executions.set(arn, execution);
     history.subscribe((event) => this.options.onHistoryEvent?.(execution, event));
-    history.add('ExecutionStarted', { input: text, inputDetails: { truncated: false }, roleArn: machine.roleArn, stateMachineArn: machine.arn });
+    history.add('ExecutionStarted', {
+      input: text,
+      inputDetails: { truncated: false },
+      roleArn: machine.roleArn,
+      stateMachineArn: machine.arn,
+    });
     this.options.onStatusChange?.(execution);
 
     const placeholderToken = `sandbox-task-token-placeholder:${randomUUID()}`;
-    const deps: IntegrationDeps = { ...this.options, startNested: (smArn, childInput, childName) => this.start(smArn, childInput, childName, execution).execution };
+    const deps: IntegrationDeps = {
+      ...this.options,
+      startNested: (smArn, childInput, childName) =>
+        this.start(smArn, childInput, childName, execution).execution,
+    };
     const handlers: Record<string, (input: never) => Promise<never>> = {} as never;
     for (const [stateName, task] of machine.tasks) {
-      handlers[stateName] = ((taskInput: unknown) => runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps)) as never;
+      handlers[stateName] = ((taskInput: unknown) =>
+        runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps)) as never;
     }
     const run = machine.engine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: machine.plan.waitTimeOverrides },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        waitTimeOverrides: machine.plan.waitTimeOverrides,
+      },
       context: {
         Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
         StateMachine: { Id: machine.arn, Name: machine.name },
@@ -208,16 +257,21 @@ export class StepFunctionsEngine {
     execution.abort = (error?: string, cause?: string) => {
       if (execution.status !== 'RUNNING') return;
       stopRequest = { ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
-      for (const child of execution.children) child.abort('States.Aborted', 'the parent execution was stopped');
+      for (const child of execution.children)
+        child.abort('States.Aborted', 'the parent execution was stopped');
       run.abort();
     };
     const consume = async () => {
-      for await (const event of run.eventLogs) this.convert(execution, event as unknown as EngineEvent, stopRequest);
+      for await (const event of run.eventLogs)
+        this.convert(execution, event as unknown as EngineEvent, stopRequest);
     };
     void Promise.allSettled([consume(), run.result]).then(() => {
       if (execution.status === 'RUNNING') {
         // The engine ended without a terminal event (should not happen): record it as failed.
-        this.finish(execution, 'FAILED', { error: 'States.Runtime', cause: 'the local engine ended the execution without a result' });
+        this.finish(execution, 'FAILED', {
+          error: 'States.Runtime',
+          cause: 'the local engine ended the execution without a result',
+        });
       }
       this.options.tokens.finishExecution(arn);
       execution.activeTasks.clear();
@@ -226,17 +280,30 @@ export class StepFunctionsEngine {
     return execution;
   }
 
-  private finish(execution: Execution, status: ExecutionStatus, details: { output?: string; error?: string; cause?: string }): void {
+  private finish(
+    execution: Execution,
+    status: ExecutionStatus,
+    details: { output?: string; error?: string; cause?: string },
+  ): void {
     execution.status = status;
     execution.stopDate = new Date();
     if (details.output !== undefined) execution.output = details.output;
     if (details.error !== undefined) execution.error = details.error;
     if (details.cause !== undefined) execution.cause = details.cause;
-    const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted', RUNNING: '' }[status];
+    const type = {
+      SUCCEEDED: 'ExecutionSucceeded',
+      FAILED: 'ExecutionFailed',
+      TIMED_OUT: 'ExecutionTimedOut',
+      ABORTED: 'ExecutionAborted',
+      RUNNING: '',
+    }[status];
     const eventDetails =
       status === 'SUCCEEDED'
         ? { output: details.output, outputDetails: { truncated: false } }
-        : { ...(details.error !== undefined && { error: details.error }), ...(details.cause !== undefined && { cause: details.cause }) };
+        : {
+            ...(details.error !== undefined && { error: details.error }),
+            ...(details.cause !== undefined && { cause: details.cause }),
+          };
     execution.history.add(type, eventDetails);
     this.options.tokens.finishExecution(execution.arn);
     for (const task of execution.activeTasks.values()) task.abandoned = true;
@@ -244,22 +311,37 @@ export class StepFunctionsEngine {
   }
 
   /** One engine event into AWS history events. */
-  private convert(execution: Execution, event: EngineEvent, stopRequest: { error?: string; cause?: string } | undefined): void {
+  private convert(
+    execution: Execution,
+    event: EngineEvent,
+    stopRequest: { error?: string; cause?: string } | undefined,
+  ): void {
     const { history } = execution;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
     switch (event.type) {
       case 'StateEntered': {
         const type = typeOf(event.state.name);
-        history.add(`${type}StateEntered`, { name: event.state.name, input: payload(event.state.input), inputDetails: { truncated: false } });
+        history.add(`${type}StateEntered`, {
+          name: event.state.name,
+          input: payload(event.state.input),
+          inputDetails: { truncated: false },
+        });
         if (type === 'Parallel') history.add('ParallelStateStarted');
-        if (type === 'Map') history.add('MapStateStarted', { length: mapLength(execution.stateMachine, event.state.name, event.state.input) });
+        if (type === 'Map')
+          history.add('MapStateStarted', {
+            length: mapLength(execution.stateMachine, event.state.name, event.state.input),
+          });
         return;
       }
       case 'StateExited': {
         const type = typeOf(event.state.name);
         if (type === 'Parallel') history.add('ParallelStateSucceeded');
         if (type === 'Map') history.add('MapStateSucceeded');
-        history.add(`${type}StateExited`, { name: event.state.name, output: payload(event.state.output), outputDetails: { truncated: false } });
+        history.add(`${type}StateExited`, {
+          name: event.state.name,
+          output: payload(event.state.output),
+          outputDetails: { truncated: false },
+        });
         return;
       }
       case 'StateFailed': {
@@ -269,15 +351,22 @@ export class StepFunctionsEngine {
           if (invocation && !invocation.abandoned) {
             invocation.abandoned = true;
             invocation.onTimeout();
-            history.add(invocation.resourceKind === 'lambda-arn' ? 'LambdaFunctionTimedOut' : 'TaskTimedOut', {
-              ...(invocation.resourceKind === 'lambda-arn' ? {} : { resourceType: invocation.resourceType, resource: invocation.resource }),
-              error: 'States.Timeout',
-              cause: 'The task did not complete within its TimeoutSeconds',
-            });
+            history.add(
+              invocation.resourceKind === 'lambda-arn' ? 'LambdaFunctionTimedOut' : 'TaskTimedOut',
+              {
+                ...(invocation.resourceKind === 'lambda-arn'
+                  ? {}
+                  : { resourceType: invocation.resourceType, resource: invocation.resource }),
+                error: 'States.Timeout',
+                cause: 'The task did not complete within its TimeoutSeconds',
+              },
+            );
           }
         }
-        if (type === 'Parallel') history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
-        if (type === 'Map') history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        if (type === 'Parallel')
+          history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        if (type === 'Map')
+          history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
         return;
       }
       case 'MapIterationStarted':
@@ -292,7 +381,10 @@ export class StepFunctionsEngine {
       case 'ExecutionAborted':
         return this.finish(execution, 'ABORTED', stopRequest ?? {});
       case 'ExecutionTimeout':
-        return this.finish(execution, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution did not complete within its TimeoutSeconds' });
+        return this.finish(execution, 'TIMED_OUT', {
+          error: 'States.Timeout',
+          cause: 'The execution did not complete within its TimeoutSeconds',
+        });
       default:
         // ParallelBranch*, StateRetried, StateCaught: AWS records no event of its own for these.
         return;
@@ -301,7 +393,8 @@ export class StepFunctionsEngine {
 
   /** Stops everything (sandbox shutdown): running executions are aborted. */
   stopAll(): void {
-    for (const execution of this.executions.values()) execution.abort('Sandbox.Stopped', 'the sandbox is shutting down');
+    for (const execution of this.executions.values())
+      execution.abort('Sandbox.Stopped', 'the sandbox is shutting down');
   }
 
   /** Forgets executions (reset). Running ones are aborted first. */
@@ -322,12 +415,15 @@ interface EngineEvent {
   output: unknown;
 }
 
-const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause : cause === undefined ? '' : JSON.stringify(cause));
+const causeText = (cause: unknown): string =>
+  typeof cause === 'string' ? cause : cause === undefined ? '' : JSON.stringify(cause);
 
 function mapLength(machine: StateMachineRecord, name: string, input: unknown): number {
   const state = allStates(machine.definition).find((s) => s.name === name)?.state;
   const path = typeof state?.ItemsPath === 'string' ? state.ItemsPath : '$';
   let items: unknown = input;
-  if (path !== '$') for (const part of path.replace(/^\$\.?/, '').split('.')) items = (items as Record<string, unknown> | undefined)?.[part];
+  if (path !== '$')
+    for (const part of path.replace(/^\$\.?/, '').split('.'))
+      items = (items as Record<string, unknown> | undefined)?.[part];
   return Array.isArray(items) ? items.length : 0;
 }

@@ -25,10 +25,23 @@ let timeoutErrorClass: Promise<new () => Error> | undefined;
 function statesTimeoutError(): Promise<new () => Error> {
   timeoutErrorClass ??= (async () => {
     const machine = new StateMachine(
-      { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:x', TimeoutSeconds: 0.001, End: true } } } as never,
+      {
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:x',
+            TimeoutSeconds: 0.001,
+            End: true,
+          },
+        },
+      } as never,
       { validationOptions: { noValidate: true } },
     );
-    const run = machine.run({}, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => undefined) } } });
+    const run = machine.run(
+      {},
+      { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => undefined) } } },
+    );
     try {
       await run.result;
     } catch (error) {
@@ -46,7 +59,8 @@ function statesTimeoutError(): Promise<new () => Error> {
 }
 
 /** What a Lambda invocation returned: a payload, or a function error. */
-export type LambdaResult = { payload: unknown } | { errorType: string; errorMessage: string; trace?: string[] };
+export type LambdaResult =
+  { payload: unknown } | { errorType: string; errorMessage: string; trace?: string[] };
 
 /** A CodeBuild build as the CodeBuild API describes it (camelCase). */
 export type BuildRecord = Record<string, unknown> & { id: string; buildStatus: string };
@@ -91,13 +105,17 @@ export interface TaskContext {
   placeholderToken: string;
 }
 
-const SDK_METADATA = { SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: 'sandbox' } };
+const SDK_METADATA = {
+  SdkHttpMetadata: { HttpStatusCode: 200 },
+  SdkResponseMetadata: { RequestId: 'sandbox' },
+};
 
 /** Deep-replaces one string in a JSON value (the context's token placeholder by a fresh token). */
 function replaceString(value: unknown, from: string, to: string): unknown {
   if (value === from) return to;
   if (Array.isArray(value)) return value.map((v) => replaceString(v, from, to));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceString(v, from, to)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceString(v, from, to)]));
   return value;
 }
 
@@ -105,22 +123,42 @@ function replaceString(value: unknown, from: string, to: string): unknown {
 export function pascalCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pascalCase);
   if (value instanceof Date) return value.getTime();
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0]!.toUpperCase() + k.slice(1), pascalCase(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k[0]!.toUpperCase() + k.slice(1), pascalCase(v)]),
+    );
   return value;
 }
 
 const lambdaCause = (result: { errorType: string; errorMessage: string; trace?: string[] }) =>
-  JSON.stringify({ errorMessage: result.errorMessage, errorType: result.errorType, requestId: 'sandbox', stackTrace: result.trace ?? [] });
+  JSON.stringify({
+    errorMessage: result.errorMessage,
+    errorType: result.errorType,
+    requestId: 'sandbox',
+    stackTrace: result.trace ?? [],
+  });
 
 /** Runs one Task state's work and records its history events. */
-export async function runTaskState(ctx: TaskContext, input: unknown, deps: IntegrationDeps): Promise<unknown> {
+export async function runTaskState(
+  ctx: TaskContext,
+  input: unknown,
+  deps: IntegrationDeps,
+): Promise<unknown> {
   // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
   await nextMacrotask();
   const { execution, stateName, resource } = ctx;
-  const resourceType = resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
-  const resourceName = resource.kind === 'integration' ? resource.resource : resource.kind === 'wait' ? 'wait' : resource.arn;
+  const resourceType =
+    resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
+  const resourceName =
+    resource.kind === 'integration' ? resource.resource : resource.kind === 'wait' ? 'wait' : resource.arn;
   let onTimeout = () => undefined as void;
-  const invocation: TaskInvocation = { abandoned: false, resourceKind: resource.kind, resourceType, resource: resourceName, onTimeout: () => onTimeout() };
+  const invocation: TaskInvocation = {
+    abandoned: false,
+    resourceKind: resource.kind,
+    resourceType,
+    resource: resourceName,
+    onTimeout: () => onTimeout(),
+  };
   execution.activeTasks.set(stateName, invocation);
   const record = (type: string, details: Record<string, unknown>) => {
     if (!invocation.abandoned && execution.status === 'RUNNING') execution.history.add(type, details);
@@ -139,21 +177,29 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
   }
 
   if (resource.kind === 'lambda-arn') {
-    record('LambdaFunctionScheduled', { resource: resource.arn, input: payload(input), inputDetails: { truncated: false } });
+    record('LambdaFunctionScheduled', {
+      resource: resource.arn,
+      input: payload(input),
+      inputDetails: { truncated: false },
+    });
     record('LambdaFunctionStarted', {});
     try {
       let result: LambdaResult;
       try {
         result = await invoke(deps, resource.functionName, input, `${execution.arn}#${stateName}`);
       } catch (error) {
-        if (error instanceof TaskFailure) record('LambdaFunctionStartFailed', { error: error.name, cause: error.message });
+        if (error instanceof TaskFailure)
+          record('LambdaFunctionStartFailed', { error: error.name, cause: error.message });
         throw error;
       }
       if ('errorType' in result) {
         record('LambdaFunctionFailed', { error: result.errorType, cause: lambdaCause(result) });
         throw new TaskFailure(result.errorType, lambdaCause(result));
       }
-      record('LambdaFunctionSucceeded', { output: payload(result.payload), outputDetails: { truncated: false } });
+      record('LambdaFunctionSucceeded', {
+        output: payload(result.payload),
+        outputDetails: { truncated: false },
+      });
       return result.payload;
     } finally {
       done();
@@ -164,7 +210,8 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
   const { [TIMEOUT_KEY]: pathTimeout, ...params } = (input ?? {}) as Record<string, unknown>;
   const timeoutSeconds = taskTimeoutSeconds(ctx.state, pathTimeout, params);
   const timeout = timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {};
-  const heartbeat = typeof ctx.state.HeartbeatSeconds === 'number' ? { heartbeatInSeconds: ctx.state.HeartbeatSeconds } : {};
+  const heartbeat =
+    typeof ctx.state.HeartbeatSeconds === 'number' ? { heartbeatInSeconds: ctx.state.HeartbeatSeconds } : {};
   // A `.waitForTaskToken` task gets its token before it is scheduled: the history shows it.
   let token: string | undefined;
   let settled: Promise<unknown> | undefined;
@@ -181,7 +228,13 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
     onTimeout = () => deps.tokens.finish(issued, 'timed-out');
     Object.assign(params, replaceString(params, ctx.placeholderToken, issued));
   }
-  record('TaskScheduled', { ...base, region: deps.region, parameters: payload(params), ...timeout, ...heartbeat });
+  record('TaskScheduled', {
+    ...base,
+    region: deps.region,
+    parameters: payload(params),
+    ...timeout,
+    ...heartbeat,
+  });
   record('TaskStarted', base);
   const fail = (error: string, cause: string): never => {
     record('TaskFailed', { ...base, error, cause });
@@ -205,7 +258,8 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
   // A plain Lambda invocation's duration is the handler's own compute time, which passes in real
   // time: its timeout is real seconds. Everything else (builds, nested runs, a person deciding)
   // happens in the simulated world and times out on the simulated clock.
-  const realTime = resource.kind === 'integration' && resource.service === 'lambda' && resource.pattern === 'request';
+  const realTime =
+    resource.kind === 'integration' && resource.service === 'lambda' && resource.pattern === 'request';
   const after = (ms: number, fn: () => void) => {
     if (!realTime) return deps.clock.after(ms, fn);
     const handle = setTimeout(fn, ms);
@@ -242,7 +296,10 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
     if (resource.pattern === 'token') {
       if (!token || !settled || !JSON.stringify(params).includes(token)) {
         if (token) deps.tokens.finish(token, 'settled');
-        return fail('States.Runtime', `Task state "${stateName}" uses .waitForTaskToken but does not pass $$.Task.Token in its Parameters`);
+        return fail(
+          'States.Runtime',
+          `Task state "${stateName}" uses .waitForTaskToken but does not pass $$.Task.Token in its Parameters`,
+        );
       }
       const withToken = params;
       const submitted = await request(withToken);
@@ -258,17 +315,30 @@ export async function runTaskState(ctx: TaskContext, input: unknown, deps: Integ
     if (resource.pattern === 'sync' || resource.pattern === 'sync2') {
       if (resource.service === 'codebuild') {
         const build = deps.startBuild(params);
-        record('TaskSubmitted', { ...base, output: payload({ Build: pascalCase(build), ...SDK_METADATA }), outputDetails: { truncated: false } });
+        record('TaskSubmitted', {
+          ...base,
+          output: payload({ Build: pascalCase(build), ...SDK_METADATA }),
+          outputDetails: { truncated: false },
+        });
         const finished = await deps.buildFinished(build.id);
         const described = { Build: pascalCase(finished) };
         if (finished.buildStatus !== 'SUCCEEDED') return fail('States.TaskFailed', JSON.stringify(described));
         return succeed({ ...described, ...SDK_METADATA });
       }
       // states:startExecution.sync(:2)
-      const child = deps.startNested(String(params.StateMachineArn), typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}), typeof params.Name === 'string' ? params.Name : undefined);
-      record('TaskSubmitted', { ...base, output: payload({ ExecutionArn: child.arn, StartDate: child.startDate.getTime(), ...SDK_METADATA }), outputDetails: { truncated: false } });
+      const child = deps.startNested(
+        String(params.StateMachineArn),
+        typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
+        typeof params.Name === 'string' ? params.Name : undefined,
+      );
+      record('TaskSubmitted', {
+        ...base,
+        output: payload({ ExecutionArn: child.arn, StartDate: child.startDate.getTime(), ...SDK_METADATA }),
+        outputDetails: { truncated: false },
+      });
       await child.done;
-      const parse = (text: string | undefined) => (resource.pattern === 'sync2' && text !== undefined ? JSON.parse(text) : text);
+      const parse = (text: string | undefined) =>
+        resource.pattern === 'sync2' && text !== undefined ? JSON.parse(text) : text;
       const described = {
         ExecutionArn: child.arn,
         Input: parse(child.input),
@@ -296,26 +366,46 @@ function taskTimeoutSeconds(state: AslState, pathValue: unknown, input: unknown)
   if (typeof state.TimeoutSecondsPath !== 'string') return undefined;
   const value = pathValue ?? readPath(input, state.TimeoutSecondsPath);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new TaskFailure('States.Runtime', `TimeoutSecondsPath '${state.TimeoutSecondsPath}' evaluated to ${JSON.stringify(value)}, but expected an integer >= 1`);
+    throw new TaskFailure(
+      'States.Runtime',
+      `TimeoutSecondsPath '${state.TimeoutSecondsPath}' evaluated to ${JSON.stringify(value)}, but expected an integer >= 1`,
+    );
   }
   return value;
 }
 
 /** The request part of an integration (for `.waitForTaskToken`, the call that hands the token out). */
-async function startRequest(ctx: TaskContext, params: Record<string, unknown>, deps: IntegrationDeps): Promise<unknown> {
+async function startRequest(
+  ctx: TaskContext,
+  params: Record<string, unknown>,
+  deps: IntegrationDeps,
+): Promise<unknown> {
   const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
   switch (`${resource.service}:${resource.action}`) {
     case 'lambda:invoke': {
       const functionName = functionNameOf(params.FunctionName);
-      if (!functionName) throw new TaskFailure('States.Runtime', `Task state "${ctx.stateName}": Parameters.FunctionName must name a Lambda function`);
-      const result = await invoke(deps, functionName, params.Payload ?? {}, `${ctx.execution.arn}#${ctx.stateName}`);
+      if (!functionName)
+        throw new TaskFailure(
+          'States.Runtime',
+          `Task state "${ctx.stateName}": Parameters.FunctionName must name a Lambda function`,
+        );
+      const result = await invoke(
+        deps,
+        functionName,
+        params.Payload ?? {},
+        `${ctx.execution.arn}#${ctx.stateName}`,
+      );
       if ('errorType' in result) throw new TaskFailure(result.errorType, lambdaCause(result));
       return { ExecutedVersion: '$LATEST', Payload: result.payload, StatusCode: 200, ...SDK_METADATA };
     }
     case 'codebuild:startBuild':
       return { Build: pascalCase(deps.startBuild(params)), ...SDK_METADATA };
     case 'states:startExecution': {
-      const child = deps.startNested(String(params.StateMachineArn), typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}), typeof params.Name === 'string' ? params.Name : undefined);
+      const child = deps.startNested(
+        String(params.StateMachineArn),
+        typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
+        typeof params.Name === 'string' ? params.Name : undefined,
+      );
       return { ExecutionArn: child.arn, StartDate: child.startDate.getTime(), ...SDK_METADATA };
     }
     case 'events:putEvents':
@@ -333,7 +423,12 @@ async function startRequest(ctx: TaskContext, params: Record<string, unknown>, d
   }
 }
 
-async function invoke(deps: IntegrationDeps, functionName: string, input: unknown, stateKey: string): Promise<LambdaResult> {
+async function invoke(
+  deps: IntegrationDeps,
+  functionName: string,
+  input: unknown,
+  stateKey: string,
+): Promise<LambdaResult> {
   const fault = deps.lambdaServiceFault?.(functionName, stateKey);
   if (fault) throw new TaskFailure(fault.error, fault.cause);
   return deps.invokeLambda(functionName, input);

@@ -24,7 +24,8 @@ export const SUPPORTED: Record<string, Pattern[]> = {
   'events:putEvents': ['request', 'token'],
 };
 
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})(?::[A-Za-z0-9$_-]+)?$/;
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})(?::[A-Za-z0-9$_-]+)?$/;
 const INTEGRATION = /^arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/;
 
 /** Classifies a Resource, or throws with a message naming the state and what is supported. */
@@ -35,14 +36,30 @@ export function classifyResource(resource: string, stateName: string): TaskResou
   const integration = INTEGRATION.exec(resource);
   if (integration) {
     const [, service, action, suffix] = integration;
-    const pattern: Pattern = suffix === '.sync' ? 'sync' : suffix === '.sync:2' ? 'sync2' : suffix === '.waitForTaskToken' ? 'token' : 'request';
+    const pattern: Pattern =
+      suffix === '.sync'
+        ? 'sync'
+        : suffix === '.sync:2'
+          ? 'sync2'
+          : suffix === '.waitForTaskToken'
+            ? 'token'
+            : 'request';
     const patterns = SUPPORTED[`${service}:${action}`];
-    if (patterns?.includes(pattern)) return { kind: 'integration', service: service!, action: action!, pattern, resource: `${action}${suffix ?? ''}` };
+    if (patterns?.includes(pattern))
+      return {
+        kind: 'integration',
+        service: service!,
+        action: action!,
+        pattern,
+        resource: `${action}${suffix ?? ''}`,
+      };
   }
   const supported = Object.entries(SUPPORTED)
     .map(([name, patterns]) => `${name} (${patterns.join(', ')})`)
     .join('; ');
-  throw new Error(`Task state "${stateName}": the sandbox cannot run Resource "${resource}". It runs Lambda function ARNs and these integrations: ${supported}`);
+  throw new Error(
+    `Task state "${stateName}": the sandbox cannot run Resource "${resource}". It runs Lambda function ARNs and these integrations: ${supported}`,
+  );
 }
 
 /** `arn:...:function:name`, `name`, `name:alias` or a partial ARN -> `name`. */

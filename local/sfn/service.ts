@@ -8,22 +8,37 @@ import { ServiceError } from '../aws/service-error';
 import type { Execution, StepFunctionsEngine } from './engine';
 import type { HistoryEvent } from './history';
 import type { TaskTokens } from './task-tokens';
+import { omit } from '../omit';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
 /** Offset-based page tokens (opaque to callers, as AWS's are). */
-function page<T>(items: T[], maxResults: unknown, nextToken: unknown, defaultMax: number, limit: number): { items: T[]; nextToken?: string } {
+function page<T>(
+  items: T[],
+  maxResults: unknown,
+  nextToken: unknown,
+  defaultMax: number,
+  limit: number,
+): { items: T[]; nextToken?: string } {
   const max = maxResults === undefined || maxResults === 0 ? defaultMax : Number(maxResults);
-  if (!Number.isInteger(max) || max < 0 || max > limit) throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${limit}`);
+  if (!Number.isInteger(max) || max < 0 || max > limit)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${limit}`,
+    );
   let offset = 0;
   if (nextToken !== undefined) {
     const decoded = /^sandbox-page-(\d+)$/.exec(Buffer.from(String(nextToken), 'base64url').toString('utf8'));
-    if (!decoded) throw new ServiceError('InvalidToken', 'Invalid Token: the nextToken was not issued by this API');
+    if (!decoded)
+      throw new ServiceError('InvalidToken', 'Invalid Token: the nextToken was not issued by this API');
     offset = Number(decoded[1]);
   }
   const slice = items.slice(offset, offset + max);
   const more = offset + max < items.length;
-  return { items: slice, ...(more && { nextToken: Buffer.from(`sandbox-page-${offset + max}`).toString('base64url') }) };
+  return {
+    items: slice,
+    ...(more && { nextToken: Buffer.from(`sandbox-page-${offset + max}`).toString('base64url') }),
+  };
 }
 
 function describe(execution: Execution) {
@@ -48,8 +63,7 @@ function withoutData(event: HistoryEvent): HistoryEvent {
   const out: HistoryEvent = { ...event };
   for (const [key, value] of Object.entries(event)) {
     if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-      const { input: _i, output: _o, parameters: _p, ...rest } = value as Record<string, unknown>;
-      out[key] = rest;
+      out[key] = omit(value as Record<string, unknown>, 'input', 'output', 'parameters');
     }
   }
   return out;
@@ -72,7 +86,12 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
         return { stopDate: execution.stopDate ?? new Date() };
       },
       ListStateMachines: (input: { maxResults?: number; nextToken?: string }) => {
-        const all = [...engine.stateMachines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.createdAt }));
+        const all = [...engine.stateMachines.values()].map((m) => ({
+          stateMachineArn: m.arn,
+          name: m.name,
+          type: 'STANDARD',
+          creationDate: m.createdAt,
+        }));
         const { items, nextToken } = page(all, input.maxResults, input.nextToken, 100, 1000);
         return { stateMachines: items, ...(nextToken && { nextToken }) };
       },
@@ -89,19 +108,43 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
           loggingConfiguration: { level: 'OFF', includeExecutionData: false },
         };
       },
-      ListExecutions: (input: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string }) => {
+      ListExecutions: (input: {
+        stateMachineArn?: string;
+        statusFilter?: string;
+        maxResults?: number;
+        nextToken?: string;
+      }) => {
         const machine = engine.stateMachine(input.stateMachineArn);
         if (input.statusFilter !== undefined && !STATUSES.includes(input.statusFilter)) {
-          throw new ServiceError('ValidationException', `1 validation error detected: Value '${input.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`);
+          throw new ServiceError(
+            'ValidationException',
+            `1 validation error detected: Value '${input.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+          );
         }
         const all = [...engine.executions.values()]
-          .filter((e) => e.stateMachine.arn === machine.arn && (!input.statusFilter || e.status === input.statusFilter))
+          .filter(
+            (e) =>
+              e.stateMachine.arn === machine.arn && (!input.statusFilter || e.status === input.statusFilter),
+          )
           .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-          .map((e) => ({ executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: e.startDate, ...(e.stopDate && { stopDate: e.stopDate }) }));
+          .map((e) => ({
+            executionArn: e.arn,
+            stateMachineArn: machine.arn,
+            name: e.name,
+            status: e.status,
+            startDate: e.startDate,
+            ...(e.stopDate && { stopDate: e.stopDate }),
+          }));
         const { items, nextToken } = page(all, input.maxResults, input.nextToken, 100, 1000);
         return { executions: items, ...(nextToken && { nextToken }) };
       },
-      GetExecutionHistory: (input: { executionArn?: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }) => {
+      GetExecutionHistory: (input: {
+        executionArn?: string;
+        maxResults?: number;
+        reverseOrder?: boolean;
+        nextToken?: string;
+        includeExecutionData?: boolean;
+      }) => {
         const execution = engine.execution(input.executionArn);
         let events = [...execution.history.events];
         if (input.reverseOrder) events.reverse();
@@ -120,7 +163,11 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
         return {};
       },
       SendTaskFailure: (input: { taskToken?: string; error?: string; cause?: string }) => {
-        if (input.error !== undefined && input.error.length > 256) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256");
+        if (input.error !== undefined && input.error.length > 256)
+          throw new ServiceError(
+            'ValidationException',
+            "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+          );
         tokens.fail(input.taskToken, input.error ?? '', input.cause ?? '');
         return {};
       },

@@ -22,7 +22,12 @@ export class TaskTokens {
   private readonly closed = new Map<string, 'timed-out' | 'settled' | 'execution-ended'>();
 
   /** A fresh opaque token (base64url, like AWS's long opaque tokens). */
-  issue(executionArn: string, stateName: string, resolve: PendingTask['resolve'], reject: PendingTask['reject']): string {
+  issue(
+    executionArn: string,
+    stateName: string,
+    resolve: PendingTask['resolve'],
+    reject: PendingTask['reject'],
+  ): string {
     const token = `AQB${randomBytes(96).toString('base64url')}`;
     this.pending.set(token, { token, executionArn, stateName, resolve, reject, lastHeartbeat: new Date() });
     return token;
@@ -35,7 +40,8 @@ export class TaskTokens {
     const task = this.pending.get(token);
     if (task) return task;
     const closed = this.closed.get(token);
-    if (closed === 'timed-out' || closed === 'execution-ended' || closed === 'settled') throw new ServiceError('TaskTimedOut', 'Task Timed Out');
+    if (closed === 'timed-out' || closed === 'execution-ended' || closed === 'settled')
+      throw new ServiceError('TaskTimedOut', 'Task Timed Out');
     throw new ServiceError('InvalidToken', 'Invalid Token');
   }
 
@@ -66,7 +72,8 @@ export class TaskTokens {
 
   /** Closes every token of an execution. */
   finishExecution(executionArn: string): void {
-    for (const task of [...this.pending.values()]) if (task.executionArn === executionArn) this.finish(task.token, 'execution-ended');
+    for (const task of [...this.pending.values()])
+      if (task.executionArn === executionArn) this.finish(task.token, 'execution-ended');
   }
 
   /** Tokens still waiting, for the control API (tokens themselves are not secret in the sandbox). */

@@ -11,6 +11,7 @@
  * The original definition is kept for the console view and the history's state types.
  */
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { omit } from '../omit';
 
 /** Real milliseconds setTimeout accepts (about 24.8 days). */
 const MAX_TIMER_SECONDS = 2_000_000;
@@ -67,21 +68,30 @@ export function planForEngine(original: AslDefinition, speedup: number): EngineP
   const definition = JSON.parse(JSON.stringify(original)) as AslDefinition;
   const waitTimeOverrides: Record<string, number> = {};
   const dynamicWaits = new Map<string, AslState>();
-  if (typeof definition.TimeoutSeconds === 'number') definition.TimeoutSeconds = scaled(definition.TimeoutSeconds, speedup);
+  if (typeof definition.TimeoutSeconds === 'number')
+    definition.TimeoutSeconds = scaled(definition.TimeoutSeconds, speedup);
   for (const { name, state } of allStates(definition)) {
     if (state.Type === 'Wait') {
       if (typeof state.Seconds === 'number') {
         waitTimeOverrides[name] = (state.Seconds * 1000) / speedup;
       } else {
         dynamicWaits.set(name, JSON.parse(JSON.stringify(state)) as AslState);
-        const { Seconds: _s, SecondsPath: _sp, Timestamp: _t, TimestampPath: _tp, Type: _type, ...rest } = state;
+        const rest = omit(state, 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'Type');
         for (const key of Object.keys(state)) delete state[key];
-        Object.assign(state, rest, { Type: 'Task', Resource: SANDBOX_WAIT_RESOURCE, TimeoutSeconds: MAX_TIMER_SECONDS });
+        Object.assign(state, rest, {
+          Type: 'Task',
+          Resource: SANDBOX_WAIT_RESOURCE,
+          TimeoutSeconds: MAX_TIMER_SECONDS,
+        });
       }
     }
     if (state.Type === 'Task') {
       // The sandbox times Tasks out itself, on the simulated clock (integrations.ts).
-      if (typeof state.TimeoutSecondsPath === 'string' && state.Parameters && typeof state.Parameters === 'object') {
+      if (
+        typeof state.TimeoutSecondsPath === 'string' &&
+        state.Parameters &&
+        typeof state.Parameters === 'object'
+      ) {
         // Step Functions reads the path from the state input; the engine's handler only sees the
         // Parameters output, so the value travels there under a private key.
         state.Parameters = { ...state.Parameters, [`${TIMEOUT_KEY}.$`]: state.TimeoutSecondsPath };
@@ -91,7 +101,8 @@ export function planForEngine(original: AslDefinition, speedup: number): EngineP
     }
     for (const retrier of state.Retry ?? []) {
       retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) / speedup;
-      if (typeof retrier.MaxDelaySeconds === 'number') retrier.MaxDelaySeconds = retrier.MaxDelaySeconds / speedup;
+      if (typeof retrier.MaxDelaySeconds === 'number')
+        retrier.MaxDelaySeconds = retrier.MaxDelaySeconds / speedup;
     }
   }
   return { definition: definition as unknown as StateMachineDefinition, waitTimeOverrides, dynamicWaits };
@@ -120,12 +131,22 @@ export function dynamicWaitMs(state: AslState, input: unknown, nowMs: number): n
   if (typeof state.SecondsPath === 'string') {
     const seconds = readPath(input, state.SecondsPath);
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-      throw Object.assign(new Error(`Path expression '${state.SecondsPath}' evaluated to ${JSON.stringify(seconds)}, but expected a non-negative integer`), { name: 'States.Runtime' });
+      throw Object.assign(
+        new Error(
+          `Path expression '${state.SecondsPath}' evaluated to ${JSON.stringify(seconds)}, but expected a non-negative integer`,
+        ),
+        { name: 'States.Runtime' },
+      );
     }
     return seconds * 1000;
   }
-  const timestamp = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(input, String(state.TimestampPath));
+  const timestamp =
+    typeof state.Timestamp === 'string' ? state.Timestamp : readPath(input, String(state.TimestampPath));
   const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
-  if (Number.isNaN(at)) throw Object.assign(new Error(`Wait state timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 timestamp`), { name: 'States.Runtime' });
+  if (Number.isNaN(at))
+    throw Object.assign(
+      new Error(`Wait state timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 timestamp`),
+      { name: 'States.Runtime' },
+    );
   return Math.max(0, at - nowMs);
 }

@@ -22,11 +22,22 @@ export function createAppServer(pipelines: string[], state: AppState): Server {
       res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
       res.end(body);
     };
-    if (!pipeline) return send(404, 'application/json', JSON.stringify({ error: 'no such app', apps: pipelines }));
+    if (!pipeline)
+      return send(404, 'application/json', JSON.stringify({ error: 'no such app', apps: pipelines }));
     const commit = state.liveCommit(pipeline);
     const version = state.liveVersion(pipeline);
-    if (state.smokeTestFails(commit)) return send(503, 'application/json', JSON.stringify({ status: 'error', version, error: 'database connection pool exhausted' }));
-    if (pipeline === 'microblog') return send(200, 'text/html; charset=utf-8', `<!doctype html><title>Welcome - Microblog</title><p>Hi, guest! <small>release ${commit ?? 'none'}</small></p>`);
+    if (state.smokeTestFails(commit))
+      return send(
+        503,
+        'application/json',
+        JSON.stringify({ status: 'error', version, error: 'database connection pool exhausted' }),
+      );
+    if (pipeline === 'microblog')
+      return send(
+        200,
+        'text/html; charset=utf-8',
+        `<!doctype html><title>Welcome - Microblog</title><p>Hi, guest! <small>release ${commit ?? 'none'}</small></p>`,
+      );
     return send(200, 'application/json', JSON.stringify({ status: 'ok', version, commit }));
   });
   server.keepAliveTimeout = 1000;

@@ -73,7 +73,11 @@ export class BeanstalkSimulator {
   constructor(private readonly options: BeanstalkOptions) {}
 
   /** Creates an application and a Ready, Green environment running `initialVersion`. */
-  createEnvironment(application: string, environment: string, initialVersion: { label: string; commitSha: string | null }): void {
+  createEnvironment(
+    application: string,
+    environment: string,
+    initialVersion: { label: string; commitSha: string | null },
+  ): void {
     const versions = this.applications.get(application) ?? new Map<string, EbVersion>();
     this.applications.set(application, versions);
     const now = new Date();
@@ -104,14 +108,22 @@ export class BeanstalkSimulator {
     this.event(application, environment, 'INFO', 'createEnvironment completed successfully.');
   }
 
-  private event(application: string, environment: string | undefined, severity: EbEvent['Severity'], message: string, versionLabel?: string): void {
+  private event(
+    application: string,
+    environment: string | undefined,
+    severity: EbEvent['Severity'],
+    message: string,
+    versionLabel?: string,
+  ): void {
     this.events.push({
       EventDate: new Date(),
       Message: message,
       ApplicationName: application,
       ...(environment && { EnvironmentName: environment }),
       ...(versionLabel && { VersionLabel: versionLabel }),
-      RequestId: randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'),
+      RequestId: randomBytes(16)
+        .toString('hex')
+        .replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'),
       Severity: severity,
     });
   }
@@ -121,14 +133,21 @@ export class BeanstalkSimulator {
   }
 
   private env(name: unknown, id?: unknown): EbEnvironment {
-    const env = (typeof name === 'string' && this.environments.get(name)) || [...this.environments.values()].find((e) => e.id === id);
-    if (!env) throw new ServiceError('InvalidParameterValue', `No Environment found for EnvironmentName = '${String(name ?? id)}'.`);
+    const env =
+      (typeof name === 'string' && this.environments.get(name)) ||
+      [...this.environments.values()].find((e) => e.id === id);
+    if (!env)
+      throw new ServiceError(
+        'InvalidParameterValue',
+        `No Environment found for EnvironmentName = '${String(name ?? id)}'.`,
+      );
     return env;
   }
 
   private app(name: unknown): Map<string, EbVersion> {
     const app = typeof name === 'string' ? this.applications.get(name) : undefined;
-    if (!app) throw new ServiceError('InvalidParameterValue', `No Application named '${String(name)}' found.`);
+    if (!app)
+      throw new ServiceError('InvalidParameterValue', `No Application named '${String(name)}' found.`);
     return app;
   }
 
@@ -143,7 +162,13 @@ export class BeanstalkSimulator {
   setHealth(environment: string, health: EbEnvironment['health'], causes: string[] = []): void {
     const env = this.env(environment);
     const status = health === 'Green' ? 'Ok' : health === 'Yellow' ? 'Warning' : 'Severe';
-    if (env.healthStatus !== status) this.event(env.application, env.name, health === 'Green' ? 'INFO' : 'WARN', `Environment health has transitioned from ${env.healthStatus} to ${status}.${causes.length ? ` ${causes.join(' ')}` : ''}`);
+    if (env.healthStatus !== status)
+      this.event(
+        env.application,
+        env.name,
+        health === 'Green' ? 'INFO' : 'WARN',
+        `Environment health has transitioned from ${env.healthStatus} to ${status}.${causes.length ? ` ${causes.join(' ')}` : ''}`,
+      );
     Object.assign(env, { health, healthStatus: status, causes });
   }
 
@@ -184,11 +209,14 @@ export class BeanstalkSimulator {
   private createVersion(input: Record<string, unknown>) {
     const application = String(input.ApplicationName ?? '');
     const label = String(input.VersionLabel ?? '');
-    if (!label) throw new ServiceError('MissingParameter', 'The request must contain the parameter VersionLabel.');
+    if (!label)
+      throw new ServiceError('MissingParameter', 'The request must contain the parameter VersionLabel.');
     const versions = this.app(application);
-    if (versions.has(label)) throw new ServiceError('InvalidParameterValue', `Application Version ${label} already exists.`);
+    if (versions.has(label))
+      throw new ServiceError('InvalidParameterValue', `Application Version ${label} already exists.`);
     const bundle = input.SourceBundle as { S3Bucket?: string; S3Key?: string } | undefined;
-    if (!bundle?.S3Bucket || !bundle.S3Key) throw new ServiceError('InvalidParameterValue', 'SourceBundle must name an S3Bucket and an S3Key.');
+    if (!bundle?.S3Bucket || !bundle.S3Key)
+      throw new ServiceError('InvalidParameterValue', 'SourceBundle must name an S3Bucket and an S3Key.');
     const object = this.options.s3.get(bundle.S3Bucket, bundle.S3Key);
     const now = new Date();
     const process = String(input.Process) === 'true';
@@ -202,7 +230,11 @@ export class BeanstalkSimulator {
       commitSha: object?.metadata['commit-sha'] ?? /[0-9a-f]{40}/.exec(bundle.S3Key)?.[0] ?? null,
     };
     versions.set(label, version);
-    if (!object && !process) throw new ServiceError('InvalidParameterCombination', `Unable to download from S3 location (Bucket: ${bundle.S3Bucket} Key: ${bundle.S3Key}). Reason: Not Found`);
+    if (!object && !process)
+      throw new ServiceError(
+        'InvalidParameterCombination',
+        `Unable to download from S3 location (Bucket: ${bundle.S3Bucket} Key: ${bundle.S3Key}). Reason: Not Found`,
+      );
     if (process) {
       this.at(15, () => {
         version.updated = new Date();
@@ -210,7 +242,13 @@ export class BeanstalkSimulator {
           version.status = 'PROCESSED';
         } else {
           version.status = 'FAILED';
-          this.event(application, undefined, 'ERROR', `Unable to download from S3 location (Bucket: ${bundle.S3Bucket} Key: ${bundle.S3Key}). Reason: Not Found`, label);
+          this.event(
+            application,
+            undefined,
+            'ERROR',
+            `Unable to download from S3 location (Bucket: ${bundle.S3Bucket} Key: ${bundle.S3Key}). Reason: Not Found`,
+            label,
+          );
         }
       });
     }
@@ -220,10 +258,16 @@ export class BeanstalkSimulator {
 
   private update(input: Record<string, unknown>) {
     const env = this.env(input.EnvironmentName, input.EnvironmentId);
-    if (env.status !== 'Ready') throw new ServiceError('InvalidParameterValue', `Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`);
+    if (env.status !== 'Ready')
+      throw new ServiceError(
+        'InvalidParameterValue',
+        `Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`,
+      );
     const label = input.VersionLabel === undefined ? undefined : String(input.VersionLabel);
     const options = new Map<string, string>();
-    for (const o of (input.OptionSettings as { Namespace?: string; OptionName?: string; Value?: string }[] | undefined) ?? []) options.set(`${o.Namespace}:${o.OptionName}`, String(o.Value ?? ''));
+    for (const o of (input.OptionSettings as
+      { Namespace?: string; OptionName?: string; Value?: string }[] | undefined) ?? [])
+      options.set(`${o.Namespace}:${o.OptionName}`, String(o.Value ?? ''));
     if (label === undefined) {
       // A configuration-only update: applied quickly, no version change.
       env.status = 'Updating';
@@ -236,15 +280,27 @@ export class BeanstalkSimulator {
       return this.describeEnv(env);
     }
     const version = this.app(env.application).get(label);
-    if (!version) throw new ServiceError('InvalidParameterValue', `No Application Version named '${label}' found.`);
-    if (version.status === 'FAILED') throw new ServiceError('InvalidParameterValue', `Application version ${label} failed processing and cannot be deployed.`);
+    if (!version)
+      throw new ServiceError('InvalidParameterValue', `No Application Version named '${label}' found.`);
+    if (version.status === 'FAILED')
+      throw new ServiceError(
+        'InvalidParameterValue',
+        `Application version ${label} failed processing and cannot be deployed.`,
+      );
     const policy = options.get('aws:elasticbeanstalk:command:DeploymentPolicy') ?? 'AllAtOnce';
     const percent = Number(options.get('aws:elasticbeanstalk:trafficsplitting:NewVersionPercent') ?? 10);
-    const evaluationMinutes = Number(options.get('aws:elasticbeanstalk:trafficsplitting:EvaluationTime') ?? 5);
+    const evaluationMinutes = Number(
+      options.get('aws:elasticbeanstalk:trafficsplitting:EvaluationTime') ?? 5,
+    );
     env.status = 'Updating';
     env.healthStatus = 'Info';
     env.updated = new Date();
-    env.deployment = { versionLabel: label, policy, startedAt: new Date(), ...(policy === 'TrafficSplitting' && { canaryPercent: percent }) };
+    env.deployment = {
+      versionLabel: label,
+      policy,
+      startedAt: new Date(),
+      ...(policy === 'TrafficSplitting' && { canaryPercent: percent }),
+    };
     this.event(env.application, env.name, 'INFO', 'Environment update is starting.');
     if (policy === 'TrafficSplitting') this.trafficSplitting(env, version, percent, evaluationMinutes);
     else this.replace(env, version, policy);
@@ -252,14 +308,30 @@ export class BeanstalkSimulator {
   }
 
   /** Canary: a temporary fleet on the new version takes `percent` of the traffic for the evaluation window. */
-  private trafficSplitting(env: EbEnvironment, version: EbVersion, percent: number, evaluationMinutes: number): void {
+  private trafficSplitting(
+    env: EbEnvironment,
+    version: EbVersion,
+    percent: number,
+    evaluationMinutes: number,
+  ): void {
     const group = `awseb-${env.id}-immutable-stack-AWSEBAutoScalingGroup-${randomBytes(6).toString('hex').toUpperCase()}`;
     const fail = this.options.faults.faultsFor(version.commitSha).canaryRegression === true;
-    const log = (severity: EbEvent['Severity'], message: string) => this.event(env.application, env.name, severity, message);
-    this.at(5, () => log('INFO', `Traffic splitting deployment policy enabled. Launching instances with the new application version ${version.label} in a temporary Auto Scaling group.`));
+    const log = (severity: EbEvent['Severity'], message: string) =>
+      this.event(env.application, env.name, severity, message);
+    this.at(5, () =>
+      log(
+        'INFO',
+        `Traffic splitting deployment policy enabled. Launching instances with the new application version ${version.label} in a temporary Auto Scaling group.`,
+      ),
+    );
     this.at(60, () => log('INFO', `Created temporary auto scaling group ${group}.`));
     this.at(110, () => log('INFO', 'Instance deployment completed successfully on the new instances.'));
-    this.at(120, () => log('INFO', `Sending ${percent}% of traffic to the new application version. Evaluating its health for ${evaluationMinutes} minutes.`));
+    this.at(120, () =>
+      log(
+        'INFO',
+        `Sending ${percent}% of traffic to the new application version. Evaluating its health for ${evaluationMinutes} minutes.`,
+      ),
+    );
     const evaluationEnd = 120 + evaluationMinutes * 60;
     if (fail) {
       const degradedAt = 120 + Math.min(90, (evaluationMinutes * 60) / 2);
@@ -267,15 +339,29 @@ export class BeanstalkSimulator {
         env.health = 'Red';
         env.healthStatus = 'Degraded';
         env.causes = ['28.0 % of the requests to the new application version are failing with HTTP 5xx.'];
-        log('WARN', 'Environment health has transitioned from Info to Degraded. 28.0 % of the requests to the new application version are failing with HTTP 5xx.');
+        log(
+          'WARN',
+          'Environment health has transitioned from Info to Degraded. 28.0 % of the requests to the new application version are failing with HTTP 5xx.',
+        );
       });
       this.at(degradedAt + 30, () => {
-        log('ERROR', 'Traffic splitting evaluation failed: the new application version did not pass health checks.');
+        log(
+          'ERROR',
+          'Traffic splitting evaluation failed: the new application version did not pass health checks.',
+        );
         log('INFO', 'Rolling back traffic to the previous application version.');
       });
-      this.at(degradedAt + 90, () => log('INFO', `Deleting temporary Auto Scaling group ${group} and terminating its instances.`));
+      this.at(degradedAt + 90, () =>
+        log('INFO', `Deleting temporary Auto Scaling group ${group} and terminating its instances.`),
+      );
       this.at(degradedAt + 120, () => {
-        Object.assign(env, { status: 'Ready', health: 'Green', healthStatus: 'Ok', causes: [], updated: new Date() });
+        Object.assign(env, {
+          status: 'Ready',
+          health: 'Green',
+          healthStatus: 'Ok',
+          causes: [],
+          updated: new Date(),
+        });
         delete env.deployment;
         log('ERROR', 'Failed to deploy application.');
         log('INFO', 'Environment health has transitioned from Degraded to Ok.');
@@ -283,17 +369,35 @@ export class BeanstalkSimulator {
       });
       return;
     }
-    this.at(evaluationEnd, () => log('INFO', 'Traffic splitting evaluation succeeded. Shifting all traffic to the new application version.'));
-    this.at(evaluationEnd + 30, () => log('INFO', `Deleting the previous Auto Scaling group instances; ${group} now serves the environment.`));
+    this.at(evaluationEnd, () =>
+      log(
+        'INFO',
+        'Traffic splitting evaluation succeeded. Shifting all traffic to the new application version.',
+      ),
+    );
+    this.at(evaluationEnd + 30, () =>
+      log('INFO', `Deleting the previous Auto Scaling group instances; ${group} now serves the environment.`),
+    );
     this.at(evaluationEnd + 45, () => this.complete(env, version));
   }
 
   /** AllAtOnce / Rolling / Immutable: the fleet moves to the version. */
   private replace(env: EbEnvironment, version: EbVersion, policy: string): void {
-    const log = (severity: EbEvent['Severity'], message: string) => this.event(env.application, env.name, severity, message);
+    const log = (severity: EbEvent['Severity'], message: string) =>
+      this.event(env.application, env.name, severity, message);
     if (policy === 'Immutable') {
-      this.at(5, () => log('INFO', 'Immutable deployment policy enabled. Launching one instance with the new settings to verify health.'));
-      this.at(60, () => log('INFO', `Created temporary auto scaling group awseb-${env.id}-immutable-stack-AWSEBAutoScalingGroup-${randomBytes(6).toString('hex').toUpperCase()}.`));
+      this.at(5, () =>
+        log(
+          'INFO',
+          'Immutable deployment policy enabled. Launching one instance with the new settings to verify health.',
+        ),
+      );
+      this.at(60, () =>
+        log(
+          'INFO',
+          `Created temporary auto scaling group awseb-${env.id}-immutable-stack-AWSEBAutoScalingGroup-${randomBytes(6).toString('hex').toUpperCase()}.`,
+        ),
+      );
       this.at(120, () => log('INFO', 'Adding new instance(s) to the load balancer.'));
       this.at(165, () => log('INFO', 'Deleting temporary Auto Scaling group and its instances.'));
     } else {
@@ -305,9 +409,21 @@ export class BeanstalkSimulator {
 
   private complete(env: EbEnvironment, version: EbVersion): void {
     env.previousVersionLabel = env.versionLabel;
-    Object.assign(env, { versionLabel: version.label, status: 'Ready', healthStatus: 'Ok', health: 'Green', causes: [], updated: new Date() });
+    Object.assign(env, {
+      versionLabel: version.label,
+      status: 'Ready',
+      healthStatus: 'Ok',
+      health: 'Green',
+      causes: [],
+      updated: new Date(),
+    });
     delete env.deployment;
-    this.event(env.application, env.name, 'INFO', 'New application version was deployed to running EC2 instances.');
+    this.event(
+      env.application,
+      env.name,
+      'INFO',
+      'New application version was deployed to running EC2 instances.',
+    );
     this.event(env.application, env.name, 'INFO', 'Environment update completed successfully.');
     this.options.onChange?.();
   }
@@ -326,7 +442,12 @@ export class BeanstalkSimulator {
       version: '2010-12-01',
       xmlns: XMLNS,
       operations: {
-        DescribeEnvironments: (input: { ApplicationName?: string; EnvironmentNames?: string[]; EnvironmentIds?: string[]; IncludeDeleted?: string }) => {
+        DescribeEnvironments: (input: {
+          ApplicationName?: string;
+          EnvironmentNames?: string[];
+          EnvironmentIds?: string[];
+          IncludeDeleted?: string;
+        }) => {
           const envs = [...this.environments.values()].filter(
             (e) =>
               (!input.ApplicationName || e.application === input.ApplicationName) &&
@@ -348,14 +469,45 @@ export class BeanstalkSimulator {
             ApplicationMetrics: {
               Duration: 10,
               RequestCount: 1200,
-              StatusCodes: { Status2xx: failing ? 1100 : 1196, Status3xx: 0, Status4xx: 4, Status5xx: failing ? 96 : 0 },
-              Latency: { P999: 0.9, P99: 0.31, P95: 0.12, P90: 0.08, P85: 0.06, P75: 0.04, P50: 0.02, P10: 0.005 },
+              StatusCodes: {
+                Status2xx: failing ? 1100 : 1196,
+                Status3xx: 0,
+                Status4xx: 4,
+                Status5xx: failing ? 96 : 0,
+              },
+              Latency: {
+                P999: 0.9,
+                P99: 0.31,
+                P95: 0.12,
+                P90: 0.08,
+                P85: 0.06,
+                P75: 0.04,
+                P50: 0.02,
+                P10: 0.005,
+              },
             },
-            InstancesHealth: { NoData: 0, Unknown: 0, Pending: 0, Ok: failing ? env.instances - 1 : env.instances + (canary ? 1 : 0), Info: 0, Warning: 0, Degraded: failing ? 1 : 0, Severe: 0 },
+            InstancesHealth: {
+              NoData: 0,
+              Unknown: 0,
+              Pending: 0,
+              Ok: failing ? env.instances - 1 : env.instances + (canary ? 1 : 0),
+              Info: 0,
+              Warning: 0,
+              Degraded: failing ? 1 : 0,
+              Severe: 0,
+            },
             RefreshedAt: new Date(),
           };
         },
-        DescribeEvents: (input: { ApplicationName?: string; EnvironmentName?: string; VersionLabel?: string; Severity?: string; StartTime?: string; EndTime?: string; MaxRecords?: string }) => {
+        DescribeEvents: (input: {
+          ApplicationName?: string;
+          EnvironmentName?: string;
+          VersionLabel?: string;
+          Severity?: string;
+          StartTime?: string;
+          EndTime?: string;
+          MaxRecords?: string;
+        }) => {
           const min = input.Severity ? SEVERITY_ORDER.indexOf(input.Severity) : 0;
           const start = input.StartTime ? Date.parse(input.StartTime) : -Infinity;
           const end = input.EndTime ? Date.parse(input.EndTime) : Infinity;
@@ -376,18 +528,29 @@ export class BeanstalkSimulator {
         },
         CreateApplicationVersion: (input: Record<string, unknown>) => this.createVersion(input),
         DescribeApplicationVersions: (input: { ApplicationName?: string; VersionLabels?: string[] }) => {
-          const apps = input.ApplicationName ? [[input.ApplicationName, this.app(input.ApplicationName)] as const] : [...this.applications];
+          const apps = input.ApplicationName
+            ? [[input.ApplicationName, this.app(input.ApplicationName)] as const]
+            : [...this.applications];
           const versions = apps.flatMap(([application, versions]) =>
-            [...versions.values()].filter((v) => !input.VersionLabels?.length || input.VersionLabels.includes(v.label)).map((v) => this.describeVersion(application, v)),
+            [...versions.values()]
+              .filter((v) => !input.VersionLabels?.length || input.VersionLabels.includes(v.label))
+              .map((v) => this.describeVersion(application, v)),
           );
           return { ApplicationVersions: versions.reverse() };
         },
         DeleteApplicationVersion: (input: { ApplicationName?: string; VersionLabel?: string }) => {
           const versions = this.app(input.ApplicationName);
           const label = String(input.VersionLabel ?? '');
-          if (!versions.has(label)) throw new ServiceError('InvalidParameterValue', `No Application Version named '${label}' found.`);
-          const users = [...this.environments.values()].filter((e) => e.versionLabel === label || e.deployment?.versionLabel === label);
-          if (users.length) throw new ServiceError('InvalidParameterValue', `Unable to delete application version '${label}' because it is being used by environment(s): ${users.map((e) => e.name).join(', ')}`);
+          if (!versions.has(label))
+            throw new ServiceError('InvalidParameterValue', `No Application Version named '${label}' found.`);
+          const users = [...this.environments.values()].filter(
+            (e) => e.versionLabel === label || e.deployment?.versionLabel === label,
+          );
+          if (users.length)
+            throw new ServiceError(
+              'InvalidParameterValue',
+              `Unable to delete application version '${label}' because it is being used by environment(s): ${users.map((e) => e.name).join(', ')}`,
+            );
           versions.delete(label);
           return {};
         },

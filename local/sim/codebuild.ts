@@ -12,6 +12,7 @@ import { ServiceError } from '../aws/service-error';
 import type { S3Store } from '../aws/s3';
 import type { FaultBook } from '../faults';
 import type { BuildRecord } from '../sfn/integrations';
+import { omit } from '../omit';
 
 export type ProjectKind = 'build' | 'scan';
 
@@ -99,7 +100,8 @@ export interface CodeBuildOptions {
 const camel = (key: string) => key[0]!.toLowerCase() + key.slice(1);
 function camelKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]));
   return value;
 }
 
@@ -112,14 +114,23 @@ export class CodeBuildSimulator {
 
   /** StartBuild; takes the API's camelCase or the Step Functions integration's PascalCase parameters. */
   start(raw: Record<string, unknown>): BuildRecord {
-    const input = camelKeys(raw) as { projectName?: string; sourceVersion?: string; environmentVariablesOverride?: { name: string; value: string }[]; timeoutInMinutesOverride?: number };
+    const input = camelKeys(raw) as {
+      projectName?: string;
+      sourceVersion?: string;
+      environmentVariablesOverride?: { name: string; value: string }[];
+      timeoutInMinutesOverride?: number;
+    };
     const projectName = input.projectName;
     const kind = projectName ? this.options.projects[projectName] : undefined;
     if (!projectName || !kind) {
-      throw new ServiceError('ResourceNotFoundException', `Project cannot be found: arn:aws:codebuild:${this.options.region}:${this.options.account}:project/${projectName ?? ''}`);
+      throw new ServiceError(
+        'ResourceNotFoundException',
+        `Project cannot be found: arn:aws:codebuild:${this.options.region}:${this.options.account}:project/${projectName ?? ''}`,
+      );
     }
     const env: Record<string, string> = {};
-    for (const variable of input.environmentVariablesOverride ?? []) env[variable.name] = String(variable.value);
+    for (const variable of input.environmentVariablesOverride ?? [])
+      env[variable.name] = String(variable.value);
     const sourceVersion = input.sourceVersion ?? 'main';
     const number = (this.buildNumbers.get(projectName) ?? 0) + 1;
     this.buildNumbers.set(projectName, number);
@@ -168,22 +179,32 @@ export class CodeBuildSimulator {
       return {
         phase: 'INSTALL',
         message: `COMMAND_EXECUTION_ERROR: Error while executing command: pip install -r ${requirements}. Reason: exit status 1`,
-        log: ['ERROR: Could not find a version that satisfies the requirement flask-sqlalchemy==9.9.9', 'ERROR: No matching distribution found for flask-sqlalchemy==9.9.9'],
+        log: [
+          'ERROR: Could not find a version that satisfies the requirement flask-sqlalchemy==9.9.9',
+          'ERROR: No matching distribution found for flask-sqlalchemy==9.9.9',
+        ],
       };
     }
     if (build.kind === 'build' && faults.build === 'tests-fail') {
       return {
         phase: 'BUILD',
         message: `COMMAND_EXECUTION_ERROR: Error while executing command: python -m pytest --junitxml=reports/junit.xml ${tests}. Reason: exit status 1`,
-        log: [`FAILED ${tests}/test_accounts.py::test_transfer_rejects_overdraft - AssertionError: assert 200 == 400`, `FAILED ${tests}/test_accounts.py::test_balance_after_deposit - assert 90 == 100`, '2 failed, 46 passed in 7.81s'],
+        log: [
+          `FAILED ${tests}/test_accounts.py::test_transfer_rejects_overdraft - AssertionError: assert 200 == 400`,
+          `FAILED ${tests}/test_accounts.py::test_balance_after_deposit - assert 90 == 100`,
+          '2 failed, 46 passed in 7.81s',
+        ],
       };
     }
     if (build.kind === 'scan' && faults.scanFinding) {
-      const failOn = (build.environmentVariables.FAIL_ON ?? build.environmentVariables.SCAN_FAIL_ON ?? 'high') as keyof typeof SEVERITY_RANK;
+      const failOn = (build.environmentVariables.FAIL_ON ??
+        build.environmentVariables.SCAN_FAIL_ON ??
+        'high') as keyof typeof SEVERITY_RANK;
       if (SEVERITY_RANK[faults.scanFinding] >= (SEVERITY_RANK[failOn] ?? 3)) {
         return {
           phase: 'BUILD',
-          message: 'COMMAND_EXECUTION_ERROR: Error while executing command: dependency-check.sh --scan . --failOnCVSS 7. Reason: exit status 1',
+          message:
+            'COMMAND_EXECUTION_ERROR: Error while executing command: dependency-check.sh --scan . --failOnCVSS 7. Reason: exit status 1',
           log: [
             `[ERROR] jinja2-2.10.1 (pkg:pypi/jinja2@2.10.1) : CVE-2024-22195 (${faults.scanFinding}, CVSS ${CVSS[faults.scanFinding]})`,
             `One or more dependencies were identified with vulnerabilities that have a CVSS score greater than or equal to '${CVSS[failOn] ?? '7.0'}':`,
@@ -212,7 +233,12 @@ export class CodeBuildSimulator {
       build.timers.push(
         this.options.clock.after(at * 1000, () => {
           const previous = build.phases[build.phases.length - 1];
-          if (previous) this.endPhase(build, previous, failure && previous.phaseType === failure.phase ? failure : undefined);
+          if (previous)
+            this.endPhase(
+              build,
+              previous,
+              failure && previous.phaseType === failure.phase ? failure : undefined,
+            );
           build.phases.push({ phaseType: phase, startTime: new Date() });
           build.currentPhase = phase;
           build.logLines.push(`[Container] Entering phase ${phase}`);
@@ -225,12 +251,21 @@ export class CodeBuildSimulator {
     });
   }
 
-  private endPhase(build: Build, phase: Phase, failure: { message: string; log: string[] } | undefined): void {
+  private endPhase(
+    build: Build,
+    phase: Phase,
+    failure: { message: string; log: string[] } | undefined,
+  ): void {
     phase.endTime = new Date();
     phase.durationInSeconds = Math.round((phase.endTime.getTime() - phase.startTime.getTime()) / 1000);
     phase.phaseStatus = failure ? 'FAILED' : 'SUCCEEDED';
     if (failure) {
-      phase.contexts = [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: failure.message.replace(/^COMMAND_EXECUTION_ERROR: /, '') }];
+      phase.contexts = [
+        {
+          statusCode: 'COMMAND_EXECUTION_ERROR',
+          message: failure.message.replace(/^COMMAND_EXECUTION_ERROR: /, ''),
+        },
+      ];
       build.logLines.push(...failure.log, `[Container] Phase complete: ${phase.phaseType} State: FAILED`);
     } else {
       phase.contexts = [{ statusCode: '', message: '' }];
@@ -254,9 +289,18 @@ export class CodeBuildSimulator {
   private writeArtifact(build: Build): void {
     const env = build.environmentVariables;
     if (!env.ARTIFACT_BUCKET || !env.ARTIFACT_KEY) return;
-    const manifest = JSON.stringify({ pipeline: env.PIPELINE, commitSha: build.sourceVersion, builtBy: build.id, kind: env.TARGET_KIND, python: env.PYTHON_VERSION });
+    const manifest = JSON.stringify({
+      pipeline: env.PIPELINE,
+      commitSha: build.sourceVersion,
+      builtBy: build.id,
+      kind: env.TARGET_KIND,
+      python: env.PYTHON_VERSION,
+    });
     const kind = env.ARTIFACT_KEY.endsWith('.zip') ? 'application/zip' : 'application/gzip';
-    this.options.s3.put(env.ARTIFACT_BUCKET, env.ARTIFACT_KEY, `sandbox artifact\n${manifest}\n`, kind, { 'commit-sha': build.sourceVersion, pipeline: env.PIPELINE ?? '' });
+    this.options.s3.put(env.ARTIFACT_BUCKET, env.ARTIFACT_KEY, `sandbox artifact\n${manifest}\n`, kind, {
+      'commit-sha': build.sourceVersion,
+      pipeline: env.PIPELINE ?? '',
+    });
     build.artifacts = { location: `arn:aws:s3:::${env.ARTIFACT_BUCKET}/${env.ARTIFACT_KEY}` };
   }
 
@@ -277,17 +321,31 @@ export class CodeBuildSimulator {
       executionId: build.arn,
       status: failed ? 'FAILED' : 'SUCCEEDED',
       created: new Date(),
-      testSummary: { total, statusCounts: { SUCCEEDED: total - failures, FAILED: failures, SKIPPED: 0, ERROR: 0, UNKNOWN: 0 }, durationInNanoSeconds: 7_810_000_000 },
+      testSummary: {
+        total,
+        statusCounts: { SUCCEEDED: total - failures, FAILED: failures, SKIPPED: 0, ERROR: 0, UNKNOWN: 0 },
+        durationInNanoSeconds: 7_810_000_000,
+      },
       junitXml,
     });
     build.reportArns.push(arn);
     const env = build.environmentVariables;
-    if (env.ARTIFACT_BUCKET && env.PIPELINE) this.options.s3.put(env.ARTIFACT_BUCKET, `${env.PIPELINE}/${build.sourceVersion}/reports/junit.xml`, junitXml, 'application/xml');
+    if (env.ARTIFACT_BUCKET && env.PIPELINE)
+      this.options.s3.put(
+        env.ARTIFACT_BUCKET,
+        `${env.PIPELINE}/${build.sourceVersion}/reports/junit.xml`,
+        junitXml,
+        'application/xml',
+      );
   }
 
   /** A build as BatchGetBuilds describes it. */
   describe(build: Build): BuildRecord {
-    const env = Object.entries(build.environmentVariables).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+    const env = Object.entries(build.environmentVariables).map(([name, value]) => ({
+      name,
+      value,
+      type: 'PLAINTEXT',
+    }));
     return {
       id: build.id,
       arn: build.arn,
@@ -300,9 +358,18 @@ export class CodeBuildSimulator {
       resolvedSourceVersion: build.resolvedSourceVersion,
       projectName: build.projectName,
       phases: build.phases.map((p) => ({ ...p })),
-      source: { type: 'GITHUB', location: 'https://github.com/example-org/app.git', buildspec: build.kind === 'build' ? 'buildspec.yml' : 'buildspec-scan.yml' },
+      source: {
+        type: 'GITHUB',
+        location: 'https://github.com/example-org/app.git',
+        buildspec: build.kind === 'build' ? 'buildspec.yml' : 'buildspec-scan.yml',
+      },
       artifacts: build.artifacts ?? { location: '' },
-      environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/amazonlinux-x86_64-standard:5.0', computeType: 'BUILD_GENERAL1_SMALL', environmentVariables: env },
+      environment: {
+        type: 'LINUX_CONTAINER',
+        image: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
+        computeType: 'BUILD_GENERAL1_SMALL',
+        environmentVariables: env,
+      },
       logs: {
         groupName: `/aws/codebuild/${build.projectName}`,
         streamName: build.id.split(':')[1],
@@ -322,7 +389,8 @@ export class CodeBuildSimulator {
   }
 
   reset(): void {
-    for (const build of this.builds.values()) for (const timer of build.timers) this.options.clock.cancel(timer);
+    for (const build of this.builds.values())
+      for (const timer of build.timers) this.options.clock.cancel(timer);
     this.builds.clear();
     this.reports.clear();
     this.buildNumbers.clear();
@@ -336,8 +404,11 @@ export class CodeBuildSimulator {
       operations: {
         StartBuild: (input: Record<string, unknown>) => ({ build: this.start(input) }),
         BatchGetBuilds: (input: { ids?: string[] }) => {
-          if (!Array.isArray(input.ids) || input.ids.length < 1 || input.ids.length > 100) throw new ServiceError('InvalidInputException', 'ids must list 1 to 100 build ids');
-          const builds = input.ids.flatMap((id) => (this.builds.has(id) ? [this.describe(this.builds.get(id)!)] : []));
+          if (!Array.isArray(input.ids) || input.ids.length < 1 || input.ids.length > 100)
+            throw new ServiceError('InvalidInputException', 'ids must list 1 to 100 build ids');
+          const builds = input.ids.flatMap((id) =>
+            this.builds.has(id) ? [this.describe(this.builds.get(id)!)] : [],
+          );
           return { builds, buildsNotFound: input.ids.filter((id) => !this.builds.has(id)) };
         },
         BatchGetReports: (input: { reportArns?: string[] }) => {
@@ -346,16 +417,17 @@ export class CodeBuildSimulator {
             reports: arns.flatMap((arn) => {
               const report = this.reports.get(arn);
               if (!report) return [];
-              const { junitXml: _x, ...rest } = report;
-              return [{ ...rest, type: 'TEST' }];
+              return [{ ...omit(report, 'junitXml'), type: 'TEST' }];
             }),
             reportsNotFound: arns.filter((arn) => !this.reports.has(arn)),
           };
         },
         StopBuild: (input: { id?: string }) => {
           const build = input.id ? this.builds.get(input.id) : undefined;
-          if (!build) throw new ServiceError('ResourceNotFoundException', `Build ${input.id ?? ''} not found`);
-          if (build.buildComplete) throw new ServiceError('InvalidInputException', 'Build has already completed');
+          if (!build)
+            throw new ServiceError('ResourceNotFoundException', `Build ${input.id ?? ''} not found`);
+          if (build.buildComplete)
+            throw new ServiceError('InvalidInputException', 'Build has already completed');
           for (const timer of build.timers) this.options.clock.cancel(timer);
           build.buildStatus = 'STOPPED';
           build.buildComplete = true;

@@ -83,7 +83,12 @@ export class FleetSimulator {
   constructor(private readonly options: FleetOptions) {}
 
   /** Adds `count` instances with the tag, running `release` of `service`. */
-  launch(count: number, tag: { key: string; value: string }, service: string, release: string | null): Instance[] {
+  launch(
+    count: number,
+    tag: { key: string; value: string },
+    service: string,
+    release: string | null,
+  ): Instance[] {
     const out: Instance[] = [];
     for (let i = 0; i < count; i++) {
       const index = this.instances.size;
@@ -127,7 +132,14 @@ export class FleetSimulator {
 
   /** Back to nominal metrics and agents (scenario reset). */
   heal(): void {
-    this.list().forEach((instance, index) => Object.assign(instance, { pingStatus: 'Online', cpuPercent: 12 + index * 3, memoryPercent: 41 + index * 2, diskPercent: 55 + index }));
+    this.list().forEach((instance, index) =>
+      Object.assign(instance, {
+        pingStatus: 'Online',
+        cpuPercent: 12 + index * 3,
+        memoryPercent: 41 + index * 2,
+        diskPercent: 55 + index,
+      }),
+    );
   }
 
   private at(seconds: number, fn: () => void): void {
@@ -136,9 +148,13 @@ export class FleetSimulator {
 
   private matchesTarget(instance: Instance, target: { Key: string; Values: string[] }): boolean {
     if (target.Key === 'InstanceIds') return target.Values.includes(instance.id);
-    if (target.Key.startsWith('tag:')) return target.Values.includes(instance.tags[target.Key.slice(4)] ?? '');
+    if (target.Key.startsWith('tag:'))
+      return target.Values.includes(instance.tags[target.Key.slice(4)] ?? '');
     if (target.Key === 'tag-key') return target.Values.some((v) => v in instance.tags);
-    throw new ServiceError('InvalidTarget', `Target key ${target.Key} is not supported by the sandbox (use tag:<key>, tag-key or InstanceIds)`);
+    throw new ServiceError(
+      'InvalidTarget',
+      `Target key ${target.Key} is not supported by the sandbox (use tag:<key>, tag-key or InstanceIds)`,
+    );
   }
 
   private send(input: {
@@ -156,11 +172,16 @@ export class FleetSimulator {
     if (!known.includes(documentName) && !known.some((d) => documentName.endsWith(`:document/${d}`))) {
       throw new ServiceError('InvalidDocument', `Document with name ${documentName} does not exist.`);
     }
-    if (input.InstanceIds?.length && input.Targets?.length) throw new ServiceError('InvalidParameters', 'Specify either InstanceIds or Targets, not both.');
+    if (input.InstanceIds?.length && input.Targets?.length)
+      throw new ServiceError('InvalidParameters', 'Specify either InstanceIds or Targets, not both.');
     let ids: string[];
     if (input.InstanceIds?.length) {
       const unknown = input.InstanceIds.filter((id) => !this.instances.has(id));
-      if (unknown.length) throw new ServiceError('InvalidInstanceId', `Instances [[${unknown.join(', ')}]] not in a valid state for account`);
+      if (unknown.length)
+        throw new ServiceError(
+          'InvalidInstanceId',
+          `Instances [[${unknown.join(', ')}]] not in a valid state for account`,
+        );
       ids = [...input.InstanceIds].sort();
     } else if (input.Targets?.length) {
       ids = this.list()
@@ -172,10 +193,15 @@ export class FleetSimulator {
     if (isRelease) {
       for (const [name, values] of Object.entries(parameters)) {
         for (const value of values) {
-          if (!PARAMETER_PATTERN.test(value)) throw new ServiceError('InvalidParameters', `Parameter "${name}" "${value.slice(0, 40)}" failed to satisfy constraint: Member must satisfy regular expression pattern`);
+          if (!PARAMETER_PATTERN.test(value))
+            throw new ServiceError(
+              'InvalidParameters',
+              `Parameter "${name}" "${value.slice(0, 40)}" failed to satisfy constraint: Member must satisfy regular expression pattern`,
+            );
         }
       }
-      if (!['release', 'rollback'].includes(parameters.action?.[0] ?? '')) throw new ServiceError('InvalidParameters', 'Parameter "action" must be release or rollback.');
+      if (!['release', 'rollback'].includes(parameters.action?.[0] ?? ''))
+        throw new ServiceError('InvalidParameters', 'Parameter "action" must be release or rollback.');
     } else if (!Array.isArray(parameters.commands) || parameters.commands.length === 0) {
       throw new ServiceError('InvalidParameters', 'AWS-RunShellScript needs the "commands" parameter.');
     }
@@ -190,7 +216,20 @@ export class FleetSimulator {
       maxConcurrency: input.MaxConcurrency ?? '50',
       maxErrors: input.MaxErrors ?? '0',
       timeoutSeconds: input.TimeoutSeconds ?? 3600,
-      invocations: new Map(ids.map((id) => [id, { instanceId: id, status: 'Pending', statusDetails: 'Pending', responseCode: -1, requested: new Date(), stdout: '', stderr: '' }])),
+      invocations: new Map(
+        ids.map((id) => [
+          id,
+          {
+            instanceId: id,
+            status: 'Pending',
+            statusDetails: 'Pending',
+            responseCode: -1,
+            requested: new Date(),
+            stdout: '',
+            stderr: '',
+          },
+        ]),
+      ),
       status: ids.length ? 'Pending' : 'Success',
     };
     this.commands.set(command.id, command);
@@ -213,11 +252,17 @@ export class FleetSimulator {
     const running = invocations.filter((i) => i.status === 'InProgress').length;
     const errors = invocations.filter((i) => i.status === 'Failed' || i.status === 'TimedOut').length;
     if (errors > errorBudget) {
-      for (const invocation of invocations.filter((i) => i.status === 'Pending')) Object.assign(invocation, { status: 'Cancelled', statusDetails: 'Cancelled', ended: new Date() });
+      for (const invocation of invocations.filter((i) => i.status === 'Pending'))
+        Object.assign(invocation, { status: 'Cancelled', statusDetails: 'Cancelled', ended: new Date() });
     } else {
-      for (const invocation of invocations.filter((i) => i.status === 'Pending').slice(0, Math.max(0, concurrency - running))) this.startInvocation(command, invocation);
+      for (const invocation of invocations
+        .filter((i) => i.status === 'Pending')
+        .slice(0, Math.max(0, concurrency - running)))
+        this.startInvocation(command, invocation);
     }
-    command.status = invocations.every((i) => ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(i.status))
+    command.status = invocations.every((i) =>
+      ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(i.status),
+    )
       ? invocations.every((i) => i.status === 'Success')
         ? 'Success'
         : 'Failed'
@@ -241,13 +286,25 @@ export class FleetSimulator {
     };
     if (instance.pingStatus !== 'Online') {
       this.at(command.timeoutSeconds, () => {
-        Object.assign(invocation, { status: 'TimedOut', statusDetails: 'DeliveryTimedOut', ended: new Date() });
+        Object.assign(invocation, {
+          status: 'TimedOut',
+          statusDetails: 'DeliveryTimedOut',
+          ended: new Date(),
+        });
         this.dispatch(command);
       });
       return;
     }
     if (command.documentName.endsWith('AWS-RunShellScript')) {
-      this.at(2, () => finish(true, [JSON.stringify({ cpuPercent: instance.cpuPercent, memoryPercent: instance.memoryPercent, diskPercent: instance.diskPercent })]));
+      this.at(2, () =>
+        finish(true, [
+          JSON.stringify({
+            cpuPercent: instance.cpuPercent,
+            memoryPercent: instance.memoryPercent,
+            diskPercent: instance.diskPercent,
+          }),
+        ]),
+      );
       return;
     }
     const p = (name: string) => command.parameters[name]?.[0] ?? '';
@@ -255,7 +312,11 @@ export class FleetSimulator {
     else this.release(instance, p, finish);
   }
 
-  private release(instance: Instance, p: (name: string) => string, finish: (ok: boolean, stdout: string[], stderr?: string[]) => void): void {
+  private release(
+    instance: Instance,
+    p: (name: string) => string,
+    finish: (ok: boolean, stdout: string[], stderr?: string[]) => void,
+  ): void {
     const sha = p('commitSha');
     const dir = p('appDirectory') || '/opt/microblog';
     const service = p('serviceName') || instance.service.name;
@@ -266,7 +327,11 @@ export class FleetSimulator {
       `download s3://${p('artifactBucket')}/${p('artifactKey')}`,
     ];
     if (!object) {
-      this.at(5, () => finish(false, lines, [`fatal error: An error occurred (404) when calling the HeadObject operation: Key "${p('artifactKey')}" does not exist`]));
+      this.at(5, () =>
+        finish(false, lines, [
+          `fatal error: An error occurred (404) when calling the HeadObject operation: Key "${p('artifactKey')}" does not exist`,
+        ]),
+      );
       return;
     }
     const failing = this.options.faults.faultsFor(sha).failingInstance;
@@ -285,34 +350,55 @@ export class FleetSimulator {
     this.at(50, () => {
       const previous = instance.currentRelease;
       if (failing === index) {
-        lines.push(`health check ${healthUrl} failed: HTTP 502 Bad Gateway after 5 attempts`, `switch back ${dir}/current -> releases/${previous ?? '(none)'}`, `systemctl restart ${service}`, `release ${sha} failed on ${instance.id}; previous release ${previous ?? '(none)'} restored`);
-        this.at(10, () => finish(false, lines, [`gunicorn[${4100 + index}]: ModuleNotFoundError: No module named 'flask_babel'`]));
+        lines.push(
+          `health check ${healthUrl} failed: HTTP 502 Bad Gateway after 5 attempts`,
+          `switch back ${dir}/current -> releases/${previous ?? '(none)'}`,
+          `systemctl restart ${service}`,
+          `release ${sha} failed on ${instance.id}; previous release ${previous ?? '(none)'} restored`,
+        );
+        this.at(10, () =>
+          finish(false, lines, [
+            `gunicorn[${4100 + index}]: ModuleNotFoundError: No module named 'flask_babel'`,
+          ]),
+        );
         return;
       }
       instance.previousRelease = previous;
       instance.currentRelease = sha;
       if (!instance.releases.includes(sha)) instance.releases.push(sha);
       instance.service.state = 'active';
-      lines.push(`health check ${healthUrl} -> 200 OK`, `release ${sha} is live on ${instance.id} (previous ${previous ?? '(none)'})`);
+      lines.push(
+        `health check ${healthUrl} -> 200 OK`,
+        `release ${sha} is live on ${instance.id} (previous ${previous ?? '(none)'})`,
+      );
       this.at(10, () => finish(true, lines));
     });
   }
 
-  private rollback(instance: Instance, p: (name: string) => string, finish: (ok: boolean, stdout: string[], stderr?: string[]) => void): void {
+  private rollback(
+    instance: Instance,
+    p: (name: string) => string,
+    finish: (ok: boolean, stdout: string[], stderr?: string[]) => void,
+  ): void {
     const requested = p('commitSha');
     const service = p('serviceName') || instance.service.name;
     const dir = p('appDirectory') || '/opt/microblog';
     const target = requested === 'previous' || !requested ? instance.previousRelease : requested;
     const lines = [`[${instance.id}] rollback of ${service} to ${target ?? '(none)'}`];
     if (!target || !instance.releases.includes(target)) {
-      this.at(3, () => finish(false, lines, [`no release ${target ?? 'before the current one'} in ${dir}/releases`]));
+      this.at(3, () =>
+        finish(false, lines, [`no release ${target ?? 'before the current one'} in ${dir}/releases`]),
+      );
       return;
     }
     lines.push(`switch ${dir}/current -> releases/${target}`, `systemctl restart ${service}`);
     this.at(20, () => {
       instance.previousRelease = instance.currentRelease;
       instance.currentRelease = target;
-      lines.push(`health check ${p('healthUrl') || 'http://127.0.0.1:5000/'} -> 200 OK`, `rolled back to ${target} on ${instance.id}`);
+      lines.push(
+        `health check ${p('healthUrl') || 'http://127.0.0.1:5000/'} -> 200 OK`,
+        `rolled back to ${target} on ${instance.id}`,
+      );
       finish(true, lines);
     });
   }
@@ -355,30 +441,49 @@ export class FleetSimulator {
   }
 
   service(): JsonService {
-    const pluginName = (c: Command) => (c.documentName.endsWith('AWS-RunShellScript') ? 'aws:runShellScript' : 'releaseService');
+    const pluginName = (c: Command) =>
+      c.documentName.endsWith('AWS-RunShellScript') ? 'aws:runShellScript' : 'releaseService';
     const iso = (d: Date | undefined) => (d ? d.toISOString() : '');
     return {
       name: 'ssm',
       targetPrefix: 'AmazonSSM',
       jsonVersion: '1.1',
       operations: {
-        DescribeInstanceInformation: (input: { Filters?: { Key: string; Values: string[] }[]; InstanceInformationFilterList?: { key: string; valueSet: string[] }[]; MaxResults?: number; NextToken?: string }) => {
+        DescribeInstanceInformation: (input: {
+          Filters?: { Key: string; Values: string[] }[];
+          InstanceInformationFilterList?: { key: string; valueSet: string[] }[];
+          MaxResults?: number;
+          NextToken?: string;
+        }) => {
           let list = this.list();
           for (const filter of input.Filters ?? []) {
-            if (filter.Key.startsWith('tag:')) list = list.filter((i) => filter.Values.includes(i.tags[filter.Key.slice(4)] ?? ''));
+            if (filter.Key.startsWith('tag:'))
+              list = list.filter((i) => filter.Values.includes(i.tags[filter.Key.slice(4)] ?? ''));
             else if (filter.Key === 'InstanceIds') list = list.filter((i) => filter.Values.includes(i.id));
-            else if (filter.Key === 'PingStatus') list = list.filter((i) => filter.Values.includes(i.pingStatus));
-            else if (filter.Key === 'tag-key') list = list.filter((i) => filter.Values.some((v) => v in i.tags));
-            else throw new ServiceError('InvalidFilterKey', `The filter key ${filter.Key} is not supported by the sandbox`);
+            else if (filter.Key === 'PingStatus')
+              list = list.filter((i) => filter.Values.includes(i.pingStatus));
+            else if (filter.Key === 'tag-key')
+              list = list.filter((i) => filter.Values.some((v) => v in i.tags));
+            else
+              throw new ServiceError(
+                'InvalidFilterKey',
+                `The filter key ${filter.Key} is not supported by the sandbox`,
+              );
           }
           for (const filter of input.InstanceInformationFilterList ?? []) {
             if (filter.key === 'InstanceIds') list = list.filter((i) => filter.valueSet.includes(i.id));
-            else if (filter.key === 'PingStatus') list = list.filter((i) => filter.valueSet.includes(i.pingStatus));
-            else throw new ServiceError('InvalidInstanceInformationFilterValue', `The filter key ${filter.key} is not supported by the sandbox`);
+            else if (filter.key === 'PingStatus')
+              list = list.filter((i) => filter.valueSet.includes(i.pingStatus));
+            else
+              throw new ServiceError(
+                'InvalidInstanceInformationFilterValue',
+                `The filter key ${filter.key} is not supported by the sandbox`,
+              );
           }
           const max = input.MaxResults ?? 50;
           const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
-          if (!Number.isInteger(offset)) throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
+          if (!Number.isInteger(offset))
+            throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
           const page = list.slice(offset, offset + max);
           return {
             InstanceInformationList: page.map((i) => ({
@@ -397,13 +502,23 @@ export class FleetSimulator {
               SourceId: i.id,
               SourceType: 'AWS::EC2::Instance',
             })),
-            ...(offset + max < list.length && { NextToken: Buffer.from(String(offset + max)).toString('base64url') }),
+            ...(offset + max < list.length && {
+              NextToken: Buffer.from(String(offset + max)).toString('base64url'),
+            }),
           };
         },
-        SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({ Command: this.describeCommand(this.send(input)) }),
+        SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({
+          Command: this.describeCommand(this.send(input)),
+        }),
         ListCommands: (input: { CommandId?: string; InstanceId?: string }) => {
-          const commands = input.CommandId ? [this.command(input.CommandId)] : [...this.commands.values()].reverse();
-          return { Commands: commands.filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId)).map((c) => this.describeCommand(c)) };
+          const commands = input.CommandId
+            ? [this.command(input.CommandId)]
+            : [...this.commands.values()].reverse();
+          return {
+            Commands: commands
+              .filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId))
+              .map((c) => this.describeCommand(c)),
+          };
         },
         ListCommandInvocations: (input: { CommandId?: string; InstanceId?: string; Details?: boolean }) => {
           const commands = input.CommandId ? [this.command(input.CommandId)] : [...this.commands.values()];
@@ -432,7 +547,10 @@ export class FleetSimulator {
                         ResponseCode: i.responseCode,
                         ...(i.started && { ResponseStartDateTime: i.started }),
                         ...(i.ended && { ResponseFinishDateTime: i.ended }),
-                        Output: `${i.stdout}${i.stderr ? `\n----------ERROR-------\n${i.stderr}` : ''}`.slice(0, OUTPUT_LIMIT),
+                        Output: `${i.stdout}${i.stderr ? `\n----------ERROR-------\n${i.stderr}` : ''}`.slice(
+                          0,
+                          OUTPUT_LIMIT,
+                        ),
                         StandardOutputUrl: '',
                         StandardErrorUrl: '',
                       },
@@ -445,8 +563,11 @@ export class FleetSimulator {
         GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
           const command = this.commands.get(String(input.CommandId));
           const invocation = command?.invocations.get(String(input.InstanceId));
-          if (!command || !invocation) throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
-          const elapsed = invocation.started ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000) : 0;
+          if (!command || !invocation)
+            throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
+          const elapsed = invocation.started
+            ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
+            : 0;
           const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
           return {
             CommandId: command.id,

@@ -99,10 +99,16 @@ export class LambdaRuntime {
     if (!handler) {
       const path = this.handlerPath(functionName);
       handler = (async () => {
-        if (!existsSync(path)) throw Object.assign(new Error(`Function not found: ${this.arn(functionName)} (no ${path})`), { name: 'ResourceNotFoundException' });
+        if (!existsSync(path))
+          throw Object.assign(new Error(`Function not found: ${this.arn(functionName)} (no ${path})`), {
+            name: 'ResourceNotFoundException',
+          });
         const module = (await import(path)) as { handler?: Handler; default?: { handler?: Handler } };
         const fn = module.handler ?? module.default?.handler;
-        if (typeof fn !== 'function') throw Object.assign(new Error(`${path} does not export a handler function`), { name: 'Runtime.HandlerNotFound' });
+        if (typeof fn !== 'function')
+          throw Object.assign(new Error(`${path} does not export a handler function`), {
+            name: 'Runtime.HandlerNotFound',
+          });
         return fn;
       })();
       this.loaded.set(functionName, handler);
@@ -125,7 +131,15 @@ export class LambdaRuntime {
     this.active.set(functionName, (this.active.get(functionName) ?? 0) + 1);
     const finish = (result: LambdaResult): LambdaResult => {
       this.active.set(functionName, (this.active.get(functionName) ?? 1) - 1);
-      this.invocations.push({ functionName, requestId, realMs: performance.now() - started, ...('errorType' in result && { errorType: result.errorType, errorMessage: result.errorMessage.slice(0, 500) }) });
+      this.invocations.push({
+        functionName,
+        requestId,
+        realMs: performance.now() - started,
+        ...('errorType' in result && {
+          errorType: result.errorType,
+          errorMessage: result.errorMessage.slice(0, 500),
+        }),
+      });
       return result;
     };
     const injected = this.options.fault?.(functionName);
@@ -135,7 +149,10 @@ export class LambdaRuntime {
       handler = await this.load(functionName);
     } catch (error) {
       const e = error as Error;
-      return finish({ errorType: e.name === 'Error' ? 'Runtime.ImportModuleError' : e.name, errorMessage: e.message });
+      return finish({
+        errorType: e.name === 'Error' ? 'Runtime.ImportModuleError' : e.name,
+        errorMessage: e.message,
+      });
     }
     const timeoutMs = (this.options.timeoutSeconds ?? 60) * 1000;
     const deadline = performance.now() + timeoutMs;
@@ -156,7 +173,11 @@ export class LambdaRuntime {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<LambdaResult>((resolveTimeout) => {
       timer = setTimeout(
-        () => resolveTimeout({ errorType: 'Sandbox.Timedout', errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` }),
+        () =>
+          resolveTimeout({
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+          }),
         timeoutMs,
       );
     });
@@ -167,7 +188,14 @@ export class LambdaRuntime {
         return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       } catch (error) {
         const e = error as Error;
-        return { errorType: e?.name || 'Error', errorMessage: e?.message ?? String(error), trace: (e?.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()) };
+        return {
+          errorType: e?.name || 'Error',
+          errorMessage: e?.message ?? String(error),
+          trace: (e?.stack ?? '')
+            .split('\n')
+            .slice(1, 6)
+            .map((l) => l.trim()),
+        };
       }
     })();
     try {

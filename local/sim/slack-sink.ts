@@ -24,7 +24,8 @@ export class SlackSink {
   ) {}
 
   handle(request: RawRequest): RawResponse {
-    if (request.method !== 'POST') return { status: 405, headers: { 'content-type': 'text/plain' }, body: 'invalid_method' };
+    if (request.method !== 'POST')
+      return { status: 405, headers: { 'content-type': 'text/plain' }, body: 'invalid_method' };
     if (this.isDown()) {
       this.refused++;
       return { status: 500, headers: { 'content-type': 'text/plain' }, body: 'internal_error' };
@@ -35,9 +36,17 @@ export class SlackSink {
     } catch {
       return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_payload' };
     }
-    const text = typeof (body as { text?: unknown }).text === 'string' ? (body as { text: string }).text : JSON.stringify((body as { blocks?: unknown }).blocks ?? body).slice(0, 2000);
+    const text =
+      typeof (body as { text?: unknown }).text === 'string'
+        ? (body as { text: string }).text
+        : JSON.stringify((body as { blocks?: unknown }).blocks ?? body).slice(0, 2000);
     const raw = JSON.stringify(body);
-    this.messages.push({ receivedAt: new Date().toISOString(), text, body, kind: this.sender() ?? (/\/approvals\/|approv|reject/i.test(raw) ? 'approval' : 'notification') });
+    this.messages.push({
+      receivedAt: new Date().toISOString(),
+      text,
+      body,
+      kind: this.sender() ?? (/\/approvals\/|approv|reject/i.test(raw) ? 'approval' : 'notification'),
+    });
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
   }
 

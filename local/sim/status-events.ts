@@ -65,7 +65,9 @@ export class StatusEventBus {
         redriveCount: 0,
         redriveDate: null,
         redriveStatus: ended && execution.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
-        redriveStatusReason: ended ? 'Execution is in a terminal state.' : 'Execution is RUNNING and cannot be redriven',
+        redriveStatusReason: ended
+          ? 'Execution is in a terminal state.'
+          : 'Execution is RUNNING and cannot be redriven',
       },
     };
   }
@@ -74,7 +76,14 @@ export class StatusEventBus {
   publish(execution: Execution): void {
     if (!this.options.matches(execution.stateMachine.arn)) return;
     const event = this.eventFor(execution);
-    const delivery: StatusDelivery = { eventId: String(event.id), executionArn: execution.arn, status: execution.status, attempts: 0, state: 'pending', event };
+    const delivery: StatusDelivery = {
+      eventId: String(event.id),
+      executionArn: execution.arn,
+      status: execution.status,
+      attempts: 0,
+      state: 'pending',
+      event,
+    };
     this.deliveries.push(delivery);
     setImmediate(() => void this.attempt(delivery));
   }

@@ -24,7 +24,14 @@ export const fixtureMachines: Record<string, AslDefinition> = {
         Type: 'Task',
         Resource: fn('deploy-lock'),
         ResultPath: '$.lock',
-        Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+        Retry: [
+          {
+            ErrorEquals: ['Lambda.TooManyRequestsException'],
+            IntervalSeconds: 2,
+            MaxAttempts: 3,
+            BackoffRate: 2,
+          },
+        ],
         End: true,
       },
     },
@@ -35,7 +42,10 @@ export const fixtureMachines: Record<string, AslDefinition> = {
       'Run child': {
         Type: 'Task',
         Resource: 'arn:aws:states:::states:startExecution.sync:2',
-        Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:fixture-simple', 'Input.$': '$' },
+        Parameters: {
+          StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:fixture-simple',
+          'Input.$': '$',
+        },
         ResultPath: '$.child',
         End: true,
       },
@@ -47,7 +57,10 @@ export const fixtureMachines: Record<string, AslDefinition> = {
       'Wait for approval': {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: fn('approval-request'), Payload: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Id' } },
+        Parameters: {
+          FunctionName: fn('approval-request'),
+          Payload: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Id' },
+        },
         TimeoutSeconds: 3600,
         ResultPath: '$.approval',
         Catch: [

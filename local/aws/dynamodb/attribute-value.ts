@@ -21,7 +21,10 @@ const TYPES = ['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS'] as con
 export function typeOf(value: AttributeValue): string {
   const keys = Object.keys(value ?? {});
   if (keys.length !== 1 || !(TYPES as readonly string[]).includes(keys[0]!)) {
-    throw new ServiceError('ValidationException', `Supplied AttributeValue is empty or has more than one data type: ${JSON.stringify(value)}`);
+    throw new ServiceError(
+      'ValidationException',
+      `Supplied AttributeValue is empty or has more than one data type: ${JSON.stringify(value)}`,
+    );
   }
   return keys[0]!;
 }

@@ -8,9 +8,14 @@ import { ServiceError } from '../service-error';
 import { clone, compare, equals, typeOf, type AttributeValue, type Item } from './attribute-value';
 
 // ---------------------------------------------------------------- tokens
-type Token = { kind: 'name' | 'placeholder' | 'value' | 'number' | 'op' | 'punct' | 'end'; text: string; at: number };
+type Token = {
+  kind: 'name' | 'placeholder' | 'value' | 'number' | 'op' | 'punct' | 'end';
+  text: string;
+  at: number;
+};
 
-const invalid = (what: string, message: string) => new ServiceError('ValidationException', `Invalid ${what}: ${message}`);
+const invalid = (what: string, message: string) =>
+  new ServiceError('ValidationException', `Invalid ${what}: ${message}`);
 
 function tokenize(text: string, what: string): Token[] {
   const tokens: Token[] = [];
@@ -29,9 +34,20 @@ function tokenize(text: string, what: string): Token[] {
       /^[0-9]+/.exec(rest) ??
       /^(<>|<=|>=|=|<|>)/.exec(rest) ??
       /^[(),.[\]+-]/.exec(rest);
-    if (!match) throw invalid(what, `Syntax error; token: "${c}", near: "${text.slice(Math.max(0, i - 5), i + 5)}"`);
+    if (!match)
+      throw invalid(what, `Syntax error; token: "${c}", near: "${text.slice(Math.max(0, i - 5), i + 5)}"`);
     const t = match[0];
-    const kind: Token['kind'] = t.startsWith('#') ? 'placeholder' : t.startsWith(':') ? 'value' : /^[0-9]/.test(t) ? 'number' : /^[A-Za-z_]/.test(t) ? 'name' : /^[<>=]/.test(t) ? 'op' : 'punct';
+    const kind: Token['kind'] = t.startsWith('#')
+      ? 'placeholder'
+      : t.startsWith(':')
+        ? 'value'
+        : /^[0-9]/.test(t)
+          ? 'number'
+          : /^[A-Za-z_]/.test(t)
+            ? 'name'
+            : /^[<>=]/.test(t)
+              ? 'op'
+              : 'punct';
     tokens.push({ kind, text: t, at: i });
     i += t.length;
   }
@@ -55,7 +71,12 @@ export type Condition =
   | { kind: 'compare'; op: '=' | '<>' | '<' | '<=' | '>' | '>='; left: Operand; right: Operand }
   | { kind: 'between'; value: Operand; low: Operand; high: Operand }
   | { kind: 'in'; value: Operand; list: Operand[] }
-  | { kind: 'function'; name: 'attribute_exists' | 'attribute_not_exists' | 'attribute_type' | 'begins_with' | 'contains'; path: PathElement[]; arg?: Operand };
+  | {
+      kind: 'function';
+      name: 'attribute_exists' | 'attribute_not_exists' | 'attribute_type' | 'begins_with' | 'contains';
+      path: PathElement[];
+      arg?: Operand;
+    };
 
 export type UpdateAction =
   | { kind: 'SET'; path: PathElement[]; value: Operand }
@@ -67,7 +88,13 @@ export interface Placeholders {
   values?: Record<string, AttributeValue> | undefined;
 }
 
-const RESERVED_CONDITION_FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with', 'contains']);
+const RESERVED_CONDITION_FUNCTIONS = new Set([
+  'attribute_exists',
+  'attribute_not_exists',
+  'attribute_type',
+  'begins_with',
+  'contains',
+]);
 
 class Parser {
   private pos = 0;
@@ -104,7 +131,11 @@ class Parser {
   pathElement(t: Token): string {
     if (t.kind === 'placeholder') {
       const name = this.placeholders.names?.[t.text];
-      if (name === undefined) throw invalid(this.what, `An expression attribute name used in the document path is not defined; attribute name: ${t.text}`);
+      if (name === undefined)
+        throw invalid(
+          this.what,
+          `An expression attribute name used in the document path is not defined; attribute name: ${t.text}`,
+        );
       this.usedNames.add(t.text);
       return name;
     }
@@ -128,7 +159,10 @@ class Parser {
   }
   value(t: Token): Operand {
     if (!this.placeholders.values || !(t.text in this.placeholders.values)) {
-      throw invalid(this.what, `An expression attribute value used in expression is not defined; attribute value: ${t.text}`);
+      throw invalid(
+        this.what,
+        `An expression attribute value used in expression is not defined; attribute value: ${t.text}`,
+      );
     }
     this.usedValues.add(t.text);
     return { kind: 'value', name: t.text };
@@ -236,7 +270,8 @@ class Parser {
       const clause = this.next();
       const keyword = clause.kind === 'name' ? clause.text.toUpperCase() : '';
       if (!['SET', 'REMOVE', 'ADD', 'DELETE'].includes(keyword)) throw this.syntax(clause);
-      if (seen.has(keyword)) throw invalid(this.what, `The "${keyword}" section can only be used once in an update expression;`);
+      if (seen.has(keyword))
+        throw invalid(this.what, `The "${keyword}" section can only be used once in an update expression;`);
       seen.add(keyword);
       do {
         if (actions.length && this.peek().text === ',') this.next();
@@ -265,7 +300,11 @@ function parser(text: string | undefined, what: string, placeholders: Placeholde
 }
 
 /** Parses a ConditionExpression or KeyConditionExpression. */
-export function parseCondition(text: string | undefined, placeholders: Placeholders, what = 'ConditionExpression'): { ast: Condition; usedNames: Set<string>; usedValues: Set<string> } {
+export function parseCondition(
+  text: string | undefined,
+  placeholders: Placeholders,
+  what = 'ConditionExpression',
+): { ast: Condition; usedNames: Set<string>; usedValues: Set<string> } {
   const p = parser(text, what, placeholders);
   const ast = p.condition();
   if (!p.atEnd()) throw p.syntax(p.peek());
@@ -273,13 +312,19 @@ export function parseCondition(text: string | undefined, placeholders: Placehold
 }
 
 /** Parses an UpdateExpression. */
-export function parseUpdate(text: string | undefined, placeholders: Placeholders): { actions: UpdateAction[]; usedNames: Set<string>; usedValues: Set<string> } {
+export function parseUpdate(
+  text: string | undefined,
+  placeholders: Placeholders,
+): { actions: UpdateAction[]; usedNames: Set<string>; usedValues: Set<string> } {
   const p = parser(text, 'UpdateExpression', placeholders);
   return { actions: p.updateActions(), usedNames: p.usedNames, usedValues: p.usedValues };
 }
 
 /** Parses a ProjectionExpression into paths. */
-export function parseProjection(text: string, placeholders: Placeholders): { paths: PathElement[][]; usedNames: Set<string> } {
+export function parseProjection(
+  text: string,
+  placeholders: Placeholders,
+): { paths: PathElement[][]; usedNames: Set<string> } {
   const p = parser(text, 'ProjectionExpression', placeholders);
   const paths = [p.path()];
   while (p.peek().text === ',') {
@@ -308,17 +353,25 @@ function setPath(item: Item, path: PathElement[], value: AttributeValue, what: s
   path.forEach((part, i) => {
     const last = i === path.length - 1;
     if (typeof part === 'number') {
-      if (!('L' in container)) throw invalid(what, 'The document path provided in the update expression is invalid for update');
+      if (!('L' in container))
+        throw invalid(what, 'The document path provided in the update expression is invalid for update');
       const list: AttributeValue[] = container.L;
       if (last) {
         if (part >= list.length) list.push(value);
         else list[part] = value;
-      } else container = list[part] ?? (() => { throw invalid(what, 'The document path provided in the update expression is invalid for update'); })();
+      } else
+        container =
+          list[part] ??
+          (() => {
+            throw invalid(what, 'The document path provided in the update expression is invalid for update');
+          })();
     } else {
-      if (!('M' in container)) throw invalid(what, 'The document path provided in the update expression is invalid for update');
+      if (!('M' in container))
+        throw invalid(what, 'The document path provided in the update expression is invalid for update');
       const map: Record<string, AttributeValue> = container.M;
       if (last) map[part] = value;
-      else if (map[part] === undefined) throw invalid(what, 'The document path provided in the update expression is invalid for update');
+      else if (map[part] === undefined)
+        throw invalid(what, 'The document path provided in the update expression is invalid for update');
       else container = map[part];
     }
   });
@@ -332,7 +385,12 @@ function removePath(item: Item, path: PathElement[]): void {
   else if (typeof last === 'string' && 'M' in parent) delete parent.M[last];
 }
 
-function operandValue(operand: Operand, item: Item, placeholders: Placeholders, what: string): AttributeValue | undefined {
+function operandValue(
+  operand: Operand,
+  item: Item,
+  placeholders: Placeholders,
+  what: string,
+): AttributeValue | undefined {
   switch (operand.kind) {
     case 'path':
       return getPath(item, operand.path);
@@ -343,7 +401,16 @@ function operandValue(operand: Operand, item: Item, placeholders: Placeholders, 
       if (!v) return undefined;
       const t = typeOf(v);
       const inner = (v as Record<string, unknown>)[t];
-      const size = t === 'S' ? Buffer.byteLength(inner as string) : t === 'B' ? Buffer.from(inner as string, 'base64').length : t === 'M' ? Object.keys(inner as object).length : Array.isArray(inner) ? inner.length : undefined;
+      const size =
+        t === 'S'
+          ? Buffer.byteLength(inner as string)
+          : t === 'B'
+            ? Buffer.from(inner as string, 'base64').length
+            : t === 'M'
+              ? Object.keys(inner as object).length
+              : Array.isArray(inner)
+                ? inner.length
+                : undefined;
       return size === undefined ? undefined : { N: String(size) };
     }
     case 'if_not_exists':
@@ -351,27 +418,44 @@ function operandValue(operand: Operand, item: Item, placeholders: Placeholders, 
     case 'list_append': {
       const l = operandValue(operand.left, item, placeholders, what);
       const r = operandValue(operand.right, item, placeholders, what);
-      if (!l || !r || !('L' in l) || !('L' in r)) throw invalid(what, 'Incorrect operand type for operator or function; operator or function: list_append');
+      if (!l || !r || !('L' in l) || !('L' in r))
+        throw invalid(
+          what,
+          'Incorrect operand type for operator or function; operator or function: list_append',
+        );
       return { L: [...l.L, ...r.L] };
     }
     case 'arith': {
       const l = operandValue(operand.left, item, placeholders, what);
       const r = operandValue(operand.right, item, placeholders, what);
-      if (!l || !r) throw invalid(what, 'The provided expression refers to an attribute that does not exist in the item');
-      if (!('N' in l) || !('N' in r)) throw invalid(what, `Incorrect operand type for operator or function; operator: ${operand.op}`);
+      if (!l || !r)
+        throw invalid(what, 'The provided expression refers to an attribute that does not exist in the item');
+      if (!('N' in l) || !('N' in r))
+        throw invalid(what, `Incorrect operand type for operator or function; operator: ${operand.op}`);
       return { N: String(operand.op === '+' ? Number(l.N) + Number(r.N) : Number(l.N) - Number(r.N)) };
     }
   }
 }
 
 /** Evaluates a condition against an item (an empty object when the item does not exist). */
-export function evaluateCondition(ast: Condition, item: Item, placeholders: Placeholders, what = 'ConditionExpression'): boolean {
+export function evaluateCondition(
+  ast: Condition,
+  item: Item,
+  placeholders: Placeholders,
+  what = 'ConditionExpression',
+): boolean {
   const value = (o: Operand) => operandValue(o, item, placeholders, what);
   switch (ast.kind) {
     case 'and':
-      return evaluateCondition(ast.left, item, placeholders, what) && evaluateCondition(ast.right, item, placeholders, what);
+      return (
+        evaluateCondition(ast.left, item, placeholders, what) &&
+        evaluateCondition(ast.right, item, placeholders, what)
+      );
     case 'or':
-      return evaluateCondition(ast.left, item, placeholders, what) || evaluateCondition(ast.right, item, placeholders, what);
+      return (
+        evaluateCondition(ast.left, item, placeholders, what) ||
+        evaluateCondition(ast.right, item, placeholders, what)
+      );
     case 'not':
       return !evaluateCondition(ast.inner, item, placeholders, what);
     case 'compare': {
@@ -408,7 +492,10 @@ export function evaluateCondition(ast: Condition, item: Item, placeholders: Plac
           const prefix = value(ast.arg!);
           if (!v || !prefix) return false;
           if ('S' in v && 'S' in prefix) return v.S.startsWith(prefix.S);
-          if ('B' in v && 'B' in prefix) return Buffer.from(v.B, 'base64').subarray(0, Buffer.from(prefix.B, 'base64').length).equals(Buffer.from(prefix.B, 'base64'));
+          if ('B' in v && 'B' in prefix)
+            return Buffer.from(v.B, 'base64')
+              .subarray(0, Buffer.from(prefix.B, 'base64').length)
+              .equals(Buffer.from(prefix.B, 'base64'));
           return false;
         }
         case 'contains': {
@@ -426,19 +513,31 @@ export function evaluateCondition(ast: Condition, item: Item, placeholders: Plac
 }
 
 /** Applies update actions to a copy of `item`; `keyNames` may not be changed. */
-export function applyUpdate(actions: UpdateAction[], item: Item, placeholders: Placeholders, keyNames: string[]): Item {
+export function applyUpdate(
+  actions: UpdateAction[],
+  item: Item,
+  placeholders: Placeholders,
+  keyNames: string[],
+): Item {
   const what = 'UpdateExpression';
   const original = clone(item);
   const out = clone(item);
   for (const action of actions) {
     if (typeof action.path[0] === 'string' && keyNames.includes(action.path[0]) && action.path.length === 1) {
-      throw new ServiceError('ValidationException', `One or more parameter values were invalid: Cannot update attribute ${action.path[0]}. This attribute is part of the key`);
+      throw new ServiceError(
+        'ValidationException',
+        `One or more parameter values were invalid: Cannot update attribute ${action.path[0]}. This attribute is part of the key`,
+      );
     }
     switch (action.kind) {
       case 'SET': {
         // Right-hand sides read the item as it was before this update, as DynamoDB does.
         const value = operandValue(action.value, original, placeholders, what);
-        if (value === undefined) throw invalid(what, 'The provided expression refers to an attribute that does not exist in the item');
+        if (value === undefined)
+          throw invalid(
+            what,
+            'The provided expression refers to an attribute that does not exist in the item',
+          );
         setPath(out, action.path, clone(value), what);
         break;
       }
@@ -454,10 +553,14 @@ export function applyUpdate(actions: UpdateAction[], item: Item, placeholders: P
           setPath(out, action.path, { N: String(base + Number(value.N)) }, what);
         } else {
           const t = typeOf(value);
-          if (!['SS', 'NS', 'BS'].includes(t)) throw invalid(what, `Incorrect operand type for operator or function; operator: ${action.kind}`);
+          if (!['SS', 'NS', 'BS'].includes(t))
+            throw invalid(what, `Incorrect operand type for operator or function; operator: ${action.kind}`);
           const existing = current ? ((current as Record<string, string[]>)[t] ?? []) : [];
           const members = (value as Record<string, string[]>)[t]!;
-          const next = action.kind === 'ADD' ? [...new Set([...existing, ...members])] : existing.filter((m) => !members.includes(m));
+          const next =
+            action.kind === 'ADD'
+              ? [...new Set([...existing, ...members])]
+              : existing.filter((m) => !members.includes(m));
           if (next.length) setPath(out, action.path, { [t]: next } as AttributeValue, what);
           else removePath(out, action.path);
         }
@@ -484,9 +587,21 @@ export function project(item: Item, paths: PathElement[][]): Item {
 }
 
 /** Every placeholder given must be used, as DynamoDB insists. */
-export function checkUnused(placeholders: Placeholders, usedNames: Set<string>, usedValues: Set<string>): void {
+export function checkUnused(
+  placeholders: Placeholders,
+  usedNames: Set<string>,
+  usedValues: Set<string>,
+): void {
   const names = Object.keys(placeholders.names ?? {}).filter((n) => !usedNames.has(n));
-  if (names.length) throw new ServiceError('ValidationException', `Value provided in ExpressionAttributeNames unused in expressions: keys: {${names.join(', ')}}`);
+  if (names.length)
+    throw new ServiceError(
+      'ValidationException',
+      `Value provided in ExpressionAttributeNames unused in expressions: keys: {${names.join(', ')}}`,
+    );
   const values = Object.keys(placeholders.values ?? {}).filter((v) => !usedValues.has(v));
-  if (values.length) throw new ServiceError('ValidationException', `Value provided in ExpressionAttributeValues unused in expressions: keys: {${values.join(', ')}}`);
+  if (values.length)
+    throw new ServiceError(
+      'ValidationException',
+      `Value provided in ExpressionAttributeValues unused in expressions: keys: {${values.join(', ')}}`,
+    );
 }

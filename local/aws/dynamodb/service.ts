@@ -6,7 +6,17 @@ import type { TableDesign } from '../../../functions/commons/tables';
 import type { JsonService } from '../server';
 import { ServiceError } from '../service-error';
 import { clone, compare, equals, typeOf, type AttributeValue, type Item } from './attribute-value';
-import { applyUpdate, checkUnused, evaluateCondition, parseCondition, parseProjection, parseUpdate, project, type Condition, type Placeholders } from './expressions';
+import {
+  applyUpdate,
+  checkUnused,
+  evaluateCondition,
+  parseCondition,
+  parseProjection,
+  parseUpdate,
+  project,
+  type Condition,
+  type Placeholders,
+} from './expressions';
 
 interface KeySchema {
   partition: string;
@@ -28,7 +38,8 @@ export class DynamoDbStore {
   /** Creates (or empties) a table from a TableDesign with the given physical name. */
   createTable(design: TableDesign, name: string): void {
     const indexes = new Map<string, KeySchema>();
-    for (const lsi of design.localSecondaryIndexes ?? []) indexes.set(lsi.indexName, { partition: design.partitionKey.name, sort: lsi.sortKey.name });
+    for (const lsi of design.localSecondaryIndexes ?? [])
+      indexes.set(lsi.indexName, { partition: design.partitionKey.name, sort: lsi.sortKey.name });
     this.tables.set(name, {
       name,
       key: { partition: design.partitionKey.name, ...(design.sortKey && { sort: design.sortKey.name }) },
@@ -61,8 +72,16 @@ function keyString(table: Table, key: Item): string {
     throw new ServiceError('ValidationException', 'The provided key element does not match the schema');
   }
   for (const n of names) {
-    if (typeOf(key[n]!) !== 'S') throw new ServiceError('ValidationException', 'One or more parameter values were invalid: Type mismatch for key');
-    if ((key[n] as { S: string }).S === '') throw new ServiceError('ValidationException', `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${n}`);
+    if (typeOf(key[n]!) !== 'S')
+      throw new ServiceError(
+        'ValidationException',
+        'One or more parameter values were invalid: Type mismatch for key',
+      );
+    if ((key[n] as { S: string }).S === '')
+      throw new ServiceError(
+        'ValidationException',
+        `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${n}`,
+      );
   }
   return JSON.stringify(names.map((n) => (key[n] as { S: string }).S));
 }
@@ -71,26 +90,42 @@ function keyOf(table: Table, item: Item): Item {
   const out: Item = {};
   for (const n of [table.key.partition, table.key.sort]) {
     if (!n) continue;
-    if (item[n] === undefined) throw new ServiceError('ValidationException', `One or more parameter values were invalid: Missing the key ${n} in the item`);
+    if (item[n] === undefined)
+      throw new ServiceError(
+        'ValidationException',
+        `One or more parameter values were invalid: Missing the key ${n} in the item`,
+      );
     out[n] = item[n]!;
   }
   return out;
 }
 
-function placeholders(input: { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> }): Placeholders {
+function placeholders(input: {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+}): Placeholders {
   return { names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues };
 }
 
-function checkCondition(input: { ConditionExpression?: string } & Parameters<typeof placeholders>[0], existing: Item | undefined, used: { names: Set<string>; values: Set<string> }): void {
+function checkCondition(
+  input: { ConditionExpression?: string } & Parameters<typeof placeholders>[0],
+  existing: Item | undefined,
+  used: { names: Set<string>; values: Set<string> },
+): void {
   if (input.ConditionExpression === undefined) return;
   const p = placeholders(input);
   const { ast, usedNames, usedValues } = parseCondition(input.ConditionExpression, p);
   usedNames.forEach((n) => used.names.add(n));
   usedValues.forEach((v) => used.values.add(v));
-  if (!evaluateCondition(ast, existing ?? {}, p)) throw new ServiceError('ConditionalCheckFailedException', 'The conditional request failed');
+  if (!evaluateCondition(ast, existing ?? {}, p))
+    throw new ServiceError('ConditionalCheckFailedException', 'The conditional request failed');
 }
 
-function returnValues(kind: string | undefined, before: Item | undefined, after: Item | undefined): { Attributes?: Item } {
+function returnValues(
+  kind: string | undefined,
+  before: Item | undefined,
+  after: Item | undefined,
+): { Attributes?: Item } {
   switch (kind ?? 'NONE') {
     case 'NONE':
       return {};
@@ -107,11 +142,17 @@ function returnValues(kind: string | undefined, before: Item | undefined, after:
       return Object.keys(out).length ? { Attributes: out } : {};
     }
     default:
-      throw new ServiceError('ValidationException', `1 validation error detected: Value '${kind}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]`);
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${kind}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]`,
+      );
   }
 }
 
-function projectionOf(input: { ProjectionExpression?: string } & Parameters<typeof placeholders>[0], used: { names: Set<string>; values: Set<string> }) {
+function projectionOf(
+  input: { ProjectionExpression?: string } & Parameters<typeof placeholders>[0],
+  used: { names: Set<string>; values: Set<string> },
+) {
   if (!input.ProjectionExpression) return undefined;
   const { paths, usedNames } = parseProjection(input.ProjectionExpression, placeholders(input));
   usedNames.forEach((n) => used.names.add(n));
@@ -121,24 +162,42 @@ function projectionOf(input: { ProjectionExpression?: string } & Parameters<type
 const newUsed = () => ({ names: new Set<string>(), values: new Set<string>() });
 
 /** Splits a key condition into the partition value and a filter on the sort key. */
-function keyCondition(ast: Condition, key: KeySchema, p: Placeholders): { partition: AttributeValue; sort?: Condition } {
+function keyCondition(
+  ast: Condition,
+  key: KeySchema,
+  p: Placeholders,
+): { partition: AttributeValue; sort?: Condition } {
   const parts: Condition[] = [];
-  const flatten = (c: Condition): void => (c.kind === 'and' ? (flatten(c.left), flatten(c.right)) : void parts.push(c));
+  const flatten = (c: Condition): void =>
+    c.kind === 'and' ? (flatten(c.left), flatten(c.right)) : void parts.push(c);
   flatten(ast);
   const attr = (c: Condition): string | undefined => {
-    if (c.kind === 'compare' && c.left.kind === 'path' && c.left.path.length === 1) return String(c.left.path[0]);
-    if (c.kind === 'between' && c.value.kind === 'path' && c.value.path.length === 1) return String(c.value.path[0]);
+    if (c.kind === 'compare' && c.left.kind === 'path' && c.left.path.length === 1)
+      return String(c.left.path[0]);
+    if (c.kind === 'between' && c.value.kind === 'path' && c.value.path.length === 1)
+      return String(c.value.path[0]);
     if (c.kind === 'function' && c.name === 'begins_with' && c.path.length === 1) return String(c.path[0]);
     return undefined;
   };
   const partition = parts.find((c) => attr(c) === key.partition && c.kind === 'compare' && c.op === '=');
   const sort = parts.find((c) => key.sort !== undefined && attr(c) === key.sort);
-  if (!partition || parts.length > (sort ? 2 : 1) || parts.some((c) => c.kind === 'or' || c.kind === 'not' || !attr(c))) {
-    throw new ServiceError('ValidationException', 'Query condition missed key schema element: ' + key.partition);
+  if (
+    !partition ||
+    parts.length > (sort ? 2 : 1) ||
+    parts.some((c) => c.kind === 'or' || c.kind === 'not' || !attr(c))
+  ) {
+    throw new ServiceError(
+      'ValidationException',
+      'Query condition missed key schema element: ' + key.partition,
+    );
   }
   const right = (partition as { right: { kind: string; name?: string } }).right;
   const value = right.kind === 'value' ? p.values?.[right.name!] : undefined;
-  if (!value) throw new ServiceError('ValidationException', 'Invalid KeyConditionExpression: the partition key must be compared with a value');
+  if (!value)
+    throw new ServiceError(
+      'ValidationException',
+      'Invalid KeyConditionExpression: the partition key must be compared with a value',
+    );
   return { partition: value, ...(sort && { sort }) };
 }
 
@@ -152,7 +211,10 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
       ListTables: () => ({ TableNames: [...store.tables.keys()].sort() }),
       DescribeTable: (input: { TableName?: string }) => {
         const table = store.table(input.TableName);
-        const keySchema = (k: KeySchema) => [{ AttributeName: k.partition, KeyType: 'HASH' }, ...(k.sort ? [{ AttributeName: k.sort, KeyType: 'RANGE' }] : [])];
+        const keySchema = (k: KeySchema) => [
+          { AttributeName: k.partition, KeyType: 'HASH' },
+          ...(k.sort ? [{ AttributeName: k.sort, KeyType: 'RANGE' }] : []),
+        ];
         return {
           Table: {
             TableName: table.name,
@@ -161,11 +223,20 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
             ItemCount: table.items.size,
             CreationDateTime: table.createdAt,
             BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
-            LocalSecondaryIndexes: [...table.indexes].map(([IndexName, k]) => ({ IndexName, KeySchema: keySchema(k), Projection: { ProjectionType: 'ALL' } })),
+            LocalSecondaryIndexes: [...table.indexes].map(([IndexName, k]) => ({
+              IndexName,
+              KeySchema: keySchema(k),
+              Projection: { ProjectionType: 'ALL' },
+            })),
           },
         };
       },
-      GetItem: (input: { TableName?: string; Key: Item; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }) => {
+      GetItem: (input: {
+        TableName?: string;
+        Key: Item;
+        ProjectionExpression?: string;
+        ExpressionAttributeNames?: Record<string, string>;
+      }) => {
         const table = store.table(input.TableName);
         const used = newUsed();
         const projection = projectionOf(input, used);
@@ -174,9 +245,20 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
         if (!item) return {};
         return { Item: projection ? project(item, projection) : clone(item) };
       },
-      PutItem: (input: { TableName?: string; Item: Item; ConditionExpression?: string; ReturnValues?: string } & Parameters<typeof placeholders>[0]) => {
+      PutItem: (
+        input: {
+          TableName?: string;
+          Item: Item;
+          ConditionExpression?: string;
+          ReturnValues?: string;
+        } & Parameters<typeof placeholders>[0],
+      ) => {
         const table = store.table(input.TableName);
-        if (!input.Item || typeof input.Item !== 'object') throw new ServiceError('ValidationException', '1 validation error detected: Value null at \'item\' failed to satisfy constraint: Member must not be null');
+        if (!input.Item || typeof input.Item !== 'object')
+          throw new ServiceError(
+            'ValidationException',
+            "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null",
+          );
         Object.values(input.Item).forEach(typeOf);
         const id = keyString(table, keyOf(table, input.Item));
         const existing = table.items.get(id);
@@ -189,7 +271,15 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
         table.items.set(id, clone(input.Item));
         return returnValues(input.ReturnValues, existing, undefined);
       },
-      UpdateItem: (input: { TableName?: string; Key: Item; UpdateExpression?: string; ConditionExpression?: string; ReturnValues?: string } & Parameters<typeof placeholders>[0]) => {
+      UpdateItem: (
+        input: {
+          TableName?: string;
+          Key: Item;
+          UpdateExpression?: string;
+          ConditionExpression?: string;
+          ReturnValues?: string;
+        } & Parameters<typeof placeholders>[0],
+      ) => {
         const table = store.table(input.TableName);
         const id = keyString(table, input.Key);
         const existing = table.items.get(id);
@@ -205,7 +295,14 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
         table.items.set(id, updated);
         return returnValues(input.ReturnValues, existing, updated);
       },
-      DeleteItem: (input: { TableName?: string; Key: Item; ConditionExpression?: string; ReturnValues?: string } & Parameters<typeof placeholders>[0]) => {
+      DeleteItem: (
+        input: {
+          TableName?: string;
+          Key: Item;
+          ConditionExpression?: string;
+          ReturnValues?: string;
+        } & Parameters<typeof placeholders>[0],
+      ) => {
         const table = store.table(input.TableName);
         const id = keyString(table, input.Key);
         const existing = table.items.get(id);
@@ -215,34 +312,57 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
         table.items.delete(id);
         return returnValues(input.ReturnValues, existing, undefined);
       },
-      Query: (input: {
-        TableName?: string;
-        IndexName?: string;
-        KeyConditionExpression?: string;
-        ScanIndexForward?: boolean;
-        Limit?: number;
-        ExclusiveStartKey?: Item;
-        ProjectionExpression?: string;
-        Select?: string;
-        FilterExpression?: string;
-      } & Parameters<typeof placeholders>[0]) => {
+      Query: (
+        input: {
+          TableName?: string;
+          IndexName?: string;
+          KeyConditionExpression?: string;
+          ScanIndexForward?: boolean;
+          Limit?: number;
+          ExclusiveStartKey?: Item;
+          ProjectionExpression?: string;
+          Select?: string;
+          FilterExpression?: string;
+        } & Parameters<typeof placeholders>[0],
+      ) => {
         const table = store.table(input.TableName);
-        if (input.FilterExpression !== undefined) throw new ServiceError('ValidationException', 'the sandbox implements Query without FilterExpression (see functions/commons/tables.ts)');
+        if (input.FilterExpression !== undefined)
+          throw new ServiceError(
+            'ValidationException',
+            'the sandbox implements Query without FilterExpression (see functions/commons/tables.ts)',
+          );
         const schema = input.IndexName ? table.indexes.get(input.IndexName) : table.key;
-        if (!schema) throw new ServiceError('ValidationException', `The table does not have the specified index: ${input.IndexName}`);
-        if (input.Limit !== undefined && (!Number.isInteger(input.Limit) || input.Limit < 1)) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        if (!schema)
+          throw new ServiceError(
+            'ValidationException',
+            `The table does not have the specified index: ${input.IndexName}`,
+          );
+        if (input.Limit !== undefined && (!Number.isInteger(input.Limit) || input.Limit < 1))
+          throw new ServiceError(
+            'ValidationException',
+            "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+          );
         const p = placeholders(input);
         const used = newUsed();
-        const { ast, usedNames, usedValues } = parseCondition(input.KeyConditionExpression, p, 'KeyConditionExpression');
+        const { ast, usedNames, usedValues } = parseCondition(
+          input.KeyConditionExpression,
+          p,
+          'KeyConditionExpression',
+        );
         usedNames.forEach((n) => used.names.add(n));
         usedValues.forEach((v) => used.values.add(v));
         const projection = projectionOf(input, used);
         checkUnused(p, used.names, used.values);
         const { partition, sort } = keyCondition(ast, schema, p);
-        let items = [...table.items.values()].filter((item) => equals(item[schema.partition], partition) && (!schema.sort || item[schema.sort] !== undefined));
+        let items = [...table.items.values()].filter(
+          (item) =>
+            equals(item[schema.partition], partition) && (!schema.sort || item[schema.sort] !== undefined),
+        );
         if (sort) items = items.filter((item) => evaluateCondition(sort, item, p, 'KeyConditionExpression'));
         // Order by the range key, then (for an index) by the table's range key, as DynamoDB does.
-        const order = (a: Item, b: Item) => (schema.sort ? (compare(a[schema.sort], b[schema.sort]) ?? 0) : 0) || (table.key.sort ? (compare(a[table.key.sort], b[table.key.sort]) ?? 0) : 0);
+        const order = (a: Item, b: Item) =>
+          (schema.sort ? (compare(a[schema.sort], b[schema.sort]) ?? 0) : 0) ||
+          (table.key.sort ? (compare(a[table.key.sort], b[table.key.sort]) ?? 0) : 0);
         items.sort(order);
         if (input.ScanIndexForward === false) items.reverse();
         if (input.ExclusiveStartKey) {
@@ -254,7 +374,10 @@ export function dynamoDbService(store: DynamoDbStore): JsonService {
         if (input.Limit !== undefined && items.length > input.Limit) {
           items = items.slice(0, input.Limit);
           const last = items[items.length - 1]!;
-          lastKey = { ...keyOf(table, last), ...(schema.sort && last[schema.sort] ? { [schema.sort]: last[schema.sort]! } : {}) };
+          lastKey = {
+            ...keyOf(table, last),
+            ...(schema.sort && last[schema.sort] ? { [schema.sort]: last[schema.sort]! } : {}),
+          };
         }
         const out = items.map((item) => (projection ? project(item, projection) : clone(item)));
         return {
