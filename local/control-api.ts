@@ -9,6 +9,7 @@
  * | GET  | /_sandbox/scenarios | every scenario with description, faults and expectations |
  * | POST | /_sandbox/scenario | `{name}`: activate for the next executions -> the scenario |
  * | POST | /_sandbox/scenarios/{name}/run | plays it end to end (waits) -> runScenario's result |
+ * | POST | /_sandbox/faults | `{...faults}` (scenario `faults` keys): an ad-hoc scenario `custom` |
  * | GET  | /_sandbox/slack | `{messages, refused}` received by the Slack sink |
  * | POST | /_sandbox/slack/... | the Slack incoming-webhook sink itself |
  * | GET  | /_sandbox/notifications | status-change deliveries to the notifier and the dead-letter list |
@@ -18,8 +19,9 @@
  * | POST | /_sandbox/reset | back to the initial world |
  */
 import type { RawRequest, RawResponse } from './aws/server';
+import type { Faults } from './faults';
 import type { Sandbox } from './sandbox';
-import { runScenario } from './scenarios';
+import { faultsSchema, runScenario } from './scenarios';
 
 const json = (status: number, body: unknown): RawResponse => ({
   status,
@@ -33,6 +35,7 @@ export const CONTROL_ENDPOINTS = [
   'GET /_sandbox/scenarios',
   'POST /_sandbox/scenario {"name"}',
   'POST /_sandbox/scenarios/{name}/run',
+  'POST /_sandbox/faults {throttleShare, serverErrorShare, lambdaTimeoutOnce, ...}',
   'GET /_sandbox/slack',
   'GET /_sandbox/notifications',
   'GET /_sandbox/builds',
@@ -106,6 +109,15 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
       if (!sandbox.scenarios.has(name))
         return json(404, { error: `unknown scenario "${name}"`, known: [...sandbox.scenarios.keys()] });
       return json(200, { active: name, scenario: sandbox.activateScenario(name) });
+    }
+    case 'POST /_sandbox/faults': {
+      const parsed = faultsSchema.safeParse(body(request));
+      if (!parsed.success)
+        return json(400, {
+          error: `faults are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+        });
+      sandbox.faults.activate('custom', parsed.data as Faults);
+      return json(200, { active: 'custom', faults: parsed.data });
     }
     case 'GET /_sandbox/slack':
       return json(200, {

@@ -26,7 +26,8 @@ const share = z
   .min(0)
   .max(0.5, { error: 'must be at most 0.5 (a retried request is never faulted twice in a row)' });
 
-const faultsSchema = z
+/** The `faults` block of a scenario (also what POST /_sandbox/faults accepts). */
+export const faultsSchema = z
   .object({
     build: z.enum(['install-fails', 'tests-fail']).optional(),
     scanFinding: z.enum(SEVERITIES).optional(),

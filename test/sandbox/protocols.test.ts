@@ -755,4 +755,24 @@ describe('control API', () => {
     await get('/scenario', { method: 'POST', body: JSON.stringify({ name: 'happy' }) });
     expect((await get('/nope')).status).toBe(404);
   });
+
+  test('ad-hoc faults: 500s and throttling are absorbed by SDK retries; a Lambda times out once', async () => {
+    const post = async (faults: unknown) =>
+      (await fetch(`${sandbox.urls.control}/faults`, { method: 'POST', body: JSON.stringify(faults) }))
+        .status;
+    expect(await post({ throttleShare: 0.9 })).toBe(400);
+    expect(await post({ nope: true })).toBe(400);
+    expect(
+      await post({ serverErrorShare: 0.25, throttleShare: 0.25, lambdaTimeoutOnce: 'deploy-lock' }),
+    ).toBe(200);
+    const cw = new CloudWatchClient(config);
+    for (let i = 0; i < 20; i++)
+      await cw.send(new DescribeAlarmsCommand({ AlarmNames: [`retail-bank-5xx`], MaxRecords: i + 1 }));
+    expect(sandbox.faults.injected.serverErrors + sandbox.faults.injected.throttling).toBeGreaterThan(0);
+    const first = await sandbox.lambda.invoke('deploy-lock', {});
+    expect(first).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    const second = await sandbox.lambda.invoke('deploy-lock', {});
+    expect('errorType' in second && second.errorType).not.toBe('Sandbox.Timedout');
+    sandbox.activateScenario('happy');
+  });
 });
