@@ -111,15 +111,18 @@ export function timelineRows(
     }
   }
   // Final: settled, and no later turn of a loop can fold into it any more: the execution ended,
-  // left its Parallel/Map branch, or went on for a whole loop window past its last turn.
+  // left its Parallel/Map branch, or went on for a whole loop window past its last turn. A state
+  // that is on no cycle of the definition is final once it succeeded, or failed and was left.
+  const loopable = (name: string) => !tree.loopable || tree.loopable.has(name);
   own.forEach((o, index) => {
     const after = own.slice(index + 1);
     const sameDepthAfter = after.filter(
       (later) => later.depth === o.depth && (o.loop === undefined || later.loop !== o.loop),
     );
     const leftBranch = after.some((later) => later.depth < o.depth);
-    const outOfWindow = options.all ? sameDepthAfter.length > 0 : sameDepthAfter.length >= LOOP_WINDOW;
-    o.row.final = o.settled && (ended || leftBranch || outOfWindow);
+    const window = options.all || !loopable(o.row.text) ? 1 : LOOP_WINDOW;
+    const once = !loopable(o.row.text) && o.row.status !== 'failed';
+    o.row.final = o.settled && (ended || leftBranch || once || sameDepthAfter.length >= window);
   });
   return rows;
 }

@@ -39,14 +39,28 @@ export async function showExecution(
     out.line(outcome ?? running(tree));
     return tree;
   }
+  // Rows go out in timeline order, each once when final; a step still running its nested
+  // execution, or waiting for a task token, is announced and the walk goes on past it.
   const printed = new Set<string>();
   const printNew = () => {
-    for (const row of timelineRows(tree, rowOptions)) {
-      const key = row.status === 'waiting' ? `${row.key}#waiting` : row.key;
-      if ((row.final || row.status === 'waiting') && !printed.has(key)) {
-        printed.add(key);
+    const rows = timelineRows(tree, rowOptions);
+    for (const [index, row] of rows.entries()) {
+      if (printed.has(row.key)) continue;
+      const opensChild = rows[index + 1]?.status === 'header' && rows[index + 1]!.depth > row.depth;
+      if (row.final) {
+        printed.add(row.key);
         out.line(formatRow(row, out));
+        continue;
       }
+      if (row.status === 'waiting' || (row.status === 'running' && opensChild)) {
+        const key = `${row.key}#${row.status}`;
+        if (!printed.has(key)) {
+          printed.add(key);
+          out.line(formatRow(row, out));
+        }
+        continue;
+      }
+      break;
     }
   };
   printNew();
