@@ -6,7 +6,6 @@
  * commit after a success, the previous one otherwise), the deploy lock is released, and each
  * failed run yields exactly one notification (a dead letter when Slack is down).
  */
-import './support/same-realm-clone';
 import { startSandbox, type Sandbox } from '../../local/sandbox';
 import { loadScenarios } from '../../local/scenarios';
 import { seeded } from './support/burst';

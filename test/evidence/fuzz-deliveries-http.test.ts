@@ -6,7 +6,6 @@
  */
 import fc from 'fast-check';
 import { signatureFor, signDelivery } from '../../events/sign-delivery';
-import './support/same-realm-clone';
 import { startSandbox, type Sandbox } from '../../local/sandbox';
 
 let sandbox: Sandbox;
