@@ -3,6 +3,7 @@
  * failed load names the field, the value and the fix (see load-config.ts for the formatting).
  */
 import { z } from 'zod';
+import { DOCUMENT_PARAMETER_PATTERNS as SSM_PARAMETER } from '../../ssm-deploy/parameters';
 
 const int = (min: number, max: number, unit = '') =>
   z
@@ -22,7 +23,6 @@ export const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[A-Za-z0-9._/-]{1,20
 /** Names accepted by Elastic Beanstalk for applications and environments. */
 const EB_ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/;
 const EB_APPLICATION = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
-const SYSTEMD_UNIT = /^[a-zA-Z0-9_.@-]{1,64}$/;
 const TAG_PART = /^[A-Za-z0-9 _.:/=+@-]{1,128}$/;
 const ALARM_NAME = /^[A-Za-z0-9 _.:/()#+=@-]{1,255}$/;
 
@@ -108,15 +108,19 @@ const ec2Ssm = z
           .regex(TAG_PART, { error: 'must be a tag value (1-128 letters, digits, spaces, _ . : / = + @ -)' }),
       })
       .strict(),
-    service: z.string().regex(SYSTEMD_UNIT, { error: 'must be a systemd unit name such as microblog' }),
+    service: z.string().regex(SSM_PARAMETER.serviceName, {
+      error: 'must be a systemd unit name such as microblog (not starting with - or .)',
+    }),
     appDirectory: z
       .string()
-      .regex(/^\/[A-Za-z0-9._/-]{1,200}$/, { error: 'must be an absolute path such as /opt/microblog' })
+      .regex(SSM_PARAMETER.appDirectory, {
+        error: 'must be an absolute path of 1-8 segments, none starting with a dot, such as /opt/microblog',
+      })
       .default('/opt/microblog'),
     healthUrl: z
       .string()
-      .regex(/^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]*$/, {
-        error: 'must be a local URL such as http://127.0.0.1:5000/health',
+      .regex(SSM_PARAMETER.healthUrl, {
+        error: 'must be a local URL such as http://127.0.0.1:5000/health (path at most 200 characters)',
       })
       .default('http://127.0.0.1:5000/'),
     maxConcurrency: z
