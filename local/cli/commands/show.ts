@@ -6,7 +6,7 @@
 import type { CliContext } from '../context';
 import { describeExecution, resolveExecution } from '../executions';
 import { fetchTree, type ExecutionTree } from '../history';
-import { formatHeader, formatOutcome, formatRow, timelineRows } from '../render-timeline';
+import { formatHeader, formatOutcome, formatRow, timelineRows, type Row } from '../render-timeline';
 
 export interface ShowOptions {
   follow?: boolean;
@@ -42,26 +42,33 @@ export async function showExecution(
   // Rows go out in timeline order, each once when final; a step still running its nested
   // execution, or waiting for a task token, is announced and the walk goes on past it.
   const printed = new Set<string>();
+  const print = (row: Row, key = row.key) => {
+    printed.add(key);
+    out.line(formatRow(row, out));
+  };
   const printNew = () => {
     const rows = timelineRows(tree, rowOptions);
+    // Steps announced as running their nested execution close after that execution's rows.
+    const closing: Row[] = [];
+    const close = (depth: number) => {
+      while (closing.length && closing[closing.length - 1]!.depth >= depth) print(closing.pop()!);
+    };
     for (const [index, row] of rows.entries()) {
+      if (row.status !== 'header') close(row.depth);
       if (printed.has(row.key)) continue;
       const opensChild = rows[index + 1]?.status === 'header' && rows[index + 1]!.depth > row.depth;
       if (row.final) {
-        printed.add(row.key);
-        out.line(formatRow(row, out));
+        if (opensChild && printed.has(`${row.key}#running`)) closing.push(row);
+        else print(row);
         continue;
       }
       if (row.status === 'waiting' || (row.status === 'running' && opensChild)) {
-        const key = `${row.key}#${row.status}`;
-        if (!printed.has(key)) {
-          printed.add(key);
-          out.line(formatRow(row, out));
-        }
+        if (!printed.has(`${row.key}#${row.status}`)) print(row, `${row.key}#${row.status}`);
         continue;
       }
-      break;
+      return;
     }
+    close(-1);
   };
   printNew();
   for (let poll = 0; tree.timeline.status === 'RUNNING'; poll++) {
