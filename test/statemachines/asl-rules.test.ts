@@ -74,10 +74,28 @@ describe.each(names)('%s.asl.json', (name) => {
         expect(retrier.ErrorEquals).not.toEqual(expect.arrayContaining(['States.ALL']));
         expect(retrier.ErrorEquals).not.toContain('States.TaskFailed');
         expect(retrier.ErrorEquals).not.toContain('States.Timeout');
-        expect(retrier.ErrorEquals).toContain('ThrottlingException');
       }
+      expect(task.Retry[0].ErrorEquals).toContain('ThrottlingException');
       if (String(task.Resource).includes(':lambda:'))
         expect(task.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
+    }
+  });
+
+  it('retries a Lambda timeout (Sandbox.Timedout) only where running the action twice is harmless', () => {
+    // Starting a deploy, a release or a rollback twice would start a second one; the approval
+    // request would store a second token.
+    const notIdempotent = new Set(['startDeploy', 'startRelease', 'rollback', 'request']);
+    for (const [stateName, task] of tasks) {
+      if (!String(task.Resource).includes(':lambda:')) continue;
+      const action = task.Parameters?.Payload?.action as string | undefined;
+      const retriesTimeout = task.Retry.some((r: { ErrorEquals: string[] }) =>
+        r.ErrorEquals.includes('Sandbox.Timedout'),
+      );
+      expect({ stateName, action, retriesTimeout }).toEqual({
+        stateName,
+        action,
+        retriesTimeout: !notIdempotent.has(action ?? ''),
+      });
     }
   });
 
