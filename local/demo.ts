@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { decideCommand } from './cli/commands/decide';
 import { pushDelivery } from './cli/commands/push';
-import { printReport, type ScenarioReport } from './cli/commands/scenario';
+import { printReport, pushText, type ScenarioReport } from './cli/commands/scenario';
 import { showExecution } from './cli/commands/show';
 import { createContext, type CliContext } from './cli/context';
 import { toCliError } from './cli/errors';
@@ -102,12 +102,19 @@ async function scenario(ctx: CliContext, sandbox: Sandbox, name: string): Promis
   const { expected, actual } = report;
   const describe = (r: Record<string, unknown>) =>
     [r.status, r.error].filter((v) => v !== undefined && v !== null).join(' ');
+  // Several pushes (superseded): each push's status, e.g. "SUCCEEDED, SUCCEEDED (superseded), SUCCEEDED".
+  const pushes = (r: { pushes?: unknown }) =>
+    Array.isArray(r.pushes) ? (r.pushes as Parameters<typeof pushText>[0][]).map(pushText).join(', ') : '';
+  const dlq = (r: Record<string, unknown>) =>
+    typeof r.deadLetters === 'number' && r.deadLetters > 0 ? ` +${r.deadLetters} DLQ` : '';
+  const several = Array.isArray(expected.pushes) && expected.pushes.length > 1;
   return {
     name,
-    expected: describe(expected) || String(expected.historyOutcome ?? ''),
-    actual: describe(actual),
+    expected: several ? pushes(expected) : describe(expected),
+    actual: several ? pushes(actual) : describe(actual),
     finalVersion: `${String(expected.finalVersion)} / ${String(actual.finalVersion)}`,
-    notifications: `${String(expected.slackNotifications)} / ${String(actual.slackNotifications)}`,
+    // Slack down: the notice is kept in the dead-letter list instead (counted as "+n DLQ").
+    notifications: `${String(expected.slackNotifications)}${dlq(expected)} / ${String(actual.slackNotifications)}${dlq(actual)}`,
     match,
   };
 }

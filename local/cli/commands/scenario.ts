@@ -22,7 +22,9 @@ export interface ScenarioSummary {
 export interface ScenarioReport {
   name: string;
   expected: Record<string, unknown>;
-  actual: Record<string, unknown> & { pushes?: { executionArn?: string | null }[] };
+  actual: Record<string, unknown> & {
+    pushes?: { executionArn?: string | null; status?: string; historyOutcome?: string | null }[];
+  };
   matches: boolean;
   mismatches?: string[];
   simulatedSeconds?: number;
@@ -43,7 +45,22 @@ export const OUTCOME_FIELDS = [
 const show = (value: unknown): string =>
   value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value);
 
-/** Rows of expected vs actual (fields the scenario expects), and whether the run matched. */
+interface PushOutcome {
+  status?: string;
+  historyOutcome?: string | null;
+}
+
+/** `SUCCEEDED (superseded)`: a push's status, with its history outcome when that says more. */
+export function pushText(push: PushOutcome | null | undefined): string {
+  if (!push) return '-';
+  const extra =
+    push.historyOutcome && !['succeeded', 'failed'].includes(push.historyOutcome)
+      ? ` (${push.historyOutcome})`
+      : '';
+  return `${push.status ?? '?'}${extra}`;
+}
+
+/** Rows of expected vs actual (fields the scenario expects, and each push of a multi-push one), and whether the run matched. */
 export function compareOutcome(report: Pick<ScenarioReport, 'expected' | 'actual' | 'matches'>): {
   rows: string[][];
   match: boolean;
@@ -58,6 +75,20 @@ export function compareOutcome(report: Pick<ScenarioReport, 'expected' | 'actual
       JSON.stringify(expected) === JSON.stringify(actual) ? 'yes' : 'NO',
     ];
   });
+  const expectedPushes = Array.isArray(report.expected.pushes)
+    ? (report.expected.pushes as (PushOutcome | null)[])
+    : [];
+  const actualPushes = (report.actual.pushes ?? []) as PushOutcome[];
+  if (expectedPushes.length > 1) {
+    expectedPushes.forEach((want, i) => {
+      if (!want) return;
+      const got = actualPushes[i];
+      const same =
+        want.status === got?.status &&
+        (want.historyOutcome === undefined || want.historyOutcome === got?.historyOutcome);
+      rows.push([`push ${i + 1}`, pushText(want), pushText(got), same ? 'yes' : 'NO']);
+    });
+  }
   return { rows, match: report.matches && rows.every((r) => r[3] === 'yes') };
 }
 
