@@ -83,7 +83,12 @@ export interface BundleResult {
 /** Names of every `functions/<name>/handler.ts` that exists now, sorted. */
 export function listFunctions(dir = FUNCTIONS_DIR): string[] {
   return readdirSync(dir)
-    .filter((name) => name !== 'commons' && statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, 'handler.ts')))
+    .filter(
+      (name) =>
+        name !== 'commons' &&
+        statSync(join(dir, name)).isDirectory() &&
+        existsSync(join(dir, name, 'handler.ts')),
+    )
     .sort();
 }
 
@@ -92,7 +97,12 @@ export async function buildBundle(name: string, kind: BuildKind, outdir: string)
   const entry = join(FUNCTIONS_DIR, name, 'handler.ts');
   if (!existsSync(entry)) throw new Error(`no handler at functions/${name}/handler.ts`);
   const file = join(outdir, `${name}.${kind}.js`);
-  await build({ ...(kind === 'deployed' ? LAMBDA_ESBUILD_OPTIONS : NAIVE_ESBUILD_OPTIONS), entryPoints: [entry], outfile: file, absWorkingDir: ROOT });
+  await build({
+    ...(kind === 'deployed' ? LAMBDA_ESBUILD_OPTIONS : NAIVE_ESBUILD_OPTIONS),
+    entryPoints: [entry],
+    outfile: file,
+    absWorkingDir: ROOT,
+  });
   const code = readFileSync(file);
   return { name, kind, file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

@@ -51,7 +51,11 @@ export function importTimes(file: string, runs = RUNS): ImportTimes {
     empty.push(nodeStartMs(''));
     loaded.push(nodeStartMs(`require(${JSON.stringify(file)})`));
   }
-  return { overEmpty: median(loaded) - median(empty), bestOverEmpty: Math.min(...loaded) - Math.min(...empty), baselineSamples: empty };
+  return {
+    overEmpty: median(loaded) - median(empty),
+    bestOverEmpty: Math.min(...loaded) - Math.min(...empty),
+    baselineSamples: empty,
+  };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -59,19 +63,27 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export async function run(): Promise<BenchTable[]> {
   // BENCH_FUNCTIONS=github-webhook,notifier narrows the run (the webhook is always included).
   const only = (process.env.BENCH_FUNCTIONS ?? '').split(',').filter(Boolean);
-  const functions = listFunctions().filter((name) => !only.length || only.includes(name) || REQUIRED_FUNCTIONS.includes(name));
-  for (const name of REQUIRED_FUNCTIONS) if (!functions.includes(name)) throw new Error(`functions/${name}/handler.ts is missing`);
+  const functions = listFunctions().filter(
+    (name) => !only.length || only.includes(name) || REQUIRED_FUNCTIONS.includes(name),
+  );
+  for (const name of REQUIRED_FUNCTIONS)
+    if (!functions.includes(name)) throw new Error(`functions/${name}/handler.ts is missing`);
   const outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
   try {
     const results: BundleResult[] = [];
     const failed: string[] = [];
     for (const name of functions) {
       try {
-        for (const kind of ['deployed', 'naive'] as const) results.push(await buildBundle(name, kind, outdir));
+        for (const kind of ['deployed', 'naive'] as const)
+          results.push(await buildBundle(name, kind, outdir));
       } catch (error) {
         // Another function still being written must not hide the others; the webhook must build.
         if (REQUIRED_FUNCTIONS.includes(name)) throw error;
-        failed.push(`${name}: build failed (${String((error as Error).message).split('\n')[0]!.slice(0, 160)})`);
+        failed.push(
+          `${name}: build failed (${String((error as Error).message)
+            .split('\n')[0]!
+            .slice(0, 160)})`,
+        );
       }
     }
 
@@ -89,7 +101,14 @@ export async function run(): Promise<BenchTable[]> {
       {
         title: 'Lambda bundles: size and cold import time',
         columns: ['function', 'build', 'bytes', 'gzip', 'import ms over empty node', 'best run'],
-        rows: rows.map((r) => [r.name, r.kind, kb(r.bytes), kb(r.gzipBytes), r.importMs.toFixed(1), r.importMinMs.toFixed(1)]),
+        rows: rows.map((r) => [
+          r.name,
+          r.kind,
+          kb(r.bytes),
+          kb(r.gzipBytes),
+          r.importMs.toFixed(1),
+          r.importMinMs.toFixed(1),
+        ]),
         notes: [
           `empty node start (baseline, same run, interleaved): ${median(baselines).toFixed(1)} ms median, ${Math.min(...baselines).toFixed(1)} ms best (${process.version}); ${RUNS} pairs per bundle; import = median minus the pairs' empty median; best run = fastest minus fastest empty`,
           `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs at the end: on a busy machine the medians grow, the best runs much less`,

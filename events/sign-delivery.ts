@@ -39,8 +39,11 @@ export const SAMPLES_DIR = join(__dirname, 'github');
 
 /** Loads `events/github/<name>.json` (a fresh copy each call). */
 export function loadSample(name: string): DeliverySample {
-  const sample = JSON.parse(readFileSync(join(SAMPLES_DIR, `${name.replace(/\.json$/, '')}.json`), 'utf8')) as DeliverySample;
-  if (typeof sample.headers !== 'object' || typeof sample.body !== 'object') throw new Error(`sample ${name} needs "headers" and "body" objects`);
+  const sample = JSON.parse(
+    readFileSync(join(SAMPLES_DIR, `${name.replace(/\.json$/, '')}.json`), 'utf8'),
+  ) as DeliverySample;
+  if (typeof sample.headers !== 'object' || typeof sample.body !== 'object')
+    throw new Error(`sample ${name} needs "headers" and "body" objects`);
   return sample;
 }
 
@@ -49,7 +52,11 @@ export function signatureFor(secret: string, body: string | Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function setHeadCommit(body: Record<string, unknown>, sha: string | undefined, message: string | undefined): void {
+function setHeadCommit(
+  body: Record<string, unknown>,
+  sha: string | undefined,
+  message: string | undefined,
+): void {
   const head = body.head_commit as Record<string, unknown> | null | undefined;
   const commits = Array.isArray(body.commits) ? (body.commits as Record<string, unknown>[]) : [];
   const last = commits[commits.length - 1];
@@ -70,13 +77,16 @@ export function signDelivery(sample: DeliverySample | string, options: SignOptio
   const { headers, body } = structuredClone(typeof sample === 'string' ? loadSample(sample) : sample);
   setHeadCommit(body, options.sha, options.message);
   options.edit?.(body);
-  const sampleType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
-  const encoding = options.encoding ?? (sampleType.startsWith('application/x-www-form-urlencoded') ? 'form' : 'json');
+  const sampleType =
+    Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
+  const encoding =
+    options.encoding ?? (sampleType.startsWith('application/x-www-form-urlencoded') ? 'form' : 'json');
   const json = JSON.stringify(body);
   const text = encoding === 'form' ? new URLSearchParams({ payload: json }).toString() : json;
 
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (!/^(content-type|x-hub-signature(-256)?)$/i.test(name)) out[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (!/^(content-type|x-hub-signature(-256)?)$/i.test(name)) out[name] = value;
   out['Content-Type'] = encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
   if (options.deliveryId !== undefined) out['X-GitHub-Delivery'] = options.deliveryId;
   out['X-Hub-Signature'] = `sha1=${createHmac('sha1', options.secret).update(text).digest('hex')}`;

@@ -31,7 +31,8 @@ const COMMIT_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
 const MAX_MESSAGE = 1000;
 
 type Json = Record<string, unknown>;
-const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
+const obj = (value: unknown): Json | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Trims a commit message to 1,000 characters without splitting a surrogate pair. */
@@ -48,7 +49,8 @@ export function decide(context: DeliveryContext, payload: Json, routes: readonly
     const hookId = payload.hook_id;
     return { kind: 'ping', zen: str(payload.zen), hookId: typeof hookId === 'number' ? hookId : undefined };
   }
-  if (context.event !== 'push') return { kind: 'ignore', reason: `event "${context.event.slice(0, 60)}" is not handled` };
+  if (context.event !== 'push')
+    return { kind: 'ignore', reason: `event "${context.event.slice(0, 60)}" is not handled` };
   return decidePush(context, payload, routes);
 }
 
@@ -57,9 +59,11 @@ function decidePush(context: DeliveryContext, payload: Json, routes: readonly Ro
   const after = str(payload.after);
   const repository = str(obj(payload.repository)?.full_name);
   const missing = [!ref && 'ref', !after && 'after', !repository && 'repository.full_name'].filter(Boolean);
-  if (missing.length || !ref || !after || !repository) return { kind: 'malformed', message: `push is missing ${missing.join(', ')}` };
+  if (missing.length || !ref || !after || !repository)
+    return { kind: 'malformed', message: `push is missing ${missing.join(', ')}` };
 
-  if (payload.deleted === true || ZERO_SHA.test(after)) return { kind: 'ignore', reason: 'branch or tag deletion' };
+  if (payload.deleted === true || ZERO_SHA.test(after))
+    return { kind: 'ignore', reason: 'branch or tag deletion' };
   if (ref.startsWith('refs/tags/')) return { kind: 'ignore', reason: 'tag push' };
   if (!ref.startsWith('refs/heads/')) return { kind: 'ignore', reason: 'not a branch push' };
   const branch = ref.slice('refs/heads/'.length);
@@ -73,7 +77,8 @@ function decidePush(context: DeliveryContext, payload: Json, routes: readonly Ro
   const head = obj(payload.head_commit);
   const message = str(head?.message);
   const timestamp = str(head?.timestamp);
-  if (!head || message === undefined || !timestamp) return { kind: 'malformed', message: 'push is missing head_commit (message, timestamp)' };
+  if (!head || message === undefined || !timestamp)
+    return { kind: 'malformed', message: 'push is missing head_commit (message, timestamp)' };
 
   const marker = findSkipMarker(message);
   if (marker) return { kind: 'ignore', reason: `head commit says ${marker}` };
@@ -93,5 +98,8 @@ function decidePush(context: DeliveryContext, payload: Json, routes: readonly Ro
     deliveryId: context.deliveryId,
     receivedAt: context.receivedAt,
   };
-  return { kind: 'start', starts: matched.map((route) => ({ route, input: { pipeline: route.pipeline, ...input } })) };
+  return {
+    kind: 'start',
+    starts: matched.map((route) => ({ route, input: { pipeline: route.pipeline, ...input } })),
+  };
 }

@@ -46,9 +46,11 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
 async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): Promise<WebhookResponse> {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
   if (path !== WEBHOOK_PATH) return failure(404, 'not found');
-  if (request.method.toUpperCase() !== 'POST') return failure(405, 'method not allowed', 'use POST', { allow: 'POST' });
+  if (request.method.toUpperCase() !== 'POST')
+    return failure(405, 'method not allowed', 'use POST', { allow: 'POST' });
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (request.body.length > maxBytes) return failure(413, 'payload too large', `the body is over ${maxBytes} bytes`);
+  if (request.body.length > maxBytes)
+    return failure(413, 'payload too large', `the body is over ${maxBytes} bytes`);
 
   const headers = normaliseHeaders(request.headers);
   const signatureHeader = headers['x-hub-signature-256'];
@@ -59,8 +61,10 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   const verified = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
   if (!verified.valid) return verified.refusal;
 
-  if (!event || !EVENT.test(event)) return failure(400, 'malformed delivery', 'X-GitHub-Event header is missing or invalid');
-  if (!deliveryId || !DELIVERY.test(deliveryId)) return failure(400, 'malformed delivery', 'X-GitHub-Delivery header is missing or invalid');
+  if (!event || !EVENT.test(event))
+    return failure(400, 'malformed delivery', 'X-GitHub-Event header is missing or invalid');
+  if (!deliveryId || !DELIVERY.test(deliveryId))
+    return failure(400, 'malformed delivery', 'X-GitHub-Delivery header is missing or invalid');
   const parsed = parseDelivery(headers['content-type'], verified.text);
   if (!parsed.ok) return failure(400, 'malformed delivery', parsed.message);
 
@@ -108,21 +112,29 @@ async function verify(
     value = await secret.get(false);
   } catch (error) {
     // A deployment mistake: log which setting is missing (never a value), answer generically.
-    log.error('webhook secret is unavailable', { errorName: (error as Error)?.name, error: (error as Error)?.message });
+    log.error('webhook secret is unavailable', {
+      errorName: (error as Error)?.name,
+      error: (error as Error)?.message,
+    });
     return { valid: false, refusal: failure(500, 'webhook is not configured') };
   }
   let check = await checkSignature(value, body, header);
   if (!check.valid && check.reason === 'mismatch' && secret.ageMs() > REFRESH_AFTER_MS) {
     // The secret may have been rotated since it was cached: read it again, once.
     const fresh = await secret.get(true).catch((error: unknown) => {
-      log.warn('could not re-read the webhook secret; keeping the cached one', { errorName: (error as Error)?.name });
+      log.warn('could not re-read the webhook secret; keeping the cached one', {
+        errorName: (error as Error)?.name,
+      });
       return value;
     });
     if (fresh !== value) check = await checkSignature(fresh, body, header);
   }
   if (check.valid) return check;
   log.warn('signature rejected', { reason: check.reason });
-  const message = check.reason === 'missing' ? 'X-Hub-Signature-256 header is missing' : 'X-Hub-Signature-256 does not match the body';
+  const message =
+    check.reason === 'missing'
+      ? 'X-Hub-Signature-256 header is missing'
+      : 'X-Hub-Signature-256 does not match the body';
   return { valid: false, refusal: failure(401, 'invalid signature', message) };
 }
 
@@ -130,12 +142,22 @@ function answerStarts(outcomes: StartOutcome[], log: Logger): WebhookResponse {
   const failed = outcomes.filter((o) => o.kind === 'failed');
   const duplicates = outcomes.every((o) => o.kind === 'duplicate');
   // In a mixed answer (a redelivery after a partial failure) each existing execution is flagged.
-  const executions = outcomes.flatMap((o) => (o.kind === 'failed' ? [] : [{ ...o.execution, ...(o.kind === 'duplicate' && !duplicates && { duplicate: true }) }]));
+  const executions = outcomes.flatMap((o) =>
+    o.kind === 'failed'
+      ? []
+      : [{ ...o.execution, ...(o.kind === 'duplicate' && !duplicates && { duplicate: true }) }],
+  );
   if (failed.length) {
     // Whatever did start is reported; a redelivery starts the rest and finds these as duplicates.
     const retryable = failed.some((f) => f.retryable);
-    log.error('could not start pipeline', { failures: failed.map(({ pipeline, errorName }) => ({ pipeline, errorName })), executions });
-    return json(retryable ? 503 : 502, { error: retryable ? 'Step Functions is busy; redeliver later' : 'could not start the pipeline', executions });
+    log.error('could not start pipeline', {
+      failures: failed.map(({ pipeline, errorName }) => ({ pipeline, errorName })),
+      executions,
+    });
+    return json(retryable ? 503 : 502, {
+      error: retryable ? 'Step Functions is busy; redeliver later' : 'could not start the pipeline',
+      executions,
+    });
   }
   if (duplicates) {
     log.info('redelivery: executions already exist', { executions });

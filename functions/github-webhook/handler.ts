@@ -29,7 +29,10 @@ export function maxBodyBytes(value = process.env.MAX_BODY_BYTES): number {
   return value && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_BODY_BYTES;
 }
 
-async function webhook(event: APIGatewayProxyEvent | APIGatewayProxyEventV2, _context: Context): Promise<WebhookResponse> {
+async function webhook(
+  event: APIGatewayProxyEvent | APIGatewayProxyEventV2,
+  _context: Context,
+): Promise<WebhookResponse> {
   return handleWebhook(readApiGatewayEvent(event), {
     routes: () => routesFromEnv(),
     sfn,

@@ -19,7 +19,8 @@ function parseJsonObject(text: string, what: string): ParsedDelivery {
   } catch {
     return { ok: false, message: `${what} is not valid JSON` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: `${what} must be a JSON object` };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, message: `${what} must be a JSON object` };
   return { ok: true, payload: value as Record<string, unknown> };
 }
 
@@ -36,6 +37,8 @@ export function parseDelivery(contentType: string | undefined, text: string): Pa
   }
   return {
     ok: false,
-    message: type ? 'unsupported content type; use application/json or application/x-www-form-urlencoded' : 'content-type header is missing',
+    message: type
+      ? 'unsupported content type; use application/json or application/x-www-form-urlencoded'
+      : 'content-type header is missing',
   };
 }

@@ -17,7 +17,9 @@ export interface WebhookRequest {
 }
 
 /** Lower-cases header names; joins repeated headers the way HTTP does. */
-export function normaliseHeaders(headers: Record<string, string | string[] | undefined> | null | undefined): Record<string, string> {
+export function normaliseHeaders(
+  headers: Record<string, string | string[] | undefined> | null | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;

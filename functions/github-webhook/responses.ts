@@ -11,11 +11,24 @@ export interface WebhookResponse {
 }
 
 /** A JSON response. */
-export function json(statusCode: number, body: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+export function json(
+  statusCode: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): WebhookResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** An error response `{error, message?}`. */
-export function failure(statusCode: number, error: string, message?: string, headers?: Record<string, string>): WebhookResponse {
+export function failure(
+  statusCode: number,
+  error: string,
+  message?: string,
+  headers?: Record<string, string>,
+): WebhookResponse {
   return json(statusCode, message === undefined ? { error } : { error, message }, headers);
 }

@@ -10,7 +10,10 @@ const TRAILER = /^skip-checks:\s*true\s*$/i;
 export function findSkipMarker(message: string): string | undefined {
   const marker = MARKER.exec(message);
   if (marker) return marker[0].toLowerCase();
-  const paragraphs = message.replace(/\r\n/g, '\n').trimEnd().split(/\n\s*\n/);
+  const paragraphs = message
+    .replace(/\r\n/g, '\n')
+    .trimEnd()
+    .split(/\n\s*\n/);
   const trailers = paragraphs.length > 1 ? paragraphs[paragraphs.length - 1]!.split('\n') : [];
   return trailers.some((line) => TRAILER.test(line.trim())) ? 'skip-checks: true' : undefined;
 }

@@ -34,11 +34,19 @@ const RETRYABLE = new Set([
 ]);
 
 function classify(error: unknown): { errorName: string; retryable: boolean } {
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: unknown };
+  const e = error as {
+    name?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+    code?: unknown;
+  };
   const errorName = typeof e?.name === 'string' ? e.name : 'Error';
   const status = e?.$metadata?.httpStatusCode;
   // No HTTP status at all means the request never got an answer (network, DNS, timeout).
-  const retryable = RETRYABLE.has(errorName) || Boolean(e?.$retryable) || (status !== undefined ? status >= 500 || status === 429 : typeof e?.code === 'string');
+  const retryable =
+    RETRYABLE.has(errorName) ||
+    Boolean(e?.$retryable) ||
+    (status !== undefined ? status >= 500 || status === 429 : typeof e?.code === 'string');
   return { errorName, retryable };
 }
 
@@ -47,11 +55,31 @@ export async function startPipeline(sfn: SFNClient, start: PipelineStart): Promi
   const { route, input } = start;
   const name = executionName(route.pipeline, input.commitSha, input.deliveryId);
   try {
-    const result = await sfn.send(new StartExecutionCommand({ stateMachineArn: route.stateMachineArn, name, input: JSON.stringify(input) }));
-    return { kind: 'started', execution: { pipeline: route.pipeline, executionArn: result.executionArn ?? executionArn(route.stateMachineArn, name), name } };
+    const result = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: route.stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      }),
+    );
+    return {
+      kind: 'started',
+      execution: {
+        pipeline: route.pipeline,
+        executionArn: result.executionArn ?? executionArn(route.stateMachineArn, name),
+        name,
+      },
+    };
   } catch (error) {
     if ((error as { name?: unknown })?.name === 'ExecutionAlreadyExists') {
-      return { kind: 'duplicate', execution: { pipeline: route.pipeline, executionArn: executionArn(route.stateMachineArn, name), name } };
+      return {
+        kind: 'duplicate',
+        execution: {
+          pipeline: route.pipeline,
+          executionArn: executionArn(route.stateMachineArn, name),
+          name,
+        },
+      };
     }
     return { kind: 'failed', pipeline: route.pipeline, ...classify(error) };
   }

@@ -14,7 +14,8 @@ const loadVerify = async () => (await (methods ??= import('@octokit/webhooks-met
  * What the check found: the verified body text, or a `reason` for logs and the 401 body (never
  * holding the secret).
  */
-export type SignatureCheck = { valid: true; text: string } | { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
+export type SignatureCheck =
+  { valid: true; text: string } | { valid: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -29,7 +30,11 @@ export function strictUtf8(body: Buffer): string | undefined {
 }
 
 /** Checks the header value against the body with one secret. */
-export async function checkSignature(secret: string, body: Buffer, header: string | undefined): Promise<SignatureCheck> {
+export async function checkSignature(
+  secret: string,
+  body: Buffer,
+  header: string | undefined,
+): Promise<SignatureCheck> {
   if (header === undefined || header.trim() === '') return { valid: false, reason: 'missing' };
   const signature = header.trim();
   if (!SIGNATURE.test(signature)) return { valid: false, reason: 'malformed' };
@@ -37,5 +42,7 @@ export async function checkSignature(secret: string, body: Buffer, header: strin
   // An empty body is never signed by GitHub (and octokit refuses it).
   if (text === undefined || text === '') return { valid: false, reason: 'mismatch' };
   const verify = await loadVerify();
-  return (await verify(secret, text, signature)) ? { valid: true, text } : { valid: false, reason: 'mismatch' };
+  return (await verify(secret, text, signature))
+    ? { valid: true, text }
+    : { valid: false, reason: 'mismatch' };
 }

@@ -5,7 +5,10 @@
  */
 import type { SecretSource } from '../commons/secrets';
 
-export const WEBHOOK_SECRET: SecretSource = { arnVariable: 'GITHUB_WEBHOOK_SECRET_ARN', valueVariable: 'GITHUB_WEBHOOK_SECRET' };
+export const WEBHOOK_SECRET: SecretSource = {
+  arnVariable: 'GITHUB_WEBHOOK_SECRET_ARN',
+  valueVariable: 'GITHUB_WEBHOOK_SECRET',
+};
 
 /** A mismatch re-reads the secret only when the cached value is older than this (limits reads). */
 export const REFRESH_AFTER_MS = 60_000;
@@ -25,7 +28,8 @@ let secrets: typeof import('../commons/secrets') | undefined;
 /** The default provider over commons/secrets.ts, with an injectable clock. */
 export function webhookSecretProvider(clock: () => number = Date.now): SecretProvider {
   return {
-    get: async (refresh) => (secrets ??= await import('../commons/secrets')).getSecret(WEBHOOK_SECRET, { refresh, now: clock() }),
+    get: async (refresh) =>
+      (secrets ??= await import('../commons/secrets')).getSecret(WEBHOOK_SECRET, { refresh, now: clock() }),
     ageMs: () => (secrets ? secrets.secretAgeMs(WEBHOOK_SECRET, clock()) : Number.POSITIVE_INFINITY),
   };
 }

@@ -169,17 +169,15 @@ describe('lastGood', () => {
 
   test('queries byStartedAt newest first and answers the first succeeded deployment with a version', async () => {
     // Prepare
-    ddbMock
-      .on(QueryCommand)
-      .resolves({
-        Items: [
-          rec(5, 'running'),
-          rec(4, 'rolled-back', 'v4'),
-          rec(3, 'succeeded'),
-          rec(2, 'succeeded', 'v2'),
-          rec(1, 'succeeded', 'v1'),
-        ],
-      });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [
+        rec(5, 'running'),
+        rec(4, 'rolled-back', 'v4'),
+        rec(3, 'succeeded'),
+        rec(2, 'succeeded', 'v2'),
+        rec(1, 'succeeded', 'v1'),
+      ],
+    });
 
     // Act
     const result = await deployHistory({ action: 'lastGood', pipeline: 'retail-bank' });
@@ -235,12 +233,10 @@ describe('lastGood', () => {
 
 describe('helpers for the CLI and dashboard', () => {
   test('listRecentDeployments pages with a cursor', async () => {
-    ddbMock
-      .on(QueryCommand)
-      .resolves({
-        Items: [{ pipeline: 'microblog', executionArn: 'a', startedAt: 's', outcome: 'succeeded' }],
-        LastEvaluatedKey: { k: 1 },
-      });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ pipeline: 'microblog', executionArn: 'a', startedAt: 's', outcome: 'succeeded' }],
+      LastEvaluatedKey: { k: 1 },
+    });
     const page = await listRecentDeployments('microblog', {
       client: documentClient,
       limit: 1,

@@ -3,7 +3,13 @@ import { build } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTIONS_DIR, LAMBDA_ESBUILD_OPTIONS, LAMBDA_UNUSED_CREDENTIAL_MODULES, listFunctions, ROOT } from '../../bench/build-bundle';
+import {
+  FUNCTIONS_DIR,
+  LAMBDA_ESBUILD_OPTIONS,
+  LAMBDA_UNUSED_CREDENTIAL_MODULES,
+  listFunctions,
+  ROOT,
+} from '../../bench/build-bundle';
 
 let outdir: string;
 let inputs: string[];
@@ -11,7 +17,14 @@ let code: string;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'webhook-bundle-'));
-  const result = await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [join(FUNCTIONS_DIR, 'github-webhook', 'handler.ts')], outfile: join(outdir, 'index.js'), absWorkingDir: ROOT, metafile: true, write: true });
+  const result = await build({
+    ...LAMBDA_ESBUILD_OPTIONS,
+    entryPoints: [join(FUNCTIONS_DIR, 'github-webhook', 'handler.ts')],
+    outfile: join(outdir, 'index.js'),
+    absWorkingDir: ROOT,
+    metafile: true,
+    write: true,
+  });
   inputs = Object.keys(result.metafile.inputs);
   code = readFileSync(join(outdir, 'index.js'), 'utf8');
 });
@@ -29,14 +42,21 @@ test('zod, yaml and the config loader stay out of the webhook bundle', () => {
 });
 
 test('the Step Functions client, octokit verifier, middy and Powertools are bundled', () => {
-  for (const needed of ['@aws-sdk/client-sfn', '@octokit/webhooks-methods', '@middy/core', '@aws-lambda-powertools/logger']) {
+  for (const needed of [
+    '@aws-sdk/client-sfn',
+    '@octokit/webhooks-methods',
+    '@middy/core',
+    '@aws-lambda-powertools/logger',
+  ]) {
     expect(inputs.some((file) => file.includes(`node_modules/${needed}/`))).toBe(true);
   }
 });
 
 test('only credential sources Lambda never uses are left to the runtime, and only as lazy imports', () => {
   const external = [...code.matchAll(/(?:require|import)\("(@[^"]+|[a-z][^":]*)"\)/g)].map((m) => m[1]);
-  expect(external.filter((name) => !name!.startsWith('node:')).sort()).toEqual([...LAMBDA_UNUSED_CREDENTIAL_MODULES].sort());
+  expect(external.filter((name) => !name!.startsWith('node:')).sort()).toEqual(
+    [...LAMBDA_UNUSED_CREDENTIAL_MODULES].sort(),
+  );
   expect(/require\("@aws-sdk\//.test(code)).toBe(false);
 });
 

@@ -1,4 +1,9 @@
-import { SFNClient, StartExecutionCommand, ExecutionAlreadyExists, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import {
+  SFNClient,
+  StartExecutionCommand,
+  ExecutionAlreadyExists,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signDelivery } from '../../events/sign-delivery';
 import type { PipelineInput } from '../../functions/commons/types/pipeline-input';
@@ -43,7 +48,8 @@ describe('pushes that start a pipeline', () => {
       commitSha: RETAIL_SHA,
       ref: 'refs/heads/main',
       branch: 'main',
-      commitMessage: 'Add transfer limits endpoint\n\nValidates the daily limit per account and returns 422 with a reason.',
+      commitMessage:
+        'Add transfer limits endpoint\n\nValidates the daily limit per account and returns 422 with a reason.',
       commitAuthor: 'Alice Developer',
       commitTimestamp: '2025-05-02T11:13:58+02:00',
       pusher: 'alice-dev',
@@ -52,7 +58,11 @@ describe('pushes that start a pipeline', () => {
       receivedAt: '2025-05-02T09:15:00.000Z',
     });
     expect(started.executions).toStrictEqual([
-      { pipeline: 'retail-bank', name: call.name, executionArn: `arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:${call.name}` },
+      {
+        pipeline: 'retail-bank',
+        name: call.name,
+        executionArn: `arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:${call.name}`,
+      },
     ]);
   });
 
@@ -60,7 +70,9 @@ describe('pushes that start a pipeline', () => {
     const response = await handleWebhook(signedRequest('push-microblog-main'), deps());
 
     expect(response.statusCode).toBe(202);
-    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: arnFor('microblog') });
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: arnFor('microblog'),
+    });
   });
 
   test('a form-encoded delivery (payload=) is parsed like JSON', async () => {
@@ -70,47 +82,75 @@ describe('pushes that start a pipeline', () => {
     const response = await handleWebhook(request, deps());
 
     expect(response.statusCode).toBe(202);
-    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as PipelineInput;
+    const input = JSON.parse(
+      sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!,
+    ) as PipelineInput;
     expect(input.commitMessage).toBe('Fix avatar size on the user page');
   });
 
   test('the sample JSON push sent form-encoded starts the same pipeline', async () => {
-    const response = await handleWebhook(signedRequest('push-retail-bank-main', { encoding: 'form' }), deps());
+    const response = await handleWebhook(
+      signedRequest('push-retail-bank-main', { encoding: 'form' }),
+      deps(),
+    );
     expect(response.statusCode).toBe(202);
   });
 
   test('repository match is case-insensitive', async () => {
-    const request = signedRequest('push-retail-bank-main', { edit: (b) => ((b.repository as Record<string, unknown>).full_name = 'Example-Org/Retail-Bank') });
+    const request = signedRequest('push-retail-bank-main', {
+      edit: (b) => ((b.repository as Record<string, unknown>).full_name = 'Example-Org/Retail-Bank'),
+    });
     const response = await handleWebhook(request, deps());
     expect(response.statusCode).toBe(202);
   });
 
   test('one repository feeding two pipelines starts both', async () => {
-    const routes = [...ROUTES, { pipeline: 'retail-bank-eu', repository: 'example-org/retail-bank', branch: 'main', stateMachineArn: arnFor('retail-bank-eu') }];
+    const routes = [
+      ...ROUTES,
+      {
+        pipeline: 'retail-bank-eu',
+        repository: 'example-org/retail-bank',
+        branch: 'main',
+        stateMachineArn: arnFor('retail-bank-eu'),
+      },
+    ];
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps({ routes }));
 
     expect(response.statusCode).toBe(202);
     expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
-    expect((body(response).executions as { pipeline: string }[]).map((e) => e.pipeline).sort()).toEqual(['retail-bank', 'retail-bank-eu']);
+    expect((body(response).executions as { pipeline: string }[]).map((e) => e.pipeline).sort()).toEqual([
+      'retail-bank',
+      'retail-bank-eu',
+    ]);
   });
 
   test('a long commit message is trimmed to 1000 characters', async () => {
-    const response = await handleWebhook(signedRequest('push-retail-bank-main', { message: `Subject\n\n${'x'.repeat(5000)}` }), deps());
+    const response = await handleWebhook(
+      signedRequest('push-retail-bank-main', { message: `Subject\n\n${'x'.repeat(5000)}` }),
+      deps(),
+    );
     expect(response.statusCode).toBe(202);
-    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as PipelineInput;
+    const input = JSON.parse(
+      sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!,
+    ) as PipelineInput;
     expect(input.commitMessage).toHaveLength(1000);
   });
 
   test('routes given as a function are read per request', async () => {
-    const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps({ routes: () => ROUTES }));
+    const response = await handleWebhook(
+      signedRequest('push-retail-bank-main'),
+      deps({ routes: () => ROUTES }),
+    );
     expect(response.statusCode).toBe(202);
   });
 });
 
 describe('redeliveries', () => {
   test('ExecutionAlreadyExists answers 200 duplicate naming the existing execution', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps());
 
@@ -118,13 +158,18 @@ describe('redeliveries', () => {
     const answer = body(response);
     expect(answer.status).toBe('duplicate');
     const [execution] = answer.executions as { executionArn: string; name: string; pipeline: string }[];
-    expect(execution!.executionArn).toBe(`arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:${execution!.name}`);
+    expect(execution!.executionArn).toBe(
+      `arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:${execution!.name}`,
+    );
   });
 
   test('the same delivery maps to the same execution name; another delivery to another name', async () => {
     await handleWebhook(signedRequest('push-retail-bank-main'), deps());
     await handleWebhook(signedRequest('push-retail-bank-main'), deps());
-    await handleWebhook(signedRequest('push-retail-bank-main', { deliveryId: 'c0ffee00-0000-11f0-8000-000000000001' }), deps());
+    await handleWebhook(
+      signedRequest('push-retail-bank-main', { deliveryId: 'c0ffee00-0000-11f0-8000-000000000001' }),
+      deps(),
+    );
 
     const names = sfnMock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
     expect(names[0]).toBe(names[1]);
@@ -132,7 +177,15 @@ describe('redeliveries', () => {
   });
 
   test('a redelivery after a partial failure starts the rest and flags the existing one', async () => {
-    const routes = [...ROUTES, { pipeline: 'retail-bank-eu', repository: 'example-org/retail-bank', branch: 'main', stateMachineArn: arnFor('retail-bank-eu') }];
+    const routes = [
+      ...ROUTES,
+      {
+        pipeline: 'retail-bank-eu',
+        repository: 'example-org/retail-bank',
+        branch: 'main',
+        stateMachineArn: arnFor('retail-bank-eu'),
+      },
+    ];
     sfnMock
       .on(StartExecutionCommand, { stateMachineArn: arnFor('retail-bank') })
       .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
@@ -148,7 +201,10 @@ describe('redeliveries', () => {
 
 describe('Step Functions failures', () => {
   test('throttling answers 503 so GitHub shows a failure that can be redelivered', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
     sfnMock.on(StartExecutionCommand).rejects(throttled);
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps());
@@ -158,12 +214,21 @@ describe('Step Functions failures', () => {
   });
 
   test('a network failure answers 503', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }));
     expect((await handleWebhook(signedRequest('push-retail-bank-main'), deps())).statusCode).toBe(503);
   });
 
   test('a missing state machine answers 502 with a generic message', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${arnFor('retail-bank')}'`, $metadata: { httpStatusCode: 400 } }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(
+        new StateMachineDoesNotExist({
+          message: `State Machine Does Not Exist: '${arnFor('retail-bank')}'`,
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps());
 
@@ -173,7 +238,14 @@ describe('Step Functions failures', () => {
   });
 
   test('a Step Functions 500 answers 503', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(
+        Object.assign(new Error('internal'), {
+          name: 'InternalServerError',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
     expect((await handleWebhook(signedRequest('push-retail-bank-main'), deps())).statusCode).toBe(503);
   });
 });
@@ -188,8 +260,16 @@ describe('deliveries that are ignored with a reason', () => {
     ['push-retail-bank-main', { message: 'Docs [no ci]' }, 'head commit says [no ci]'],
     ['push-retail-bank-main', { message: 'Docs [skip actions]' }, 'head commit says [skip actions]'],
     ['push-retail-bank-main', { message: 'Docs [Actions Skip]' }, 'head commit says [actions skip]'],
-    ['push-retail-bank-main', { message: 'Update docs\n\nMore words.\n\nskip-checks: true' }, 'head commit says skip-checks: true'],
-    ['push-retail-bank-main', { message: 'Update docs\n\n\nSKIP-CHECKS:TRUE\n' }, 'head commit says skip-checks: true'],
+    [
+      'push-retail-bank-main',
+      { message: 'Update docs\n\nMore words.\n\nskip-checks: true' },
+      'head commit says skip-checks: true',
+    ],
+    [
+      'push-retail-bank-main',
+      { message: 'Update docs\n\n\nSKIP-CHECKS:TRUE\n' },
+      'head commit says skip-checks: true',
+    ],
   ] as const)('%s %j -> %s', async (sample, options, reason) => {
     const response = await handleWebhook(signedRequest(sample, options), deps());
 
@@ -200,23 +280,39 @@ describe('deliveries that are ignored with a reason', () => {
 
   test('after all zeros without deleted:true is a deletion too', async () => {
     const request = signedRequest('push-retail-bank-main', { sha: '0'.repeat(40) });
-    expect(body(await handleWebhook(request, deps()))).toEqual({ status: 'ignored', reason: 'branch or tag deletion' });
+    expect(body(await handleWebhook(request, deps()))).toEqual({
+      status: 'ignored',
+      reason: 'branch or tag deletion',
+    });
   });
 
   test('skip-checks in the subject line is not a trailer', async () => {
-    const response = await handleWebhook(signedRequest('push-retail-bank-main', { message: 'skip-checks: true' }), deps());
+    const response = await handleWebhook(
+      signedRequest('push-retail-bank-main', { message: 'skip-checks: true' }),
+      deps(),
+    );
     expect(response.statusCode).toBe(202);
     expect(body(response).status).toBe('started');
   });
 
   test('an unknown repository', async () => {
-    const request = signedRequest('push-retail-bank-main', { edit: (b) => ((b.repository as Record<string, unknown>).full_name = 'someone/else') });
-    expect(body(await handleWebhook(request, deps()))).toEqual({ status: 'ignored', reason: 'repository is not configured' });
+    const request = signedRequest('push-retail-bank-main', {
+      edit: (b) => ((b.repository as Record<string, unknown>).full_name = 'someone/else'),
+    });
+    expect(body(await handleWebhook(request, deps()))).toEqual({
+      status: 'ignored',
+      reason: 'repository is not configured',
+    });
   });
 
   test('other events', async () => {
     const { headers, body: text } = signDelivery('ping', { secret: SECRET });
-    const issues: WebhookRequest = { method: 'POST', path: '/webhooks/github', headers: { ...normaliseHeaders(headers), 'x-github-event': 'issues' }, body: Buffer.from(text) };
+    const issues: WebhookRequest = {
+      method: 'POST',
+      path: '/webhooks/github',
+      headers: { ...normaliseHeaders(headers), 'x-github-event': 'issues' },
+      body: Buffer.from(text),
+    };
 
     const response = await handleWebhook(issues, deps());
 
@@ -226,7 +322,10 @@ describe('deliveries that are ignored with a reason', () => {
 
   test('a non-branch ref', async () => {
     const request = signedRequest('push-retail-bank-main', { edit: (b) => (b.ref = 'refs/notes/commits') });
-    expect(body(await handleWebhook(request, deps()))).toEqual({ status: 'ignored', reason: 'not a branch push' });
+    expect(body(await handleWebhook(request, deps()))).toEqual({
+      status: 'ignored',
+      reason: 'not a branch push',
+    });
   });
 });
 
@@ -248,12 +347,20 @@ describe('refusals', () => {
     const response = await handleWebhook(request, deps());
 
     expect(response.statusCode).toBe(401);
-    expect(body(response)).toEqual({ error: 'invalid signature', message: 'X-Hub-Signature-256 header is missing' });
+    expect(body(response)).toEqual({
+      error: 'invalid signature',
+      message: 'X-Hub-Signature-256 header is missing',
+    });
   });
 
   test('401 when signed with another secret, before the body is parsed', async () => {
     const { headers } = signDelivery('push-retail-bank-main', { secret: 'another-secret' });
-    const request: WebhookRequest = { method: 'POST', path: '/webhooks/github', headers: normaliseHeaders(headers), body: Buffer.from('{not json') };
+    const request: WebhookRequest = {
+      method: 'POST',
+      path: '/webhooks/github',
+      headers: normaliseHeaders(headers),
+      body: Buffer.from('{not json'),
+    };
 
     const response = await handleWebhook(request, deps());
 
@@ -278,7 +385,8 @@ describe('refusals', () => {
     const request = signedRequest('push-retail-bank-main');
     const bytes = Buffer.concat([request.body, Buffer.from([0xff])]);
     const { createHmac } = await import('node:crypto');
-    request.headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', SECRET).update(bytes).digest('hex')}`;
+    request.headers['x-hub-signature-256'] =
+      `sha256=${createHmac('sha256', SECRET).update(bytes).digest('hex')}`;
     expect((await handleWebhook({ ...request, body: bytes }, deps())).statusCode).toBe(401);
   });
 
@@ -302,7 +410,12 @@ describe('refusals', () => {
     ['bad JSON', 'application/json', '{"ref": "refs/heads/main",', /not valid JSON/],
     ['a JSON array', 'application/json', '[1,2,3]', /JSON object/],
     ['a form body without payload', 'application/x-www-form-urlencoded', 'other=1', /exactly one payload/],
-    ['a form payload that is not JSON', 'application/x-www-form-urlencoded', 'payload=%7Bnope', /payload field is not valid JSON/],
+    [
+      'a form payload that is not JSON',
+      'application/x-www-form-urlencoded',
+      'payload=%7Bnope',
+      /payload field is not valid JSON/,
+    ],
     ['an unsupported content type', 'text/plain', '{}', /unsupported content type/],
     ['no content type', undefined, '{}', /content-type header is missing/],
   ])('400 for %s', async (_what, contentType, text, message) => {
@@ -311,7 +424,10 @@ describe('refusals', () => {
     const { createHmac } = await import('node:crypto');
     normalised['x-hub-signature-256'] = `sha256=${createHmac('sha256', SECRET).update(text).digest('hex')}`;
 
-    const response = await handleWebhook({ method: 'POST', path: '/webhooks/github', headers: normalised, body: Buffer.from(text) }, deps());
+    const response = await handleWebhook(
+      { method: 'POST', path: '/webhooks/github', headers: normalised, body: Buffer.from(text) },
+      deps(),
+    );
 
     expect(response.statusCode).toBe(400);
     expect(body(response).message).toMatch(message);
@@ -333,7 +449,10 @@ describe('refusals', () => {
 
   test('413 over the body limit, before the signature is checked', async () => {
     const get = jest.fn(async () => SECRET);
-    const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps({ maxBodyBytes: 1024, secret: { get, ageMs: () => 0 } }));
+    const response = await handleWebhook(
+      signedRequest('push-retail-bank-main'),
+      deps({ maxBodyBytes: 1024, secret: { get, ageMs: () => 0 } }),
+    );
 
     expect(response.statusCode).toBe(413);
     expect(get).not.toHaveBeenCalled();
@@ -352,13 +471,21 @@ describe('refusals', () => {
   });
 
   test('a trailing slash is the same path', async () => {
-    expect((await handleWebhook({ ...signedRequest('ping'), path: '/webhooks/github/' }, deps())).statusCode).toBe(200);
+    expect(
+      (await handleWebhook({ ...signedRequest('ping'), path: '/webhooks/github/' }, deps())).statusCode,
+    ).toBe(200);
   });
 });
 
 describe('configuration mistakes', () => {
   test('no secret configured: 500 with a generic error', async () => {
-    const secret = { get: async () => Promise.reject(Object.assign(new Error('neither X nor Y is set'), { name: 'SecretUnavailableError' })), ageMs: () => 0 };
+    const secret = {
+      get: async () =>
+        Promise.reject(
+          Object.assign(new Error('neither X nor Y is set'), { name: 'SecretUnavailableError' }),
+        ),
+      ageMs: () => 0,
+    };
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps({ secret }));
 
@@ -387,7 +514,15 @@ describe('called from a plain Node HTTP server (as the local sandbox does)', () 
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        void handleWebhook({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }, deps()).then((answer) => {
+        void handleWebhook(
+          {
+            method: req.method ?? 'GET',
+            path: req.url ?? '/',
+            headers: req.headers,
+            body: Buffer.concat(chunks),
+          },
+          deps(),
+        ).then((answer) => {
           res.writeHead(answer.statusCode, answer.headers).end(answer.body);
         });
       });
@@ -398,7 +533,11 @@ describe('called from a plain Node HTTP server (as the local sandbox does)', () 
 
     try {
       // Act
-      const response = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method: 'POST', headers, body: text });
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        headers,
+        body: text,
+      });
 
       // Assess
       expect(response.status).toBe(202);
@@ -413,7 +552,10 @@ describe('called from a plain Node HTTP server (as the local sandbox does)', () 
     const { headers, body: text } = signDelivery('ping', { secret: SECRET });
     const mixed = { ...headers, Accept: ['*/*', 'application/json'], 'X-GITHUB-EVENT': undefined };
 
-    const response = await handleWebhook({ method: 'post', path: '/webhooks/github', headers: mixed, body: Buffer.from(text) }, deps());
+    const response = await handleWebhook(
+      { method: 'post', path: '/webhooks/github', headers: mixed, body: Buffer.from(text) },
+      deps(),
+    );
 
     expect(response.statusCode).toBe(200);
   });

@@ -39,18 +39,27 @@ afterAll(() => {
   process.env = saved;
 });
 
-const invoke = (event: Parameters<typeof handler>[0]) => handler(event, context) as Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+const invoke = (event: Parameters<typeof handler>[0]) =>
+  handler(event, context) as Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 
 describe.each([
-  ['HTTP API payload 2.0', (base64: boolean) => httpApiEvent(signedRequest('push-retail-bank-main'), { base64 })],
-  ['REST API payload 1.0', (base64: boolean) => restApiEvent(signedRequest('push-retail-bank-main'), { base64 })],
+  [
+    'HTTP API payload 2.0',
+    (base64: boolean) => httpApiEvent(signedRequest('push-retail-bank-main'), { base64 }),
+  ],
+  [
+    'REST API payload 1.0',
+    (base64: boolean) => restApiEvent(signedRequest('push-retail-bank-main'), { base64 }),
+  ],
 ])('%s', (_name, eventFor) => {
   test.each([false, true])('base64 %s: a signed push starts the pipeline', async (base64) => {
     const response = await invoke(eventFor(base64));
 
     expect(response.statusCode).toBe(202);
     expect(response.headers['content-type']).toBe('application/json');
-    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: arnFor('retail-bank') });
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: arnFor('retail-bank'),
+    });
   });
 
   test('a body changed after signing is refused with 401', async () => {
@@ -96,12 +105,19 @@ test('PIPELINE_ROUTES broken: 500 with a generic error, the problem in the log',
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   let debugHandler: typeof handler | undefined;
   jest.isolateModules(() => {
-    debugHandler = (jest.requireActual('../../functions/github-webhook/handler') as { handler: typeof handler }).handler;
+    debugHandler = (
+      jest.requireActual('../../functions/github-webhook/handler') as { handler: typeof handler }
+    ).handler;
   });
   process.env.POWERTOOLS_LOG_LEVEL = saved.POWERTOOLS_LOG_LEVEL;
 
   // Act
-  const { result, lines } = await captureOutput(() => debugHandler!(httpApiEvent(signedRequest('push-retail-bank-main')), context) as ReturnType<typeof invoke>);
+  const { result, lines } = await captureOutput(
+    () =>
+      debugHandler!(httpApiEvent(signedRequest('push-retail-bank-main')), context) as ReturnType<
+        typeof invoke
+      >,
+  );
 
   // Assess
   expect(result.statusCode).toBe(500);

@@ -10,17 +10,28 @@ import { httpApiEvent, SECRET, signedRequest } from './support';
 
 describe('executionName', () => {
   test('is <pipeline>-<sha12>-<delivery hash>', () => {
-    expect(executionName('retail-bank', '7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d', '5c1e7a40-2731-11f0-8b6a-3d2f9e4c1a77')).toMatch(/^retail-bank-7d2e9f1a3b5c-[0-9a-f]{16}$/);
+    expect(
+      executionName(
+        'retail-bank',
+        '7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d',
+        '5c1e7a40-2731-11f0-8b6a-3d2f9e4c1a77',
+      ),
+    ).toMatch(/^retail-bank-7d2e9f1a3b5c-[0-9a-f]{16}$/);
   });
 
   test('is legal and deterministic for any input', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 100 }), fc.string({ maxLength: 200 }), (pipeline, sha, delivery) => {
-        const name = executionName(pipeline, sha, delivery);
-        expect(name).toMatch(EXECUTION_NAME);
-        expect(name.length).toBeLessThanOrEqual(80);
-        expect(executionName(pipeline, sha, delivery)).toBe(name);
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.string({ maxLength: 100 }),
+        fc.string({ maxLength: 200 }),
+        (pipeline, sha, delivery) => {
+          const name = executionName(pipeline, sha, delivery);
+          expect(name).toMatch(EXECUTION_NAME);
+          expect(name.length).toBeLessThanOrEqual(80);
+          expect(executionName(pipeline, sha, delivery)).toBe(name);
+        },
+      ),
     );
   });
 
@@ -32,17 +43,24 @@ describe('executionName', () => {
 
 describe('executionArn', () => {
   test('turns a state machine ARN into the execution ARN', () => {
-    expect(executionArn('arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog', 'run-1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:deploy-microblog:run-1');
+    expect(executionArn('arn:aws:states:eu-west-1:123456789012:stateMachine:deploy-microblog', 'run-1')).toBe(
+      'arn:aws:states:eu-west-1:123456789012:execution:deploy-microblog:run-1',
+    );
   });
 
   test('refuses anything else', () => {
-    expect(() => executionArn('arn:aws:lambda:eu-west-1:123456789012:function:x', 'n')).toThrow('not a state machine ARN');
+    expect(() => executionArn('arn:aws:lambda:eu-west-1:123456789012:function:x', 'n')).toThrow(
+      'not a state machine ARN',
+    );
   });
 });
 
 describe('request normalising', () => {
   test('header names are lower-cased and repeated headers joined', () => {
-    expect(normaliseHeaders({ 'X-GitHub-Event': 'push', Accept: ['a', 'b'], Gone: undefined })).toEqual({ 'x-github-event': 'push', accept: 'a, b' });
+    expect(normaliseHeaders({ 'X-GitHub-Event': 'push', Accept: ['a', 'b'], Gone: undefined })).toEqual({
+      'x-github-event': 'push',
+      accept: 'a, b',
+    });
   });
 
   test('an HTTP API event keeps the raw body bytes', () => {
@@ -65,11 +83,17 @@ describe('parseDelivery', () => {
   });
 
   test('a form body with two payload fields is refused', () => {
-    expect(parseDelivery('application/x-www-form-urlencoded', 'payload=%7B%7D&payload=%7B%7D')).toEqual({ ok: false, message: 'form body must have exactly one payload field' });
+    expect(parseDelivery('application/x-www-form-urlencoded', 'payload=%7B%7D&payload=%7B%7D')).toEqual({
+      ok: false,
+      message: 'form body must have exactly one payload field',
+    });
   });
 
   test('JSON null is not a payload', () => {
-    expect(parseDelivery('application/json', 'null')).toEqual({ ok: false, message: 'body must be a JSON object' });
+    expect(parseDelivery('application/json', 'null')).toEqual({
+      ok: false,
+      message: 'body must be a JSON object',
+    });
   });
 });
 
@@ -84,7 +108,13 @@ describe('findSkipMarker', () => {
     expect(findSkipMarker(message)).toBe(marker);
   });
 
-  test.each(['skip ci', '[skip-ci]', 'Subject\n\nskip-checks: false', 'Subject\n\nskip-checks: true\n\nMore text after', '[skipci]'])('%j has no marker', (message) => {
+  test.each([
+    'skip ci',
+    '[skip-ci]',
+    'Subject\n\nskip-checks: false',
+    'Subject\n\nskip-checks: true\n\nMore text after',
+    '[skipci]',
+  ])('%j has no marker', (message) => {
     expect(findSkipMarker(message)).toBeUndefined();
   });
 });
@@ -97,7 +127,16 @@ describe('trimMessage', () => {
 });
 
 describe('sign-delivery', () => {
-  test.each(['ping', 'push-retail-bank-main', 'push-microblog-main', 'push-feature-branch', 'push-tag', 'push-branch-deleted', 'push-form-encoded', 'push-skip-ci'])('%s has GitHub headers', (name) => {
+  test.each([
+    'ping',
+    'push-retail-bank-main',
+    'push-microblog-main',
+    'push-feature-branch',
+    'push-tag',
+    'push-branch-deleted',
+    'push-form-encoded',
+    'push-skip-ci',
+  ])('%s has GitHub headers', (name) => {
     const sample = loadSample(name);
     expect(sample.headers['User-Agent']).toMatch(/^GitHub-Hookshot\//);
     expect(sample.headers['X-GitHub-Event']).toMatch(/^(push|ping)$/);
@@ -107,11 +146,24 @@ describe('sign-delivery', () => {
   test('overrides sha, message and delivery id, and signs the exact body', () => {
     const sha = 'f'.repeat(40);
 
-    const { headers, body } = signDelivery('push-retail-bank-main', { secret: SECRET, sha, message: 'New message', deliveryId: 'd-1' });
+    const { headers, body } = signDelivery('push-retail-bank-main', {
+      secret: SECRET,
+      sha,
+      message: 'New message',
+      deliveryId: 'd-1',
+    });
 
-    const payload = JSON.parse(body) as { after: string; head_commit: { id: string; message: string; url: string }; commits: { id: string }[] };
+    const payload = JSON.parse(body) as {
+      after: string;
+      head_commit: { id: string; message: string; url: string };
+      commits: { id: string }[];
+    };
     expect(payload.after).toBe(sha);
-    expect(payload.head_commit).toMatchObject({ id: sha, message: 'New message', url: `https://github.com/example-org/retail-bank/commit/${sha}` });
+    expect(payload.head_commit).toMatchObject({
+      id: sha,
+      message: 'New message',
+      url: `https://github.com/example-org/retail-bank/commit/${sha}`,
+    });
     expect(payload.commits.at(-1)!.id).toBe(sha);
     expect(headers['X-GitHub-Delivery']).toBe('d-1');
     expect(headers['X-Hub-Signature-256']).toBe(signatureFor(SECRET, body));

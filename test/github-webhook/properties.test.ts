@@ -11,24 +11,55 @@ import { signatureFor } from '../../events/sign-delivery';
 import { handleWebhook } from '../../functions/github-webhook/handle-webhook';
 import { readApiGatewayEvent } from '../../functions/github-webhook/read-request';
 import { checkSignature } from '../../functions/github-webhook/verify-signature';
-import { captureOutput, deps, httpApiEvent, restApiEvent, SECRET, signedRequest, testLogger, type TestRequest } from './support';
+import {
+  captureOutput,
+  deps,
+  httpApiEvent,
+  restApiEvent,
+  SECRET,
+  signedRequest,
+  testLogger,
+  type TestRequest,
+} from './support';
 
 const sfnMock = mockClient(SFNClient);
 
 beforeEach(() => {
   sfnMock.reset();
-  sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x', startDate: new Date() });
+  sfnMock
+    .on(StartExecutionCommand)
+    .resolves({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
+      startDate: new Date(),
+    });
 });
 
-const SAMPLES = ['push-retail-bank-main', 'push-microblog-main', 'push-form-encoded', 'push-feature-branch', 'push-tag', 'push-branch-deleted', 'push-skip-ci', 'ping'] as const;
-const signed = fc.record({ sample: fc.constantFrom(...SAMPLES), encoding: fc.constantFrom('json' as const, 'form' as const) }).map(({ sample, encoding }) => signedRequest(sample, { encoding }));
+const SAMPLES = [
+  'push-retail-bank-main',
+  'push-microblog-main',
+  'push-form-encoded',
+  'push-feature-branch',
+  'push-tag',
+  'push-branch-deleted',
+  'push-skip-ci',
+  'ping',
+] as const;
+const signed = fc
+  .record({
+    sample: fc.constantFrom(...SAMPLES),
+    encoding: fc.constantFrom('json' as const, 'form' as const),
+  })
+  .map(({ sample, encoding }) => signedRequest(sample, { encoding }));
 
 describe("GitHub's published test vector", () => {
   const secret = "It's a Secret to Everybody";
   const signature = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
 
   test('verifies with the webhook check and with octokit directly', async () => {
-    await expect(checkSignature(secret, Buffer.from('Hello, World!'), signature)).resolves.toEqual({ valid: true, text: 'Hello, World!' });
+    await expect(checkSignature(secret, Buffer.from('Hello, World!'), signature)).resolves.toEqual({
+      valid: true,
+      text: 'Hello, World!',
+    });
     await expect(verify(secret, 'Hello, World!', signature)).resolves.toBe(true);
   });
 
@@ -37,15 +68,24 @@ describe("GitHub's published test vector", () => {
   });
 
   test('a different payload or secret does not verify', async () => {
-    await expect(checkSignature(secret, Buffer.from('Hello, World?'), signature)).resolves.toEqual({ valid: false, reason: 'mismatch' });
-    await expect(checkSignature("It's a secret to everybody", Buffer.from('Hello, World!'), signature)).resolves.toEqual({ valid: false, reason: 'mismatch' });
+    await expect(checkSignature(secret, Buffer.from('Hello, World?'), signature)).resolves.toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+    await expect(
+      checkSignature("It's a secret to everybody", Buffer.from('Hello, World!'), signature),
+    ).resolves.toEqual({ valid: false, reason: 'mismatch' });
   });
 });
 
 describe('tampering', () => {
   const bodyEdit = fc.oneof(
     fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 16 }) }),
     fc.record({ kind: fc.constant('whitespace' as const), at: fc.nat() }),
   );
@@ -84,10 +124,12 @@ describe('tampering', () => {
   });
 
   const signatureEdit = fc.oneof(
-    fc.record({ at: fc.nat(), char: fc.constantFrom(...'0123456789abcdefABCDEF=xs ') }).map(({ at, char }) => (s: string) => {
-      const i = at % s.length;
-      return s.slice(0, i) + char + s.slice(i + 1);
-    }),
+    fc
+      .record({ at: fc.nat(), char: fc.constantFrom(...'0123456789abcdefABCDEF=xs ') })
+      .map(({ at, char }) => (s: string) => {
+        const i = at % s.length;
+        return s.slice(0, i) + char + s.slice(i + 1);
+      }),
     fc.nat().map((n) => (s: string) => s.slice(0, n % s.length)),
     fc.string({ minLength: 1, maxLength: 4 }).map((extra) => (s: string) => s + extra),
     fc.constant((s: string) => s.toUpperCase()),
@@ -103,7 +145,10 @@ describe('tampering', () => {
         const changed = edit(original);
         fc.pre(changed.trim() !== original);
 
-        const response = await handleWebhook({ ...request, headers: { ...request.headers, 'x-hub-signature-256': changed } }, deps());
+        const response = await handleWebhook(
+          { ...request, headers: { ...request.headers, 'x-hub-signature-256': changed } },
+          deps(),
+        );
 
         expect(response.statusCode).toBe(401);
         expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
@@ -113,9 +158,23 @@ describe('tampering', () => {
 });
 
 describe('fuzzed deliveries', () => {
-  const header = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('push', 'ping', 'issues', 'pull_request', '', ' push '));
+  const header = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('push', 'ping', 'issues', 'pull_request', '', ' push '),
+  );
   const contentType = fc.option(
-    fc.oneof(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', ''), fc.string({ maxLength: 30 })),
+    fc.oneof(
+      fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'APPLICATION/JSON',
+        'application/x-www-form-urlencoded',
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        '',
+      ),
+      fc.string({ maxLength: 30 }),
+    ),
     { nil: undefined },
   );
   const rawBody = fc.oneof(
@@ -129,9 +188,15 @@ describe('fuzzed deliveries', () => {
   const signedOddPush = fc
     .record({
       ref: fc.oneof(fc.constantFrom('refs/heads/main', 'refs/tags/v1', 'refs/heads/', 'main'), fc.anything()),
-      after: fc.oneof(fc.constantFrom('7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d', '0'.repeat(40), ''), fc.anything()),
+      after: fc.oneof(
+        fc.constantFrom('7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d', '0'.repeat(40), ''),
+        fc.anything(),
+      ),
       repository: fc.oneof(fc.constant({ full_name: 'example-org/retail-bank' }), fc.anything()),
-      head_commit: fc.oneof(fc.constant({ id: 'x', message: 'msg', timestamp: '2025-05-02T11:13:58Z', author: { name: 'A' } }), fc.anything()),
+      head_commit: fc.oneof(
+        fc.constant({ id: 'x', message: 'msg', timestamp: '2025-05-02T11:13:58Z', author: { name: 'A' } }),
+        fc.anything(),
+      ),
       pusher: fc.anything(),
       deleted: fc.anything(),
       compare: fc.anything(),
@@ -146,20 +211,38 @@ describe('fuzzed deliveries', () => {
         {
           'x-github-event': header,
           'x-github-delivery': fc.oneof(fc.uuid(), fc.string({ maxLength: 120 })),
-          'x-hub-signature-256': fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^sha256=[0-9a-f]{64}$/)),
+          'x-hub-signature-256': fc.oneof(
+            fc.string({ maxLength: 80 }),
+            fc.stringMatching(/^sha256=[0-9a-f]{64}$/),
+          ),
           'content-type': contentType,
         },
         { requiredKeys: [] },
       )
-      .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>),
+      .map(
+        (h) =>
+          Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      ),
     body: rawBody,
   });
 
   const signedFuzz: fc.Arbitrary<TestRequest> = fc
-    .record({ event: header, type: contentType, text: fc.oneof(signedOddPush, rawBody.map((b) => b.toString('utf8'))), form: fc.boolean() })
+    .record({
+      event: header,
+      type: contentType,
+      text: fc.oneof(
+        signedOddPush,
+        rawBody.map((b) => b.toString('utf8')),
+      ),
+      form: fc.boolean(),
+    })
     .map(({ event, type, text, form }) => {
       const body = form ? new URLSearchParams({ payload: text }).toString() : text;
-      const headers: Record<string, string> = { 'x-github-event': event, 'x-github-delivery': '5c1e7a40-2731-11f0-8b6a-3d2f9e4c1a77', 'x-hub-signature-256': signatureFor(SECRET, body) };
+      const headers: Record<string, string> = {
+        'x-github-event': event,
+        'x-github-delivery': '5c1e7a40-2731-11f0-8b6a-3d2f9e4c1a77',
+        'x-hub-signature-256': signatureFor(SECRET, body),
+      };
       headers['content-type'] = type ?? (form ? 'application/x-www-form-urlencoded' : 'application/json');
       return { method: 'POST', path: '/webhooks/github', headers, body: Buffer.from(body) };
     });
@@ -193,12 +276,18 @@ describe('fuzzed deliveries', () => {
 
   test('random API Gateway events (either payload version, any base64 flag) never get a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(unsigned, signedFuzz), fc.boolean(), fc.boolean(), fc.boolean(), async (request, v2, base64, garble) => {
-        const event = v2 ? httpApiEvent(request, { base64 }) : restApiEvent(request, { base64 });
-        // A body API Gateway marks as base64 but that is not: decoding must not throw.
-        if (garble) event.body = `%%${event.body ?? ''}!!`;
-        expectSafe(await handleWebhook(readApiGatewayEvent(event), deps()));
-      }),
+      fc.asyncProperty(
+        fc.oneof(unsigned, signedFuzz),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        async (request, v2, base64, garble) => {
+          const event = v2 ? httpApiEvent(request, { base64 }) : restApiEvent(request, { base64 });
+          // A body API Gateway marks as base64 but that is not: decoding must not throw.
+          if (garble) event.body = `%%${event.body ?? ''}!!`;
+          expectSafe(await handleWebhook(readApiGatewayEvent(event), deps()));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -214,15 +303,28 @@ describe('the secret never leaves', () => {
       { ...signedRequest('push-retail-bank-main', { message: marker }), body: Buffer.from('{') },
       signedRequest('ping'),
       signedRequest('push-skip-ci'),
-      { ...signedRequest('push-retail-bank-main'), headers: { ...signedRequest('push-retail-bank-main').headers, 'x-hub-signature-256': `sha256=${SECRET}` } },
+      {
+        ...signedRequest('push-retail-bank-main'),
+        headers: {
+          ...signedRequest('push-retail-bank-main').headers,
+          'x-hub-signature-256': `sha256=${SECRET}`,
+        },
+      },
     ];
 
     const { result, lines } = await captureOutput(async () => {
       const responses = [];
       for (const request of requests) responses.push(await handleWebhook(request, deps({ logger })));
-      sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error(`boom ${SECRET.slice(0, 3)}`), { name: 'ThrottlingException' }));
-      responses.push(await handleWebhook(signedRequest('push-retail-bank-main', { message: marker }), deps({ logger })));
-      const failing = { get: async () => Promise.reject(new Error('GITHUB_WEBHOOK_SECRET is not set')), ageMs: () => 0 };
+      sfnMock
+        .on(StartExecutionCommand)
+        .rejects(Object.assign(new Error(`boom ${SECRET.slice(0, 3)}`), { name: 'ThrottlingException' }));
+      responses.push(
+        await handleWebhook(signedRequest('push-retail-bank-main', { message: marker }), deps({ logger })),
+      );
+      const failing = {
+        get: async () => Promise.reject(new Error('GITHUB_WEBHOOK_SECRET is not set')),
+        ageMs: () => 0,
+      };
       responses.push(await handleWebhook(signedRequest('ping'), deps({ logger, secret: failing })));
       return responses;
     });

@@ -22,7 +22,12 @@ beforeEach(() => {
   clearSecretCache();
   secretsMock.reset();
   sfnMock.reset();
-  sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x', startDate: new Date() });
+  sfnMock
+    .on(StartExecutionCommand)
+    .resolves({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
+      startDate: new Date(),
+    });
   process.env.GITHUB_WEBHOOK_SECRET_ARN = SECRET_ARN;
   delete process.env.GITHUB_WEBHOOK_SECRET;
   clock = 1_000_000;
@@ -68,14 +73,19 @@ test('a flood of bad signatures re-reads the secret at most once a minute', asyn
 });
 
 test('Secrets Manager failing on the refresh keeps the cached value and answers 401, not 5xx', async () => {
-  secretsMock.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'current-secret' }).rejects(new Error('throttled'));
+  secretsMock
+    .on(GetSecretValueCommand)
+    .resolvesOnce({ SecretString: 'current-secret' })
+    .rejects(new Error('throttled'));
 
   expect((await at(1_000_000, 'current-secret')).statusCode).toBe(202);
   expect((await at(1_100_000, 'other-secret')).statusCode).toBe(401);
 });
 
 test('Secrets Manager down at the first read: 500 (nothing to verify with), value never shown', async () => {
-  secretsMock.on(GetSecretValueCommand).rejects(Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+  secretsMock
+    .on(GetSecretValueCommand)
+    .rejects(Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
 
   const response = await at(1_000_000, 'whatever');
 

@@ -9,11 +9,22 @@ import type { Route } from '../../functions/github-webhook/routes';
 
 export const SECRET = 'test-webhook-secret-0b7c1e';
 export const ACCOUNT = '123456789012';
-export const arnFor = (pipeline: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:deploy-${pipeline}`;
+export const arnFor = (pipeline: string) =>
+  `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:deploy-${pipeline}`;
 
 export const ROUTES: Route[] = [
-  { pipeline: 'retail-bank', repository: 'example-org/retail-bank', branch: 'main', stateMachineArn: arnFor('retail-bank') },
-  { pipeline: 'microblog', repository: 'example-org/microblog', branch: 'main', stateMachineArn: arnFor('microblog') },
+  {
+    pipeline: 'retail-bank',
+    repository: 'example-org/retail-bank',
+    branch: 'main',
+    stateMachineArn: arnFor('retail-bank'),
+  },
+  {
+    pipeline: 'microblog',
+    repository: 'example-org/microblog',
+    branch: 'main',
+    stateMachineArn: arnFor('microblog'),
+  },
 ];
 
 /** A request whose headers are already lower-case strings (as tests build them). */
@@ -22,7 +33,12 @@ export type TestRequest = WebhookRequest & { headers: Record<string, string> };
 /** A signed request for a sample in events/github/. */
 export function signedRequest(sample: string, options: Partial<SignOptions> = {}): TestRequest {
   const { headers, body } = signDelivery(sample, { secret: SECRET, ...options });
-  return { method: 'POST', path: '/webhooks/github', headers: normaliseHeaders(headers), body: Buffer.from(body) };
+  return {
+    method: 'POST',
+    path: '/webhooks/github',
+    headers: normaliseHeaders(headers),
+    body: Buffer.from(body),
+  };
 }
 
 /** A logger whose lines can be captured (Powertools writes through process.stdout). */
@@ -60,7 +76,10 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
 }
 
 /** API Gateway HTTP API (payload 2.0) event for a request. */
-export function httpApiEvent(request: TestRequest, options: { base64?: boolean; stage?: string } = {}): APIGatewayProxyEventV2 {
+export function httpApiEvent(
+  request: TestRequest,
+  options: { base64?: boolean; stage?: string } = {},
+): APIGatewayProxyEventV2 {
   const stage = options.stage ?? '$default';
   return {
     version: '2.0',
@@ -73,7 +92,13 @@ export function httpApiEvent(request: TestRequest, options: { base64?: boolean; 
       apiId: 'abcdef1234',
       domainName: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
       domainPrefix: 'abcdef1234',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '140.82.115.1', userAgent: 'GitHub-Hookshot/8f1c2ab' },
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '140.82.115.1',
+        userAgent: 'GitHub-Hookshot/8f1c2ab',
+      },
       requestId: 'JKJaXmPLvHcESHA=',
       routeKey: 'POST /webhooks/github',
       stage,
@@ -87,7 +112,12 @@ export function httpApiEvent(request: TestRequest, options: { base64?: boolean; 
 
 /** API Gateway REST API (payload 1.0) event for a request; header names as GitHub sends them. */
 export function restApiEvent(request: TestRequest, options: { base64?: boolean } = {}): APIGatewayProxyEvent {
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()), v]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([k, v]) => [
+      k.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()),
+      v,
+    ]),
+  );
   return {
     resource: '/webhooks/github',
     path: request.path,
@@ -104,7 +134,10 @@ export function restApiEvent(request: TestRequest, options: { base64?: boolean }
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: { sourceIp: '140.82.115.1', userAgent: 'GitHub-Hookshot/8f1c2ab' } as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: '140.82.115.1',
+        userAgent: 'GitHub-Hookshot/8f1c2ab',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/prod${request.path}`,
       stage: 'prod',
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',

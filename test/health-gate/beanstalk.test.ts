@@ -111,16 +111,14 @@ describe('health gate on Elastic Beanstalk', () => {
   });
 
   test('enhanced health Warning is unhealthy and the causes are in the finding', async () => {
-    ebMock
-      .on(DescribeEnvironmentHealthCommand)
-      .resolves({
-        HealthStatus: 'Warning',
-        Color: 'Yellow',
-        Causes: [
-          '30 % of the requests are failing with HTTP 5xx.',
-          'Impaired services on 1 out of 2 instances.',
-        ],
-      });
+    ebMock.on(DescribeEnvironmentHealthCommand).resolves({
+      HealthStatus: 'Warning',
+      Color: 'Yellow',
+      Causes: [
+        '30 % of the requests are failing with HTTP 5xx.',
+        'Impaired services on 1 out of 2 instances.',
+      ],
+    });
     await expect(healthGate({ pipeline: 'retail-bank' }, clients)).rejects.toThrow(
       'retail-bank-prod enhanced-health: HealthStatus Warning (Yellow): 30 % of the requests are failing with HTTP 5xx.; Impaired services on 1 out of 2 instances.',
     );
@@ -138,13 +136,11 @@ describe('health gate on Elastic Beanstalk', () => {
   });
 
   test('HealthStatus Info is deployable', async () => {
-    ebMock
-      .on(DescribeEnvironmentHealthCommand)
-      .resolves({
-        HealthStatus: 'Info',
-        Color: 'Green',
-        Causes: ['Command is executing on 1 out of 2 instances.'],
-      });
+    ebMock.on(DescribeEnvironmentHealthCommand).resolves({
+      HealthStatus: 'Info',
+      Color: 'Green',
+      Causes: ['Command is executing on 1 out of 2 instances.'],
+    });
     const result = await healthGate({ pipeline: 'retail-bank' }, clients);
     expect(result.findings[2]).toEqual({
       resource: 'retail-bank-prod',

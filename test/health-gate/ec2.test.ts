@@ -134,11 +134,9 @@ describe('health gate on EC2 through SSM', () => {
 
   test('an offline agent is unhealthy and its instance is not sent the check', async () => {
     // Prepare
-    ssmMock
-      .on(DescribeInstanceInformationCommand)
-      .resolves({
-        InstanceInformationList: [online('i-1'), { InstanceId: 'i-2', PingStatus: 'ConnectionLost' }],
-      });
+    ssmMock.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [online('i-1'), { InstanceId: 'i-2', PingStatus: 'ConnectionLost' }],
+    });
     invocations({ 'i-1': { Status: 'Success', StandardOutputContent: usage(1, 1, 1) } });
 
     // Act

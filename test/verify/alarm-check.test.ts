@@ -16,11 +16,9 @@ const check = { action: 'alarmCheck', pipeline: 'retail-bank', bakeStartedAt: ST
 
 beforeEach(() => {
   cwMock.reset();
-  cwMock
-    .on(DescribeAlarmsCommand)
-    .resolves({
-      MetricAlarms: [alarm('retail-bank-5xx', 'OK'), alarm('retail-bank-latency-p99', 'INSUFFICIENT_DATA')],
-    });
+  cwMock.on(DescribeAlarmsCommand).resolves({
+    MetricAlarms: [alarm('retail-bank-5xx', 'OK'), alarm('retail-bank-latency-p99', 'INSUFFICIENT_DATA')],
+  });
 });
 
 describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
@@ -53,14 +51,12 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
   });
 
   test('an alarm in ALARM fails at once, naming the alarm and its reason', async () => {
-    cwMock
-      .on(DescribeAlarmsCommand)
-      .resolves({
-        MetricAlarms: [
-          alarm('retail-bank-5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 5.0'),
-          alarm('retail-bank-latency-p99', 'OK'),
-        ],
-      });
+    cwMock.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        alarm('retail-bank-5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 5.0'),
+        alarm('retail-bank-latency-p99', 'OK'),
+      ],
+    });
     await expect(verify(check, deps(at(30)))).rejects.toMatchObject({
       name: 'AlarmTriggeredError',
       message:
@@ -69,12 +65,10 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
   });
 
   test('composite alarms count too', async () => {
-    cwMock
-      .on(DescribeAlarmsCommand)
-      .resolves({
-        MetricAlarms: [alarm('retail-bank-5xx', 'OK')],
-        CompositeAlarms: [{ AlarmName: 'retail-bank-latency-p99', StateValue: 'ALARM' }],
-      });
+    cwMock.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [alarm('retail-bank-5xx', 'OK')],
+      CompositeAlarms: [{ AlarmName: 'retail-bank-latency-p99', StateValue: 'ALARM' }],
+    });
     await expect(verify(check, deps(at(30)))).rejects.toThrow('retail-bank-latency-p99 (no reason given)');
   });
 
