@@ -28,7 +28,7 @@ function banner(sandbox: Sandbox): string {
     '  state machines',
     pipelines,
     '',
-    'Try: npm run deployctl -- push microblog     (or sign events/github/push-microblog-main.json yourself)',
+    'Try: npx deployctl push microblog     (or sign events/github/push-microblog-main.json yourself)',
     'Ctrl-C stops everything.',
   ].join('\n');
 }

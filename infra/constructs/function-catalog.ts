@@ -3,21 +3,9 @@
  * functions/ (the naming contract); memory, timeouts and reserved concurrency are chosen here.
  */
 
-/** Every function of the controller, as its folder under functions/. */
-export const FUNCTION_NAMES = [
-  'github-webhook',
-  'deploy-lock',
-  'health-gate',
-  'beanstalk-deploy',
-  'ssm-deploy',
-  'verify',
-  'approval-request',
-  'approval-callback',
-  'deploy-history',
-  'notifier',
-] as const;
+import type { FunctionName } from '../../functions/commons/function-names';
 
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+export { FUNCTION_NAMES, type FunctionName } from '../../functions/commons/function-names';
 
 export interface FunctionSizing {
   description: string;

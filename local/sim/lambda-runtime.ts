@@ -14,19 +14,7 @@ import type { LambdaResult } from '../sfn/integrations';
 /** The project's functions folder. */
 export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
 
-/** Every function the controller deploys (folder names, which are also the local function names). */
-export const FUNCTION_NAMES = [
-  'github-webhook',
-  'deploy-lock',
-  'health-gate',
-  'beanstalk-deploy',
-  'ssm-deploy',
-  'verify',
-  'approval-request',
-  'approval-callback',
-  'deploy-history',
-  'notifier',
-] as const;
+export { FUNCTION_NAMES } from '../../functions/commons/function-names';
 
 type Handler = (event: unknown, context: LambdaContext) => unknown;
 
