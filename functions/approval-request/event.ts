@@ -1,5 +1,6 @@
 /** Validates approval-request events (types/tasks.ts PrepareApprovalEvent | RequestApprovalEvent). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { PrepareApprovalEvent, RequestApprovalEvent } from '../commons/types/tasks';
 
 /** The state machine passed an event this function cannot use. */
@@ -9,21 +10,25 @@ export class InvalidEventError extends Error {
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
 const input = z.looseObject({
   pipeline: text,
   repository: text,
-  commitSha: z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character hex commit sha' }),
+  commitSha: z.string().check(z.regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character hex commit sha' })),
   branch: text,
   commitMessage: z.string(),
   pusher: text,
   compareUrl: z.string(),
 });
 const links = z.object({
-  approvalId: z.string().uuid({ error: 'must be a UUID' }),
-  approveUrl: z.string().url({ error: 'must be a URL' }),
-  rejectUrl: z.string().url({ error: 'must be a URL' }),
-  expiresAt: text.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 timestamp' }),
+  // String formats used as checks, as classic zod's .uuid()/.url() do: a non-string keeps the
+  // default "expected string" message.
+  approvalId: z.string().check(z.uuid({ error: 'must be a UUID' })),
+  approveUrl: z.string().check(z.url({ error: 'must be a URL' })),
+  rejectUrl: z.string().check(z.url({ error: 'must be a URL' })),
+  expiresAt: text.check(
+    z.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 timestamp' }),
+  ),
 });
 
 const schema = z.discriminatedUnion(

@@ -1,5 +1,6 @@
 /** Validates the beanstalk-deploy task event (types/tasks.ts BeanstalkDeployEvent) with field-naming errors. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { BeanstalkDeployEvent } from '../commons/types/tasks';
 
 /** The state machine passed an event this function cannot use. */
@@ -9,18 +10,20 @@ export class InvalidEventError extends Error {
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
 /** Labels this function creates are 12 hex characters; rollbacks may name older labels, so allow EB's own limit. */
-const label = text.max(100, { error: 'must be at most 100 characters (Elastic Beanstalk limit)' });
+const label = text.check(
+  z.maxLength(100, { error: 'must be at most 100 characters (Elastic Beanstalk limit)' }),
+);
 const sha = z
   .string({ error: 'must be a 40-character hex commit sha' })
-  .regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character lower-case hex commit sha' });
-const timestamp = text.refine((value) => !Number.isNaN(Date.parse(value)), {
-  error: 'must be an ISO 8601 timestamp',
-});
+  .check(z.regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character lower-case hex commit sha' }));
+const timestamp = text.check(
+  z.refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO 8601 timestamp' }),
+);
 const artifact = z.object({
   bucket: text,
-  key: text.max(1024, { error: 'must be at most 1024 characters' }),
+  key: text.check(z.maxLength(1024, { error: 'must be at most 1024 characters' })),
 });
 
 const schema = z.discriminatedUnion(
@@ -31,7 +34,7 @@ const schema = z.discriminatedUnion(
       pipeline: text,
       commitSha: sha,
       artifact,
-      description: z.string().optional(),
+      description: z.optional(z.string()),
     }),
     z.object({ action: z.literal('versionStatus'), pipeline: text, versionLabel: label }),
     z.object({ action: z.literal('startDeploy'), pipeline: text, versionLabel: label }),

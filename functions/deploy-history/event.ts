@@ -1,5 +1,6 @@
 /** Validates the deploy-history task event (types/tasks.ts DeployHistoryEvent) with field-naming errors. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { DeployHistoryEvent } from '../commons/types/tasks';
 
 /** The state machine passed an event this function cannot use. */
@@ -9,7 +10,7 @@ export class InvalidEventError extends Error {
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
 const anyText = z.string({ error: 'must be a string' });
 const OUTCOMES = [
   'succeeded',
@@ -42,10 +43,10 @@ const schema = z.discriminatedUnion(
       pipeline: text,
       executionArn: text,
       outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
-      versionLabel: anyText.nullish(),
-      error: anyText.nullish(),
-      cause: anyText.nullish(),
-      rolledBack: z.boolean({ error: 'must be true or false' }).optional(),
+      versionLabel: z.nullish(anyText),
+      error: z.nullish(anyText),
+      cause: z.nullish(anyText),
+      rolledBack: z.optional(z.boolean({ error: 'must be true or false' })),
     }),
     z.object({ action: z.literal('lastGood'), pipeline: text }),
   ],

@@ -1,5 +1,6 @@
 /** Validates the deploy-lock task event (types/tasks.ts DeployLockEvent) with field-naming errors. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { DeployLockEvent } from '../commons/types/tasks';
 
 /** The state machine passed an event this function cannot use. */
@@ -9,10 +10,10 @@ export class InvalidEventError extends Error {
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
-const timestamp = text.refine((value) => !Number.isNaN(Date.parse(value)), {
-  error: 'must be an ISO 8601 timestamp',
-});
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
+const timestamp = text.check(
+  z.refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO 8601 timestamp' }),
+);
 
 const schema = z.discriminatedUnion(
   'action',

@@ -6,7 +6,8 @@
  * (CPU = 1-minute load average over online CPUs, memory = (MemTotal - MemAvailable) / MemTotal,
  * disk = used share of the root file system).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { HealthFinding } from '../commons/types/tasks';
 
 /** Shell lines of the check, exactly as sent (one `commands` entry each). */
@@ -19,9 +20,9 @@ export const RESOURCE_CHECK_SCRIPT: readonly string[] = [
 ];
 
 const usageSchema = z.object({
-  cpuPercent: z.number().min(0),
-  memoryPercent: z.number().min(0).max(100),
-  diskPercent: z.number().min(0).max(100),
+  cpuPercent: z.number().check(z.gte(0)),
+  memoryPercent: z.number().check(z.gte(0), z.lte(100)),
+  diskPercent: z.number().check(z.gte(0), z.lte(100)),
 });
 export type ResourceUsage = z.infer<typeof usageSchema>;
 

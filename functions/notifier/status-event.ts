@@ -3,7 +3,8 @@
  * notifier reads are checked; anything else in `detail` is ignored. Dates arrive as epoch
  * milliseconds; `input` is null when the event would be too large (then DescribeExecution).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 
 export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -14,19 +15,20 @@ const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 
 const detailSchema = z.object({
-  executionArn: z.string().regex(EXECUTION_ARN, { error: 'must be a Step Functions execution ARN' }),
+  executionArn: z.string().check(z.regex(EXECUTION_ARN, { error: 'must be a Step Functions execution ARN' })),
   stateMachineArn: z
     .string()
-    .regex(STATE_MACHINE_ARN, { error: 'must be a Step Functions state machine ARN' }),
-  name: z.string().min(1),
+    .check(z.regex(STATE_MACHINE_ARN, { error: 'must be a Step Functions state machine ARN' })),
+  name: z.string().check(z.minLength(1)),
   status: z.enum(EXECUTION_STATUSES, { error: `must be one of ${EXECUTION_STATUSES.join(', ')}` }),
   startDate: z.number({ error: 'must be epoch milliseconds' }),
-  stopDate: z.number().nullish(),
-  input: z.string().nullish(),
-  output: z.string().nullish(),
-  error: z.string().nullish(),
-  cause: z.string().nullish(),
-  redriveCount: z.number().int().nonnegative().nullish(),
+  stopDate: z.nullish(z.number()),
+  input: z.nullish(z.string()),
+  output: z.nullish(z.string()),
+  error: z.nullish(z.string()),
+  cause: z.nullish(z.string()),
+  // z.int() used as a check, as classic zod's .int() does.
+  redriveCount: z.nullish(z.number().check(z.int(), z.gte(0))),
 });
 
 const eventSchema = z.object({

@@ -1,5 +1,6 @@
 /** Validates the ssm-deploy task event (types/tasks.ts SsmDeployEvent) with field-naming errors. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import type { SsmDeployEvent } from '../commons/types/tasks';
 import { INSTANCE_ID } from './parameters';
 
@@ -10,10 +11,10 @@ export class InvalidEventError extends Error {
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
 const sha = z
   .string({ error: 'must be a 40-character hex commit sha' })
-  .regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character lower-case hex commit sha' });
+  .check(z.regex(/^[0-9a-f]{40}$/, { error: 'must be a 40-character lower-case hex commit sha' }));
 
 const schema = z.discriminatedUnion(
   'action',
@@ -27,16 +28,22 @@ const schema = z.discriminatedUnion(
     z.object({
       action: z.literal('releaseStatus'),
       pipeline: text,
-      commandId: z.string().regex(/^[0-9a-f-]{36}$/, { error: 'must be an SSM command id' }),
+      commandId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, { error: 'must be an SSM command id' })),
     }),
     z.object({
       action: z.literal('rollback'),
       pipeline: text,
       instanceIds: z
-        .array(z.string().regex(INSTANCE_ID, { error: 'must be an instance id such as i-0123456789abcdef0' }))
-        .min(1, { error: 'must name at least one instance' })
-        .max(50, { error: 'may name at most 50 instances (SendCommand limit)' }),
-      commitSha: sha.nullable(),
+        .array(
+          z
+            .string()
+            .check(z.regex(INSTANCE_ID, { error: 'must be an instance id such as i-0123456789abcdef0' })),
+        )
+        .check(
+          z.minLength(1, { error: 'must name at least one instance' }),
+          z.maxLength(50, { error: 'may name at most 50 instances (SendCommand limit)' }),
+        ),
+      commitSha: z.nullable(sha),
     }),
   ],
   { error: 'action must be one of startRelease, releaseStatus, rollback' },

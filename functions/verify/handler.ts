@@ -13,7 +13,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../commons/zod-locale';
 import { cloudWatch } from '../commons/clients/cloudwatch';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
@@ -26,7 +27,7 @@ const logger = createLogger('verify');
 
 const text = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' });
+  .check(z.minLength(1, { error: 'must be a non-empty string' }));
 const eventSchema = z.discriminatedUnion(
   'action',
   [
@@ -34,9 +35,9 @@ const eventSchema = z.discriminatedUnion(
     z.object({
       action: z.literal('alarmCheck'),
       pipeline: text,
-      bakeStartedAt: text.refine((v) => !Number.isNaN(Date.parse(v)), {
-        error: 'must be an ISO 8601 timestamp',
-      }),
+      bakeStartedAt: text.check(
+        z.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 timestamp' }),
+      ),
     }),
   ],
   { error: 'action must be "smokeTest" or "alarmCheck"' },
