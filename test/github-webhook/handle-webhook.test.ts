@@ -221,14 +221,12 @@ describe('Step Functions failures', () => {
   });
 
   test('a missing state machine answers 502 with a generic message', async () => {
-    sfnMock
-      .on(StartExecutionCommand)
-      .rejects(
-        new StateMachineDoesNotExist({
-          message: `State Machine Does Not Exist: '${arnFor('retail-bank')}'`,
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    sfnMock.on(StartExecutionCommand).rejects(
+      new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: '${arnFor('retail-bank')}'`,
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     const response = await handleWebhook(signedRequest('push-retail-bank-main'), deps());
 
@@ -238,14 +236,12 @@ describe('Step Functions failures', () => {
   });
 
   test('a Step Functions 500 answers 503', async () => {
-    sfnMock
-      .on(StartExecutionCommand)
-      .rejects(
-        Object.assign(new Error('internal'), {
-          name: 'InternalServerError',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    sfnMock.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('internal'), {
+        name: 'InternalServerError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     expect((await handleWebhook(signedRequest('push-retail-bank-main'), deps())).statusCode).toBe(503);
   });
 });

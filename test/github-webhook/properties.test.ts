@@ -26,12 +26,10 @@ const sfnMock = mockClient(SFNClient);
 
 beforeEach(() => {
   sfnMock.reset();
-  sfnMock
-    .on(StartExecutionCommand)
-    .resolves({
-      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
-      startDate: new Date(),
-    });
+  sfnMock.on(StartExecutionCommand).resolves({
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
+    startDate: new Date(),
+  });
 });
 
 const SAMPLES = [

@@ -22,12 +22,10 @@ beforeEach(() => {
   clearSecretCache();
   secretsMock.reset();
   sfnMock.reset();
-  sfnMock
-    .on(StartExecutionCommand)
-    .resolves({
-      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
-      startDate: new Date(),
-    });
+  sfnMock.on(StartExecutionCommand).resolves({
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:x',
+    startDate: new Date(),
+  });
   process.env.GITHUB_WEBHOOK_SECRET_ARN = SECRET_ARN;
   delete process.env.GITHUB_WEBHOOK_SECRET;
   clock = 1_000_000;
