@@ -90,6 +90,9 @@ const scenarioSchema = z
         lockReleased: z.boolean().default(true),
         slackNotifications: z.number().int().min(0),
         deadLetters: z.number().int().min(0).default(0),
+        // How many pushes end superseded, whichever they are: under injected faults an older
+        // commit may reach the deploy lock after a newer one, and is then rightly the one superseded.
+        supersededRuns: z.number().int().min(0).optional(),
       })
       .strict(),
   })
@@ -377,6 +380,11 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
   check('lock released', scenario.expected.lockReleased, actual.lockReleased);
   check('Slack notifications', scenario.expected.slackNotifications, actual.slackNotifications);
   check('dead letters', scenario.expected.deadLetters, actual.deadLetters);
+  check(
+    'superseded runs',
+    scenario.expected.supersededRuns,
+    pushes.filter((p) => p.historyOutcome === 'superseded').length,
+  );
 
   const timeline: TimelineEntry[] = [];
   const all = executions.flatMap(({ execution }) => (execution ? [execution, ...execution.children] : []));
