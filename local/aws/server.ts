@@ -243,17 +243,27 @@ export class AwsServer {
         body: awsJson(output),
       };
     } catch (error) {
-      const serviceError =
-        error instanceof ServiceError
-          ? error
-          : new ServiceError(
-              'InternalFailure',
-              `sandbox error in ${service.name}.${operationName}: ${(error as Error).message}`,
-              500,
-            );
-      this.options.onCall?.(service.name, operationName, serviceError);
-      return answerError(serviceError);
+      return this.failedCall(service.name, operationName, error, answerError);
     }
+  }
+
+  /** Answers a failed call in its protocol's error shape; anything not a ServiceError is a sandbox bug (500). */
+  private failedCall(
+    serviceName: string,
+    operation: string,
+    error: unknown,
+    answerError: (error: ServiceError) => RawResponse,
+  ): RawResponse {
+    const serviceError =
+      error instanceof ServiceError
+        ? error
+        : new ServiceError(
+            'InternalFailure',
+            `sandbox error in ${serviceName}.${operation}: ${(error as Error).message}`,
+            500,
+          );
+    this.options.onCall?.(serviceName, operation, serviceError);
+    return answerError(serviceError);
   }
 
   private async query(raw: RawRequest, requestId: string): Promise<RawResponse> {
@@ -298,16 +308,7 @@ export class AwsServer {
         body: `<${action}Response xmlns="${service.xmlns}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       };
     } catch (error) {
-      const serviceError =
-        error instanceof ServiceError
-          ? error
-          : new ServiceError(
-              'InternalFailure',
-              `sandbox error in ${service.name}.${action}: ${(error as Error).message}`,
-              500,
-            );
-      this.options.onCall?.(service.name, action, serviceError);
-      return answerError(serviceError);
+      return this.failedCall(service.name, action, error, answerError);
     }
   }
 
