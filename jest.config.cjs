@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/e2e needs Debian packages (awscli, chromium): `npm run test:e2e`, see jest.e2e.config.cjs.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
   resolver: '<rootDir>/test/support/esm-fallback-resolver.cjs',
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
