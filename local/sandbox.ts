@@ -25,7 +25,7 @@ import {
   TASK_FUNCTIONS,
   type TargetKind,
 } from '../statemachines/definitions';
-import { AwsServer, closeServer } from './aws/server';
+import { AwsServer, closeServer, type CallCheck } from './aws/server';
 import { DynamoDbStore, dynamoDbService } from './aws/dynamodb/service';
 import { S3Store } from './aws/s3';
 import {
@@ -98,6 +98,8 @@ export interface SandboxOptions {
   projectStateMachines?: boolean;
   /** Random source for fault shares (tests make it deterministic). */
   random?: () => number;
+  /** Extra request pipeline steps run on every AWS call before the sandbox's own (tests). */
+  checks?: CallCheck[];
 }
 
 export interface Sandbox {
@@ -366,6 +368,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandboxRef: { current?: Sandbox } = {};
   const aws = new AwsServer({
     region: REGION,
+    checks: [...(options.checks ?? [])],
     jsonServices: [
       stepFunctionsService(engine, tokens),
       fleet.service(),

@@ -58,7 +58,35 @@ export interface RawRequest {
   body: Buffer;
 }
 
+/**
+ * One AWS call as the request pipeline sees it, after the protocol is parsed and before the
+ * operation runs. Checks (authorisation, request constraints) read it and may refuse the call.
+ */
+export interface AwsCall {
+  /** The sandbox's short service name (`sfn`, `ssm`, `elasticbeanstalk`, `dynamodb`, `s3`, …). */
+  service: string;
+  /** SigV4 signing name from the Authorization header (`states`, `ssm`, `s3`, …), if signed. */
+  signingName?: string;
+  /** Operation name as in the API reference (`StartExecution`, `UpdateEnvironment`). */
+  operation: string;
+  /** The protocol's input: JSON body, awsQuery params without Action/Version, or S3's request. */
+  input: unknown;
+  headers: Record<string, string>;
+  /** Access key id from the SigV4 Credential scope: who signed the call. */
+  accessKeyId?: string;
+  region: string;
+}
+
+/**
+ * A step of the request pipeline: answers a ServiceError to refuse the call (it is then answered
+ * in the service's wire format), or undefined to let it go on. Checks run in order, before fault
+ * injection and the operation.
+ */
+export type CallCheck = (call: AwsCall) => ServiceError | undefined | Promise<ServiceError | undefined>;
+
 export interface AwsServerOptions {
+  /** Request pipeline steps (authorisation, constraints), run in order on every AWS call. */
+  checks?: CallCheck[];
   jsonServices: JsonService[];
   queryServices: QueryService[];
   s3: (request: RawRequest) => RawResponse | Promise<RawResponse>;
@@ -110,6 +138,11 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 /** `Credential=AKID/20240101/us-east-1/s3/aws4_request` -> `s3`. */
 export function signedService(authorization: string | undefined): string | undefined {
   return /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+}
+
+/** `Credential=AKID/20240101/…` -> `AKID`. */
+export function accessKeyIdOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
 }
 
 function regionOf(authorization: string | undefined, fallback: string): string {
@@ -177,6 +210,34 @@ export class AwsServer {
     }
   }
 
+  /** Runs the request pipeline's checks; the first refusal wins. */
+  private async refused(
+    service: string,
+    operation: string,
+    input: unknown,
+    raw: RawRequest,
+  ): Promise<ServiceError | undefined> {
+    const checks = this.options.checks ?? [];
+    if (!checks.length) return undefined;
+    const authorization = raw.headers.authorization;
+    const call: AwsCall = {
+      service,
+      operation,
+      input,
+      headers: raw.headers,
+      region: regionOf(authorization, this.options.region ?? 'us-east-1'),
+    };
+    const signingName = signedService(authorization);
+    if (signingName) call.signingName = signingName;
+    const accessKeyId = accessKeyIdOf(authorization);
+    if (accessKeyId) call.accessKeyId = accessKeyId;
+    for (const check of checks) {
+      const refusal = await check(call);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  }
+
   private injected(service: string, operation: string, body: Buffer): ServiceError | undefined {
     const fingerprint = createHash('sha1').update(service).update(operation).update(body).digest('hex');
     return this.options.fault?.(service, operation, fingerprint);
@@ -220,16 +281,21 @@ export class AwsServer {
         ),
       );
     }
-    const fault = this.injected(service.name, operationName, raw.body);
-    if (fault) {
-      this.options.onCall?.(service.name, operationName, fault);
-      return answerError(fault);
-    }
     let input: unknown;
     try {
       input = raw.body.length ? JSON.parse(raw.body.toString('utf8')) : {};
     } catch {
       return answerError(new ServiceError('SerializationException', 'request body is not valid JSON'));
+    }
+    const refusal = await this.refused(service.name, operationName, input ?? {}, raw);
+    if (refusal) {
+      this.options.onCall?.(service.name, operationName, refusal);
+      return answerError(refusal);
+    }
+    const fault = this.injected(service.name, operationName, raw.body);
+    if (fault) {
+      this.options.onCall?.(service.name, operationName, fault);
+      return answerError(fault);
     }
     try {
       const output = await operation(input ?? {}, {
@@ -288,12 +354,17 @@ export class AwsServer {
       return answerError(
         new ServiceError('InvalidAction', `the sandbox does not implement ${service.name} action ${action}`),
       );
+    const input = omit(params, 'Action', 'Version');
+    const refusal = await this.refused(service.name, action, input, raw);
+    if (refusal) {
+      this.options.onCall?.(service.name, action, refusal);
+      return answerError(refusal);
+    }
     const fault = this.injected(service.name, action, raw.body);
     if (fault) {
       this.options.onCall?.(service.name, action, fault);
       return answerError(fault);
     }
-    const input = omit(params, 'Action', 'Version');
     try {
       const output = (await operation(input, {
         requestId,
@@ -314,7 +385,8 @@ export class AwsServer {
 
   private async s3(raw: RawRequest, requestId: string): Promise<RawResponse> {
     const operation = `${raw.method} object`;
-    const fault = this.injected('s3', operation, raw.body);
+    const refusal = await this.refused('s3', operation, raw, raw);
+    const fault = refusal ?? this.injected('s3', operation, raw.body);
     const answer = fault
       ? {
           status: fault.status,
