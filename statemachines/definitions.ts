@@ -6,13 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeployTarget, PipelineSettings } from '../functions/commons/config/schema';
+import { pascalCase, type StateMachineDefinition } from '../functions/commons/manifest';
+import { functionsInvokedBy, TASK_FUNCTIONS, type TaskFunctionName } from '../functions/manifest';
+
+export { TASK_FUNCTIONS, type TaskFunctionName } from '../functions/manifest';
 
 /** The state machine files: one pipeline per configured pipeline, one deploy sub-workflow per target kind. */
 export const DEFINITION_FILES = {
   pipeline: 'pipeline.asl.json',
   'deploy-beanstalk': 'deploy-beanstalk.asl.json',
   'deploy-ssm': 'deploy-ssm.asl.json',
-} as const;
+} as const satisfies Record<StateMachineDefinition, string>;
 export type DefinitionName = keyof typeof DEFINITION_FILES;
 export type TargetKind = DeployTarget['kind'];
 
@@ -22,21 +26,22 @@ export const DEPLOY_DEFINITION: Record<TargetKind, DefinitionName> = {
   'ec2-ssm': 'deploy-ssm',
 };
 
-/** Task functions the ASL invokes; placeholder = PascalCase(name) + `FunctionArn`. */
-export const TASK_FUNCTIONS = [
-  'deploy-history',
-  'deploy-lock',
-  'health-gate',
-  'approval-request',
-  'verify',
-  'beanstalk-deploy',
-  'ssm-deploy',
-] as const;
-export type TaskFunctionName = (typeof TASK_FUNCTIONS)[number];
-
-/** `deploy-lock` -> `DeployLockFunctionArn`. */
+/**
+ * `deploy-lock` -> `DeployLockFunctionArn`: the placeholder of a task function's ARN. Which
+ * definitions invoke which function is declared in the functions' manifests (`invokedBy`).
+ */
 export function functionArnPlaceholder(name: string): string {
-  return `${name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}FunctionArn`;
+  return `${pascalCase(name)}FunctionArn`;
+}
+
+/** Placeholder values for the ARNs of the functions the given definitions invoke. */
+function functionArnValues(
+  functions: readonly TaskFunctionName[],
+  resources: Pick<PipelineResources, 'functionArn'>,
+): Record<string, string> {
+  return Object.fromEntries(
+    functions.map((name) => [functionArnPlaceholder(name), resources.functionArn(name)]),
+  );
 }
 
 /** What the caller (CDK stack or local sandbox) knows about the deployed resources. */
@@ -91,14 +96,14 @@ export function renderDefinition(
   return JSON.parse(substitute(loadDefinition(name), values)) as Record<string, unknown>;
 }
 
-/** Values for the deploy sub-workflows (shared by all pipelines of a kind): the two deploy functions. */
+/** Values for the deploy sub-workflows (shared by all pipelines of a kind): the functions they invoke. */
 export function deploySubstitutions(
   resources: Pick<PipelineResources, 'functionArn'>,
 ): Record<string, string> {
-  return {
-    BeanstalkDeployFunctionArn: resources.functionArn('beanstalk-deploy'),
-    SsmDeployFunctionArn: resources.functionArn('ssm-deploy'),
-  };
+  return functionArnValues(
+    [...functionsInvokedBy('deploy-beanstalk'), ...functionsInvokedBy('deploy-ssm')],
+    resources,
+  );
 }
 
 /** Seconds the Deploy task may take: the canary's evaluation on top of an hour for versions, updates and rollback. */
@@ -111,11 +116,8 @@ export function pipelineSubstitutions(
   settings: PipelineSettings,
   resources: PipelineResources,
 ): Record<string, string> {
-  const functions = Object.fromEntries(
-    TASK_FUNCTIONS.map((name) => [functionArnPlaceholder(name), resources.functionArn(name)]),
-  );
   return {
-    ...functions,
+    ...functionArnValues(TASK_FUNCTIONS, resources),
     PipelineName: settings.name,
     TargetKind: settings.target.kind,
     ArtifactsBucket: resources.artifactsBucket,

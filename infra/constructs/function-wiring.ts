@@ -1,6 +1,6 @@
 /**
- * What each function may touch and how it finds it: environment variables (documented at the top
- * of each handler) and least-privilege grants. Pipeline state machine ARNs are formatted from
+ * What each function may touch and how it finds it: the environment variables and least-privilege
+ * grants its manifest declares (functions/<name>/manifest.ts), resolved against this deployment. Pipeline state machine ARNs are formatted from
  * their fixed names (`deploy-<pipeline>`) rather than referenced, so a function the state machine
  * invokes never depends on that state machine (no circular dependency at synth).
  */
@@ -9,14 +9,10 @@ import { ArnFormat, Fn } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
-import {
-  ApprovalsTable,
-  DeployHistoryTable,
-  DeployLocksTable,
-  type TableDesign,
-} from '../../functions/commons/tables';
+import type { DeploymentValue, EnvironmentSource, Grant } from '../../functions/commons/manifest';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
 import { buildRoutes } from '../../functions/github-webhook/routes';
+import { FUNCTION_MANIFESTS } from './function-catalog';
 import type { ControllerFunctions } from './functions';
 import type { ControllerSecrets } from './secrets';
 import type { Storage } from './storage';
@@ -29,9 +25,6 @@ import {
   ssmReleaseStatements,
   ssmTargets,
 } from './target-permissions';
-
-/** The Notifications table design, when functions/commons/tables.ts has it. */
-export const NOTIFICATIONS_TABLE_ID = 'Notifications';
 
 /** ARN of a pipeline's state machine, from its fixed name. */
 export function pipelineStateMachineArn(stack: Stack, pipeline: string): string {
@@ -82,124 +75,135 @@ export interface WiringProps {
   approvalBaseUrl: string;
 }
 
-function setTable(
-  fn: NodejsFunction,
-  storage: Storage,
-  design: TableDesign,
-  access: 'read' | 'readWrite',
-): void {
-  const table = storage.table(design);
-  fn.addEnvironment(design.envVar, table.tableName);
-  if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+/** Statements of a target policy (target-permissions.ts), scoped to the configured targets. */
+function targetStatements(
+  stack: Stack,
+  props: WiringProps,
+  policy: Extract<Grant, { kind: 'targets' }>['policy'],
+): PolicyStatement[] {
+  const { config, storage } = props;
+  switch (policy) {
+    case 'beanstalkRead':
+      return beanstalkReadStatements(stack, beanstalkTargets(config));
+    case 'ssmHealth':
+      return ssmHealthStatements(stack, ssmTargets(config));
+    case 'beanstalkDeploy': {
+      // The release bundles of the Beanstalk pipelines in the artifacts bucket.
+      const prefixes = config.pipelines
+        .filter((p) => p.target.kind === 'elastic-beanstalk')
+        .map((p) => storage.artifactsBucket.arnForObjects(`${p.name}/*`));
+      return beanstalkDeployStatements(stack, beanstalkTargets(config), prefixes);
+    }
+    case 'ssmRelease':
+      return ssmReleaseStatements(stack, ssmTargets(config), props.releaseDocumentName);
+  }
 }
 
-/** Wires environment and permissions of every function. */
-export function wireFunctions(stack: Stack, props: WiringProps): void {
-  const { config, functions, storage, secrets } = props;
-  const pipelines = config.pipelines.map((p) => p.name);
-  const machineArns = pipelines.map((p) => pipelineStateMachineArn(stack, p));
-  const executionArns = pipelines.map((p) => pipelineExecutionsArn(stack, p));
-  const notifications = storage.tables.has(NOTIFICATIONS_TABLE_ID)
-    ? storage.tables.get(NOTIFICATIONS_TABLE_ID)
-    : undefined;
+/** The value of an environment variable the stack sets, or undefined when it leaves it unset. */
+function environmentValue(
+  props: WiringProps,
+  variable: string,
+  source: EnvironmentSource,
+): string | undefined {
+  switch (source.kind) {
+    case 'secretArn':
+      return props.secrets[source.secret].secretArn;
+    case 'tableName':
+      if (variable !== source.table.envVar)
+        throw new Error(
+          `the ${source.table.id} table name goes in ${source.table.envVar}, not ${variable} (functions/commons/tables.ts)`,
+        );
+      return props.storage.table(source.table).tableName;
+    case 'value':
+      return source.value;
+    case 'deployment':
+      return deploymentValue(props, source.value);
+    case 'optional':
+      return undefined;
+  }
+}
 
-  // github-webhook: start the pipeline of a push (a redelivery gets ExecutionAlreadyExists: no read needed).
-  const webhook = functions.get('github-webhook');
-  webhook.addEnvironment('PIPELINE_ROUTES', pipelineRoutesValue(config));
-  webhook.addEnvironment('GITHUB_WEBHOOK_SECRET_ARN', secrets.githubWebhookSecret.secretArn);
-  webhook.addEnvironment('MAX_BODY_BYTES', String(5 * 1024 * 1024));
-  secrets.githubWebhookSecret.grantRead(webhook);
-  addStatements(webhook, [
-    new PolicyStatement({ actions: ['states:StartExecution'], resources: machineArns }),
-  ]);
+function deploymentValue(props: WiringProps, value: DeploymentValue): string {
+  switch (value) {
+    case 'pipelineRoutes':
+      return pipelineRoutesValue(props.config);
+    case 'releaseDocumentName':
+      return props.releaseDocumentName;
+    case 'commandOutputLogGroupName':
+      return props.commandOutputLogGroupName;
+    case 'approvalBaseUrl':
+      return props.approvalBaseUrl;
+  }
+}
 
-  // deploy-lock: the lease table.
-  const lock = functions.get('deploy-lock');
-  setTable(lock, storage, DeployLocksTable, 'readWrite');
-
-  // health-gate: Beanstalk describe calls; SSM agent status and a read-only resource check.
-  const health = functions.get('health-gate');
-  addStatements(health, [
-    ...beanstalkReadStatements(stack, beanstalkTargets(config)),
-    ...ssmHealthStatements(stack, ssmTargets(config)),
-  ]);
-
-  // beanstalk-deploy: application versions and the canary deployment.
-  const beanstalk = functions.get('beanstalk-deploy');
-  const beanstalkPrefixes = config.pipelines
-    .filter((p) => p.target.kind === 'elastic-beanstalk')
-    .map((p) => storage.artifactsBucket.arnForObjects(`${p.name}/*`));
-  addStatements(beanstalk, beanstalkDeployStatements(stack, beanstalkTargets(config), beanstalkPrefixes));
-
-  // ssm-deploy: the project's Command document on the tagged instances (the instances fetch the
-  // release from the artifacts bucket with their own role and write the output to the log group).
-  const ssmDeploy = functions.get('ssm-deploy');
-  ssmDeploy.addEnvironment('SSM_DOCUMENT_NAME', props.releaseDocumentName);
-  ssmDeploy.addEnvironment('SSM_LOG_GROUP', props.commandOutputLogGroupName);
-  addStatements(ssmDeploy, ssmReleaseStatements(stack, ssmTargets(config), props.releaseDocumentName));
-
-  // verify: the alarms named in pipelines.yaml, nothing else.
-  const verify = functions.get('verify');
-  const alarmNames = [...new Set(config.pipelines.flatMap((p) => p.verify.alarms))];
-  if (alarmNames.length > 0) {
-    addStatements(verify, [
-      new PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
-        resources: alarmNames.map((name) =>
-          stack.formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: name,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+/** The statements (or CDK grant) of one manifest grant. */
+function applyGrant(stack: Stack, props: WiringProps, fn: NodejsFunction, grant: Grant): void {
+  const pipelines = props.config.pipelines.map((p) => p.name);
+  const statement = (actions: readonly string[], resources: string[]): PolicyStatement[] =>
+    resources.length > 0 ? [new PolicyStatement({ actions: [...actions], resources })] : [];
+  switch (grant.kind) {
+    case 'table': {
+      const table = props.storage.table(grant.table);
+      if (grant.access === 'read') table.grantReadData(fn);
+      else table.grantReadWriteData(fn);
+      return;
+    }
+    case 'secret':
+      props.secrets[grant.secret].grantRead(fn);
+      return;
+    case 'pipelineStateMachines':
+      addStatements(
+        fn,
+        statement(
+          grant.actions,
+          pipelines.map((p) => pipelineStateMachineArn(stack, p)),
         ),
-      }),
-    ]);
+      );
+      return;
+    case 'pipelineExecutions':
+      addStatements(
+        fn,
+        statement(
+          grant.actions,
+          pipelines.map((p) => pipelineExecutionsArn(stack, p)),
+        ),
+      );
+      return;
+    case 'configuredAlarms': {
+      const alarmNames = [...new Set(props.config.pipelines.flatMap((p) => p.verify.alarms))];
+      addStatements(
+        fn,
+        statement(
+          grant.actions,
+          alarmNames.map((name) =>
+            stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: name,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
+        ),
+      );
+      return;
+    }
+    case 'targets':
+      addStatements(fn, targetStatements(stack, props, grant.policy));
+      return;
   }
+}
 
-  // approval-request: signed links, the approvals table, Slack.
-  const request = functions.get('approval-request');
-  setTable(request, storage, ApprovalsTable, 'readWrite');
-  request.addEnvironment('APPROVAL_LINK_KEY_SECRET_ARN', secrets.approvalLinkKey.secretArn);
-  request.addEnvironment('APPROVAL_BASE_URL', props.approvalBaseUrl);
-  request.addEnvironment('SLACK_WEBHOOK_SECRET_ARN', secrets.slackWebhookSecret.secretArn);
-  secrets.approvalLinkKey.grantRead(request);
-  secrets.slackWebhookSecret.grantRead(request);
-
-  // approval-callback: checks the link, answers the waiting task.
-  const callback = functions.get('approval-callback');
-  setTable(callback, storage, ApprovalsTable, 'readWrite');
-  callback.addEnvironment('APPROVAL_LINK_KEY_SECRET_ARN', secrets.approvalLinkKey.secretArn);
-  callback.addEnvironment('SLACK_WEBHOOK_SECRET_ARN', secrets.slackWebhookSecret.secretArn);
-  secrets.approvalLinkKey.grantRead(callback);
-  secrets.slackWebhookSecret.grantRead(callback);
-  addStatements(callback, [
-    new PolicyStatement({
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-      resources: machineArns,
-    }),
-  ]);
-
-  // deploy-history: the audit trail.
-  setTable(functions.get('deploy-history'), storage, DeployHistoryTable, 'readWrite');
-
-  // notifier: reads the execution that changed, de-duplicates, posts to Slack and GitHub.
-  const notifier = functions.get('notifier');
-  notifier.addEnvironment('SLACK_WEBHOOK_SECRET_ARN', secrets.slackWebhookSecret.secretArn);
-  notifier.addEnvironment('GITHUB_TOKEN_SECRET_ARN', secrets.githubTokenSecret.secretArn);
-  secrets.slackWebhookSecret.grantRead(notifier);
-  secrets.githubTokenSecret.grantRead(notifier);
-  if (notifications) {
-    notifier.addEnvironment('NOTIFICATIONS_TABLE', notifications.tableName);
-    notifications.grantReadWriteData(notifier);
+/**
+ * Wires environment and permissions of every function from its manifest
+ * (functions/<name>/manifest.ts): variables first, then grants, each in the order declared.
+ */
+export function wireFunctions(stack: Stack, props: WiringProps): void {
+  for (const manifest of FUNCTION_MANIFESTS) {
+    const fn = props.functions.get(manifest.name);
+    for (const [variable, source] of Object.entries(manifest.environment)) {
+      const value = environmentValue(props, variable, source);
+      if (value !== undefined) fn.addEnvironment(variable, value);
+    }
+    for (const grant of manifest.grants) applyGrant(stack, props, fn, grant);
   }
-  addStatements(notifier, [
-    new PolicyStatement({
-      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-      resources: executionArns,
-    }),
-    // Time to restore: the pipeline's recent executions.
-    new PolicyStatement({ actions: ['states:ListExecutions'], resources: machineArns }),
-  ]);
 }

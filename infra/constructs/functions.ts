@@ -1,7 +1,8 @@
 /**
  * The controller's Lambda functions: one NodejsFunction per folder under functions/, each with
  * its own role (logs to its own log group only), X-Ray tracing, source maps and the bundling
- * options of bundling.ts. Environment variables and grants are wired by the stack.
+ * options of bundling.ts, sized by its manifest. Environment variables and grants are wired by
+ * function-wiring.ts from the same manifest.
  */
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -14,7 +15,7 @@ import { Construct } from 'constructs';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import { acknowledge } from '../nag';
 import { bundlingOptions } from './bundling';
-import { FUNCTION_NAMES, FUNCTION_SIZING, pascalCase, type FunctionName } from './function-catalog';
+import { FUNCTION_MANIFESTS, pascalCase, type FunctionName } from './function-catalog';
 
 /** The repository root (entries, lock file and tsconfig are resolved from here). */
 export const PROJECT_ROOT = resolve(__dirname, '../..');
@@ -32,8 +33,8 @@ export class ControllerFunctions extends Construct {
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const bundling = bundlingOptions(props.config);
-    for (const name of FUNCTION_NAMES) {
-      const sizing = FUNCTION_SIZING[name];
+    for (const manifest of FUNCTION_MANIFESTS) {
+      const { name } = manifest;
       const constructId = pascalCase(name);
       const logGroup = new LogGroup(this, `${constructId}Logs`, {
         retention: props.logRetention,
@@ -52,14 +53,14 @@ export class ControllerFunctions extends Construct {
         depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
         runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
-        memorySize: sizing.memoryMb,
-        timeout: Duration.seconds(sizing.timeoutSeconds),
-        description: sizing.description,
+        memorySize: manifest.memoryMb,
+        timeout: Duration.seconds(manifest.timeoutSeconds),
+        description: manifest.description,
         role,
         logGroup,
         tracing: Tracing.ACTIVE,
-        ...(props.reserveConcurrency && sizing.reservedConcurrency
-          ? { reservedConcurrentExecutions: sizing.reservedConcurrency }
+        ...(props.reserveConcurrency && manifest.reservedConcurrency
+          ? { reservedConcurrentExecutions: manifest.reservedConcurrency }
           : {}),
         environment: {
           NODE_OPTIONS: '--enable-source-maps',
@@ -81,7 +82,7 @@ export class ControllerFunctions extends Construct {
             'nodejs22.x is the runtime the project targets and tests on (Node 22 pinned in package.json); moving to a newer runtime is a deliberate upgrade.',
         },
       );
-      if (name !== 'notifier') {
+      if (manifest.invocation === 'synchronous') {
         acknowledge(fn, {
           id: 'Serverless-LambdaDLQ',
           reason:

@@ -14,7 +14,12 @@ import type { LambdaResult } from '../sfn/integrations';
 /** The project's functions folder. */
 export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
 
-export { FUNCTION_NAMES } from '../../functions/commons/function-names';
+import { FUNCTION_MANIFESTS } from '../../functions/manifest';
+
+export { FUNCTION_NAMES } from '../../functions/manifest';
+
+/** Lambda's default MemorySize, for fakes that have no manifest. */
+const DEFAULT_MEMORY_MB = 128;
 
 type Handler = (event: unknown, context: LambdaContext) => unknown;
 
@@ -149,7 +154,10 @@ export class LambdaRuntime {
       functionName,
       functionVersion: '$LATEST',
       invokedFunctionArn: this.arn(functionName),
-      memoryLimitInMB: '256',
+      // As deployed: the function's manifest (functions/<name>/manifest.ts) sizes it.
+      memoryLimitInMB: String(
+        FUNCTION_MANIFESTS.find((m) => m.name === functionName)?.memoryMb ?? DEFAULT_MEMORY_MB,
+      ),
       awsRequestId: requestId,
       logGroupName: `/aws/lambda/${functionName}`,
       logStreamName: `sandbox/[$LATEST]${requestId.replace(/-/g, '')}`,

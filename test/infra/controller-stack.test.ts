@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { METRICS_NAMESPACE, MetricNames } from '../../functions/commons/metrics';
 import { TABLES } from '../../functions/commons/tables';
 import { API_THROTTLE } from '../../infra/constructs/api';
-import { FUNCTION_NAMES, FUNCTION_SIZING, pascalCase } from '../../infra/constructs/function-catalog';
+import { FUNCTION_NAMES, manifestOf, pascalCase } from '../../infra/constructs/function-catalog';
 import { NOTIFIED_STATUSES } from '../../infra/constructs/notifications';
 import { asList, resourcesOf, ROOT, synthesize, type Synthesized } from './support/synth';
 
@@ -177,9 +177,9 @@ describe('functions', () => {
       expect(fn.Architectures).toEqual(['arm64']);
       expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
-      expect(fn.MemorySize).toBe(FUNCTION_SIZING[name].memoryMb);
-      expect(fn.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
-      expect(fn.ReservedConcurrentExecutions).toBe(FUNCTION_SIZING[name].reservedConcurrency);
+      expect(fn.MemorySize).toBe(manifestOf(name).memoryMb);
+      expect(fn.Timeout).toBe(manifestOf(name).timeoutSeconds);
+      expect(fn.ReservedConcurrentExecutions).toBe(manifestOf(name).reservedConcurrency);
       const logGroupId = fn.LoggingConfig.LogGroup.Ref as string;
       expect(s.template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
     },

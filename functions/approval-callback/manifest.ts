@@ -1,0 +1,24 @@
+/** approval-callback: checks an approval link and answers the waiting task (see handler.ts). */
+import { defineFunction } from '../commons/manifest';
+import { ApprovalsTable } from '../commons/tables';
+
+export const manifest = defineFunction({
+  name: 'approval-callback',
+  description: 'Approval links: approve or reject a waiting execution',
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  reservedConcurrency: 10,
+  invocation: 'synchronous',
+  invokedBy: [],
+  environment: {
+    APPROVALS_TABLE: { kind: 'tableName', table: ApprovalsTable },
+    APPROVAL_LINK_KEY_SECRET_ARN: { kind: 'secretArn', secret: 'approvalLinkKey' },
+    SLACK_WEBHOOK_SECRET_ARN: { kind: 'secretArn', secret: 'slackWebhookSecret' },
+  },
+  grants: [
+    { kind: 'table', table: ApprovalsTable, access: 'readWrite' },
+    { kind: 'secret', secret: 'approvalLinkKey' },
+    { kind: 'secret', secret: 'slackWebhookSecret' },
+    { kind: 'pipelineStateMachines', actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
+  ],
+});
