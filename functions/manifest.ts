@@ -3,7 +3,7 @@
  * shape in functions/commons/manifest.ts), listed here once. The CDK stack deploys exactly these
  * (infra/constructs/functions.ts, function-wiring.ts), the state machine definitions fill one ARN
  * placeholder per function a definition invokes (statemachines/definitions.ts), and the sandbox
- * runs exactly these (local/sim/lambda-runtime.ts). Adding a function: its folder with
+ * runs exactly these (local/services/lambda/runtime.ts). Adding a function: its folder with
  * `handler.ts` and `manifest.ts`, and one line below.
  */
 import { manifest as approvalCallback } from './approval-callback/manifest';

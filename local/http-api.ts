@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { LambdaRuntime } from './sim/lambda-runtime';
+import type { LambdaRuntime } from './services/lambda/runtime';
 
 export interface HttpApiOptions {
   lambda: LambdaRuntime;

@@ -26,8 +26,8 @@ import {
   type TargetKind,
 } from '../statemachines/definitions';
 import { AwsServer, closeServer, type CallCheck } from './aws/server';
-import { DynamoDbStore, dynamoDbService } from './aws/dynamodb/service';
-import { S3Store } from './aws/s3';
+import { DynamoDbStore, dynamoDbService } from './services/dynamodb/provider';
+import { S3Store } from './services/s3/model';
 import {
   AlarmStore,
   cloudWatchService,
@@ -47,12 +47,12 @@ import { stepFunctionsService } from './sfn/service';
 import { TaskTokens } from './sfn/task-tokens';
 import type { AslDefinition } from './sfn/transform';
 import { createAppServer } from './sim/apps';
-import { BeanstalkSimulator } from './sim/beanstalk';
-import { CodeBuildSimulator, type ProjectKind } from './sim/codebuild';
-import { FleetSimulator } from './sim/fleet';
-import { FUNCTION_NAMES, LambdaRuntime, type LambdaRuntimeOptions } from './sim/lambda-runtime';
+import { BeanstalkSimulator } from './services/elasticbeanstalk/model';
+import { CodeBuildSimulator, type ProjectKind } from './services/codebuild/model';
+import { FleetSimulator } from './services/ssm/model';
+import { FUNCTION_NAMES, LambdaRuntime, type LambdaRuntimeOptions } from './services/lambda/runtime';
 import { SlackSink } from './sim/slack-sink';
-import { StatusEventBus } from './sim/status-events';
+import { StatusEventBus } from './services/events/status-events';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';

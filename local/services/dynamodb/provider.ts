@@ -3,8 +3,8 @@
  * functions/commons/tables.ts and the operations listed there, with DynamoDB's error shapes.
  */
 import type { TableDesign } from '../../../functions/commons/tables';
-import type { JsonService } from '../server';
-import { ServiceError } from '../service-error';
+import type { JsonService } from '../../aws/server';
+import { ServiceError } from '../../aws/service-error';
 import { clone, compare, equals, typeOf, type AttributeValue, type Item } from './attribute-value';
 import {
   applyUpdate,

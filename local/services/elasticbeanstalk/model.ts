@@ -7,11 +7,11 @@
  * evaluation window per deployment, on the simulated clock.
  */
 import { randomBytes } from 'node:crypto';
-import type { SimClock } from '../clock';
-import type { QueryService } from '../aws/server';
-import { ServiceError } from '../aws/service-error';
-import type { S3Store } from '../aws/s3';
-import type { FaultBook } from '../faults';
+import type { SimClock } from '../../clock';
+import type { QueryService } from '../../aws/server';
+import { ServiceError } from '../../aws/service-error';
+import type { S3Store } from '../s3/model';
+import type { FaultBook } from '../../faults';
 
 export interface EbEvent {
   EventDate: Date;

@@ -6,13 +6,13 @@
  * API: JSON 1.1 (`CodeBuild_20161006.<Op>`) StartBuild, BatchGetBuilds, BatchGetReports, StopBuild.
  */
 import { randomUUID } from 'node:crypto';
-import type { SimClock } from '../clock';
-import type { JsonService } from '../aws/server';
-import { ServiceError } from '../aws/service-error';
-import type { S3Store } from '../aws/s3';
-import type { FaultBook } from '../faults';
-import type { BuildRecord } from '../sfn/integrations';
-import { omit } from '../omit';
+import type { SimClock } from '../../clock';
+import type { JsonService } from '../../aws/server';
+import { ServiceError } from '../../aws/service-error';
+import type { S3Store } from '../s3/model';
+import type { FaultBook } from '../../faults';
+import type { BuildRecord } from '../../sfn/integrations';
+import { omit } from '../../omit';
 
 export type ProjectKind = 'build' | 'scan';
 

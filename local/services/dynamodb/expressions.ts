@@ -4,7 +4,7 @@
  * condition / key-condition expressions, update expressions and projection expressions, with
  * `#name` and `:value` placeholders. Errors are ValidationExceptions worded like DynamoDB's.
  */
-import { ServiceError } from '../service-error';
+import { ServiceError } from '../../aws/service-error';
 import { clone, compare, equals, typeOf, type AttributeValue, type Item } from './attribute-value';
 
 // ---------------------------------------------------------------- tokens

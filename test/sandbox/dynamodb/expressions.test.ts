@@ -1,4 +1,4 @@
-import { ServiceError } from '../../local/aws/service-error';
+import { ServiceError } from '../../../local/aws/service-error';
 import {
   applyUpdate,
   checkUnused,
@@ -7,8 +7,8 @@ import {
   parseProjection,
   parseUpdate,
   project,
-} from '../../local/aws/dynamodb/expressions';
-import type { Item } from '../../local/aws/dynamodb/attribute-value';
+} from '../../../local/services/dynamodb/expressions';
+import type { Item } from '../../../local/services/dynamodb/attribute-value';
 
 const item: Item = {
   targetKey: { S: 'eb:retail-bank/retail-bank-prod' },

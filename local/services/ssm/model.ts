@@ -7,11 +7,11 @@
  * here is the health gate's resource check (one JSON line of cpu/memory/disk).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SimClock } from '../clock';
-import type { JsonService } from '../aws/server';
-import { ServiceError } from '../aws/service-error';
-import type { S3Store } from '../aws/s3';
-import type { FaultBook } from '../faults';
+import type { SimClock } from '../../clock';
+import type { JsonService } from '../../aws/server';
+import { ServiceError } from '../../aws/service-error';
+import type { S3Store } from '../s3/model';
+import type { FaultBook } from '../../faults';
 
 export interface Instance {
   id: string;

@@ -5,9 +5,9 @@
  * then into a dead-letter list (the DLQ; its depth is what the alarm watches).
  */
 import { randomUUID } from 'node:crypto';
-import type { SimClock } from '../clock';
-import type { Execution } from '../sfn/engine';
-import type { LambdaRuntime } from './lambda-runtime';
+import type { SimClock } from '../../clock';
+import type { Execution } from '../../sfn/engine';
+import type { LambdaRuntime } from '../lambda/runtime';
 
 export interface StatusDelivery {
   eventId: string;

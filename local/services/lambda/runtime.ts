@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { installEsmInterop } from '../esm-interop';
-import type { LambdaResult } from '../sfn/integrations';
+import { installEsmInterop } from '../../esm-interop';
+import type { LambdaResult } from '../../sfn/integrations';
 
 /** The project's functions folder. */
-export const FUNCTIONS_DIR = resolve(__dirname, '../../functions');
+export const FUNCTIONS_DIR = resolve(__dirname, '../../../functions');
 
-import { FUNCTION_MANIFESTS } from '../../functions/manifest';
+import { FUNCTION_MANIFESTS } from '../../../functions/manifest';
 
-export { FUNCTION_NAMES } from '../../functions/manifest';
+export { FUNCTION_NAMES } from '../../../functions/manifest';
 
 /** Lambda's default MemorySize, for fakes that have no manifest. */
 const DEFAULT_MEMORY_MB = 128;

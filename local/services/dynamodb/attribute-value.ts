@@ -1,5 +1,5 @@
 /** DynamoDB AttributeValues: equality, ordering, and key validation helpers. */
-import { ServiceError } from '../service-error';
+import { ServiceError } from '../../aws/service-error';
 
 export type AttributeValue =
   | { S: string }

@@ -4,8 +4,8 @@
  * Elastic Beanstalk and the simulated instances read them.
  */
 import { createHash } from 'node:crypto';
-import type { RawRequest, RawResponse } from './server';
-import { toXml } from './xml';
+import type { RawRequest, RawResponse } from '../../aws/server';
+import { toXml } from '../../aws/xml';
 
 export interface StoredObject {
   body: Buffer;
