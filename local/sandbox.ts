@@ -28,14 +28,15 @@ import {
 import { AwsServer, closeServer, type CallCheck } from './aws/server';
 import { DynamoDbStore, dynamoDbService } from './services/dynamodb/provider';
 import { S3Store } from './services/s3/model';
-import {
-  AlarmStore,
-  cloudWatchService,
-  eventBridgeService,
-  SecretsStore,
-  secretsManagerService,
-  type PutEvent,
-} from './aws/small-services';
+import { AlarmStore } from './services/cloudwatch/model';
+import { cloudWatchService } from './services/cloudwatch/provider';
+import { codeBuildProvider } from './services/codebuild/provider';
+import { elasticBeanstalkProvider } from './services/elasticbeanstalk/provider';
+import type { PutEvent } from './services/events/model';
+import { eventBridgeService } from './services/events/provider';
+import { SecretsStore } from './services/secretsmanager/model';
+import { secretsManagerService } from './services/secretsmanager/provider';
+import { ssmProvider } from './services/ssm/provider';
 import { installSimulatedDate, restoreRealDate, SimClock } from './clock';
 import { controlApi } from './control-api';
 import { FaultBook } from './faults';
@@ -371,14 +372,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     checks: [...(options.checks ?? [])],
     jsonServices: [
       stepFunctionsService(engine, tokens),
-      fleet.service(),
-      codebuild.service(),
+      ssmProvider(fleet),
+      codeBuildProvider(codebuild),
       dynamo,
       secretsManagerService(secrets),
       cloudWatchService(alarms),
       events,
     ],
-    queryServices: [beanstalk.service()],
+    queryServices: [elasticBeanstalkProvider(beanstalk)],
     s3: (request) => s3.handle(request),
     control: (request) => controlApi(sandboxRef.current!, request),
     fault: (service, operation, fingerprint) => faults.forCall(service, operation, fingerprint),

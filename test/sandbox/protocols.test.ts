@@ -469,7 +469,9 @@ describe('Elastic Beanstalk (awsQuery)', () => {
             OptionName: 'NewVersionPercent',
             Value: '10',
           },
-          { Namespace: 'aws:elasticbeanstalk:trafficsplitting', OptionName: 'EvaluationTime', Value: '5' },
+          // A long evaluation (1.2 s real at 3000x) keeps the environment Updating for the next call
+          // even on a loaded machine.
+          { Namespace: 'aws:elasticbeanstalk:trafficsplitting', OptionName: 'EvaluationTime', Value: '60' },
         ],
       }),
     );
@@ -493,7 +495,7 @@ describe('Elastic Beanstalk (awsQuery)', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /Sending 10% of traffic to the new application version\. Evaluating its health for 5 minutes\./,
+          /Sending 10% of traffic to the new application version\. Evaluating its health for 60 minutes\./,
         ),
       ]),
     );

@@ -7,12 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SimClock } from '../../clock';
-import type { JsonService } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
 import type { S3Store } from '../s3/model';
 import type { FaultBook } from '../../faults';
 import type { BuildRecord } from '../../sfn/integrations';
-import { omit } from '../../omit';
 
 export type ProjectKind = 'build' | 'scan';
 
@@ -383,6 +381,19 @@ export class CodeBuildSimulator {
     };
   }
 
+  /** StopBuild: stops a build in progress; ResourceNotFoundException / InvalidInputException otherwise. */
+  stop(id: string | undefined): Build {
+    const build = id ? this.builds.get(id) : undefined;
+    if (!build) throw new ServiceError('ResourceNotFoundException', `Build ${id ?? ''} not found`);
+    if (build.buildComplete) throw new ServiceError('InvalidInputException', 'Build has already completed');
+    for (const timer of build.timers) this.options.clock.cancel(timer);
+    build.buildStatus = 'STOPPED';
+    build.buildComplete = true;
+    build.endTime = new Date();
+    build.settle();
+    return build;
+  }
+
   /** Last log lines of a build (control API). */
   log(id: string): string[] {
     return this.builds.get(id)?.logLines ?? [];
@@ -394,48 +405,5 @@ export class CodeBuildSimulator {
     this.builds.clear();
     this.reports.clear();
     this.buildNumbers.clear();
-  }
-
-  service(): JsonService {
-    return {
-      name: 'codebuild',
-      targetPrefix: 'CodeBuild_20161006',
-      jsonVersion: '1.1',
-      operations: {
-        StartBuild: (input: Record<string, unknown>) => ({ build: this.start(input) }),
-        BatchGetBuilds: (input: { ids?: string[] }) => {
-          if (!Array.isArray(input.ids) || input.ids.length < 1 || input.ids.length > 100)
-            throw new ServiceError('InvalidInputException', 'ids must list 1 to 100 build ids');
-          const builds = input.ids.flatMap((id) =>
-            this.builds.has(id) ? [this.describe(this.builds.get(id)!)] : [],
-          );
-          return { builds, buildsNotFound: input.ids.filter((id) => !this.builds.has(id)) };
-        },
-        BatchGetReports: (input: { reportArns?: string[] }) => {
-          const arns = input.reportArns ?? [];
-          return {
-            reports: arns.flatMap((arn) => {
-              const report = this.reports.get(arn);
-              if (!report) return [];
-              return [{ ...omit(report, 'junitXml'), type: 'TEST' }];
-            }),
-            reportsNotFound: arns.filter((arn) => !this.reports.has(arn)),
-          };
-        },
-        StopBuild: (input: { id?: string }) => {
-          const build = input.id ? this.builds.get(input.id) : undefined;
-          if (!build)
-            throw new ServiceError('ResourceNotFoundException', `Build ${input.id ?? ''} not found`);
-          if (build.buildComplete)
-            throw new ServiceError('InvalidInputException', 'Build has already completed');
-          for (const timer of build.timers) this.options.clock.cancel(timer);
-          build.buildStatus = 'STOPPED';
-          build.buildComplete = true;
-          build.endTime = new Date();
-          build.settle();
-          return { build: this.describe(build) };
-        },
-      },
-    };
   }
 }

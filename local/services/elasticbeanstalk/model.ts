@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from '../../clock';
-import type { QueryService } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
 import type { S3Store } from '../s3/model';
 import type { FaultBook } from '../../faults';
@@ -51,8 +50,8 @@ export interface EbEnvironment {
   instances: number;
 }
 
-const SEVERITY_ORDER = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
-const XMLNS = 'http://elasticbeanstalk.amazonaws.com/docs/2010-12-01/';
+export const SEVERITY_ORDER = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+export const XMLNS = 'http://elasticbeanstalk.amazonaws.com/docs/2010-12-01/';
 
 export interface BeanstalkOptions {
   clock: SimClock;
@@ -132,7 +131,8 @@ export class BeanstalkSimulator {
     this.timers.push(this.options.clock.after(seconds * 1000, fn));
   }
 
-  private env(name: unknown, id?: unknown): EbEnvironment {
+  /** An environment by name or id; AWS's InvalidParameterValue otherwise. */
+  env(name: unknown, id?: unknown): EbEnvironment {
     const env =
       (typeof name === 'string' && this.environments.get(name)) ||
       [...this.environments.values()].find((e) => e.id === id);
@@ -144,7 +144,8 @@ export class BeanstalkSimulator {
     return env;
   }
 
-  private app(name: unknown): Map<string, EbVersion> {
+  /** An application's versions by name; AWS's InvalidParameterValue otherwise. */
+  app(name: unknown): Map<string, EbVersion> {
     const app = typeof name === 'string' ? this.applications.get(name) : undefined;
     if (!app)
       throw new ServiceError('InvalidParameterValue', `No Application named '${String(name)}' found.`);
@@ -172,7 +173,8 @@ export class BeanstalkSimulator {
     Object.assign(env, { health, healthStatus: status, causes });
   }
 
-  private describeEnv(env: EbEnvironment) {
+  /** An environment as DescribeEnvironments / UpdateEnvironment describe it (EnvironmentDescription). */
+  describeEnv(env: EbEnvironment) {
     return {
       EnvironmentName: env.name,
       EnvironmentId: env.id,
@@ -193,7 +195,8 @@ export class BeanstalkSimulator {
     };
   }
 
-  private describeVersion(application: string, v: EbVersion) {
+  /** A version as DescribeApplicationVersions describes it (ApplicationVersionDescription). */
+  describeVersion(application: string, v: EbVersion) {
     return {
       ApplicationVersionArn: `arn:aws:elasticbeanstalk:${this.options.region}:${this.options.account}:applicationversion/${application}/${v.label}`,
       ApplicationName: application,
@@ -206,7 +209,8 @@ export class BeanstalkSimulator {
     };
   }
 
-  private createVersion(input: Record<string, unknown>) {
+  /** CreateApplicationVersion: registers a version from its S3 bundle and processes it. */
+  createVersion(input: Record<string, unknown>) {
     const application = String(input.ApplicationName ?? '');
     const label = String(input.VersionLabel ?? '');
     if (!label)
@@ -256,7 +260,8 @@ export class BeanstalkSimulator {
     return { ApplicationVersion: this.describeVersion(application, version) };
   }
 
-  private update(input: Record<string, unknown>) {
+  /** UpdateEnvironment: starts a deployment by policy (TrafficSplitting, AllAtOnce, Rolling, Immutable). */
+  update(input: Record<string, unknown>) {
     const env = this.env(input.EnvironmentName, input.EnvironmentId);
     if (env.status !== 'Ready')
       throw new ServiceError(
@@ -434,128 +439,5 @@ export class BeanstalkSimulator {
     this.applications.clear();
     this.environments.clear();
     this.events.length = 0;
-  }
-
-  service(): QueryService {
-    return {
-      name: 'elasticbeanstalk',
-      version: '2010-12-01',
-      xmlns: XMLNS,
-      operations: {
-        DescribeEnvironments: (input: {
-          ApplicationName?: string;
-          EnvironmentNames?: string[];
-          EnvironmentIds?: string[];
-          IncludeDeleted?: string;
-        }) => {
-          const envs = [...this.environments.values()].filter(
-            (e) =>
-              (!input.ApplicationName || e.application === input.ApplicationName) &&
-              (!input.EnvironmentNames?.length || input.EnvironmentNames.includes(e.name)) &&
-              (!input.EnvironmentIds?.length || input.EnvironmentIds.includes(e.id)),
-          );
-          return { Environments: envs.map((e) => this.describeEnv(e)) };
-        },
-        DescribeEnvironmentHealth: (input: { EnvironmentName?: string; EnvironmentId?: string }) => {
-          const env = this.env(input.EnvironmentName, input.EnvironmentId);
-          const canary = env.deployment?.canaryPercent;
-          const failing = env.healthStatus === 'Degraded' || env.healthStatus === 'Severe';
-          return {
-            EnvironmentName: env.name,
-            HealthStatus: env.healthStatus,
-            Status: env.status,
-            Color: env.health,
-            Causes: env.causes,
-            ApplicationMetrics: {
-              Duration: 10,
-              RequestCount: 1200,
-              StatusCodes: {
-                Status2xx: failing ? 1100 : 1196,
-                Status3xx: 0,
-                Status4xx: 4,
-                Status5xx: failing ? 96 : 0,
-              },
-              Latency: {
-                P999: 0.9,
-                P99: 0.31,
-                P95: 0.12,
-                P90: 0.08,
-                P85: 0.06,
-                P75: 0.04,
-                P50: 0.02,
-                P10: 0.005,
-              },
-            },
-            InstancesHealth: {
-              NoData: 0,
-              Unknown: 0,
-              Pending: 0,
-              Ok: failing ? env.instances - 1 : env.instances + (canary ? 1 : 0),
-              Info: 0,
-              Warning: 0,
-              Degraded: failing ? 1 : 0,
-              Severe: 0,
-            },
-            RefreshedAt: new Date(),
-          };
-        },
-        DescribeEvents: (input: {
-          ApplicationName?: string;
-          EnvironmentName?: string;
-          VersionLabel?: string;
-          Severity?: string;
-          StartTime?: string;
-          EndTime?: string;
-          MaxRecords?: string;
-        }) => {
-          const min = input.Severity ? SEVERITY_ORDER.indexOf(input.Severity) : 0;
-          const start = input.StartTime ? Date.parse(input.StartTime) : -Infinity;
-          const end = input.EndTime ? Date.parse(input.EndTime) : Infinity;
-          const max = input.MaxRecords ? Number(input.MaxRecords) : 1000;
-          const events = this.events
-            .filter(
-              (e) =>
-                (!input.ApplicationName || e.ApplicationName === input.ApplicationName) &&
-                (!input.EnvironmentName || e.EnvironmentName === input.EnvironmentName) &&
-                (!input.VersionLabel || e.VersionLabel === input.VersionLabel) &&
-                SEVERITY_ORDER.indexOf(e.Severity) >= min &&
-                e.EventDate.getTime() >= start &&
-                e.EventDate.getTime() < end,
-            )
-            .reverse()
-            .slice(0, max);
-          return { Events: events };
-        },
-        CreateApplicationVersion: (input: Record<string, unknown>) => this.createVersion(input),
-        DescribeApplicationVersions: (input: { ApplicationName?: string; VersionLabels?: string[] }) => {
-          const apps = input.ApplicationName
-            ? [[input.ApplicationName, this.app(input.ApplicationName)] as const]
-            : [...this.applications];
-          const versions = apps.flatMap(([application, versions]) =>
-            [...versions.values()]
-              .filter((v) => !input.VersionLabels?.length || input.VersionLabels.includes(v.label))
-              .map((v) => this.describeVersion(application, v)),
-          );
-          return { ApplicationVersions: versions.reverse() };
-        },
-        DeleteApplicationVersion: (input: { ApplicationName?: string; VersionLabel?: string }) => {
-          const versions = this.app(input.ApplicationName);
-          const label = String(input.VersionLabel ?? '');
-          if (!versions.has(label))
-            throw new ServiceError('InvalidParameterValue', `No Application Version named '${label}' found.`);
-          const users = [...this.environments.values()].filter(
-            (e) => e.versionLabel === label || e.deployment?.versionLabel === label,
-          );
-          if (users.length)
-            throw new ServiceError(
-              'InvalidParameterValue',
-              `Unable to delete application version '${label}' because it is being used by environment(s): ${users.map((e) => e.name).join(', ')}`,
-            );
-          versions.delete(label);
-          return {};
-        },
-        UpdateEnvironment: (input: Record<string, unknown>) => this.update(input),
-      },
-    };
   }
 }

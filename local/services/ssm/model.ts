@@ -8,7 +8,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimClock } from '../../clock';
-import type { JsonService } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
 import type { S3Store } from '../s3/model';
 import type { FaultBook } from '../../faults';
@@ -28,9 +27,9 @@ export interface Instance {
   service: { name: string; state: 'active' | 'inactive' | 'failed' };
 }
 
-type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
+export type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
 
-interface Invocation {
+export interface Invocation {
   instanceId: string;
   status: InvocationStatus;
   statusDetails: string;
@@ -42,7 +41,7 @@ interface Invocation {
   stderr: string;
 }
 
-interface Command {
+export interface Command {
   id: string;
   documentName: string;
   parameters: Record<string, string[]>;
@@ -68,7 +67,8 @@ export interface FleetOptions {
 
 /** Values the release document's parameters accept (its allowedPatterns, see ssm-deploy/parameters.ts). */
 const PARAMETER_PATTERN = /^[A-Za-z0-9_.:/@=+-]*$/;
-const OUTPUT_LIMIT = 2500;
+/** SSM truncates plugin output in ListCommandInvocations to 2,500 characters (CommandPlugin.Output, API reference). */
+export const OUTPUT_LIMIT = 2500;
 
 /** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
 function instanceId(index: number): string {
@@ -157,7 +157,8 @@ export class FleetSimulator {
     );
   }
 
-  private send(input: {
+  /** SendCommand: validates the document, targets and parameters, then starts the rolling run. */
+  send(input: {
     DocumentName?: string;
     InstanceIds?: string[];
     Targets?: { Key: string; Values: string[] }[];
@@ -403,31 +404,8 @@ export class FleetSimulator {
     });
   }
 
-  private describeCommand(c: Command) {
-    const invocations = [...c.invocations.values()];
-    return {
-      CommandId: c.id,
-      DocumentName: c.documentName,
-      DocumentVersion: '$DEFAULT',
-      Comment: c.comment,
-      ExpiresAfter: new Date(c.requested.getTime() + (c.timeoutSeconds + 3600) * 1000),
-      Parameters: c.parameters,
-      InstanceIds: c.targets.length ? [] : c.instanceIds,
-      Targets: c.targets,
-      RequestedDateTime: c.requested,
-      Status: c.status,
-      StatusDetails: c.status,
-      MaxConcurrency: c.maxConcurrency,
-      MaxErrors: c.maxErrors,
-      TargetCount: c.instanceIds.length,
-      CompletedCount: invocations.filter((i) => !['Pending', 'InProgress'].includes(i.status)).length,
-      ErrorCount: invocations.filter((i) => i.status === 'Failed').length,
-      DeliveryTimedOutCount: invocations.filter((i) => i.status === 'TimedOut').length,
-      TimeoutSeconds: c.timeoutSeconds,
-    };
-  }
-
-  private command(id: unknown): Command {
+  /** A command by id; InvalidCommandId otherwise. */
+  command(id: unknown): Command {
     const command = typeof id === 'string' ? this.commands.get(id) : undefined;
     if (!command) throw new ServiceError('InvalidCommandId', `Command ${String(id)} was not found`);
     return command;
@@ -438,160 +416,6 @@ export class FleetSimulator {
     this.timers = [];
     this.commands.clear();
     this.instances.clear();
-  }
-
-  service(): JsonService {
-    const pluginName = (c: Command) =>
-      c.documentName.endsWith('AWS-RunShellScript') ? 'aws:runShellScript' : 'releaseService';
-    const iso = (d: Date | undefined) => (d ? d.toISOString() : '');
-    return {
-      name: 'ssm',
-      targetPrefix: 'AmazonSSM',
-      jsonVersion: '1.1',
-      operations: {
-        DescribeInstanceInformation: (input: {
-          Filters?: { Key: string; Values: string[] }[];
-          InstanceInformationFilterList?: { key: string; valueSet: string[] }[];
-          MaxResults?: number;
-          NextToken?: string;
-        }) => {
-          let list = this.list();
-          for (const filter of input.Filters ?? []) {
-            if (filter.Key.startsWith('tag:'))
-              list = list.filter((i) => filter.Values.includes(i.tags[filter.Key.slice(4)] ?? ''));
-            else if (filter.Key === 'InstanceIds') list = list.filter((i) => filter.Values.includes(i.id));
-            else if (filter.Key === 'PingStatus')
-              list = list.filter((i) => filter.Values.includes(i.pingStatus));
-            else if (filter.Key === 'tag-key')
-              list = list.filter((i) => filter.Values.some((v) => v in i.tags));
-            else
-              throw new ServiceError(
-                'InvalidFilterKey',
-                `The filter key ${filter.Key} is not supported by the sandbox`,
-              );
-          }
-          for (const filter of input.InstanceInformationFilterList ?? []) {
-            if (filter.key === 'InstanceIds') list = list.filter((i) => filter.valueSet.includes(i.id));
-            else if (filter.key === 'PingStatus')
-              list = list.filter((i) => filter.valueSet.includes(i.pingStatus));
-            else
-              throw new ServiceError(
-                'InvalidInstanceInformationFilterValue',
-                `The filter key ${filter.key} is not supported by the sandbox`,
-              );
-          }
-          const max = input.MaxResults ?? 50;
-          const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
-          if (!Number.isInteger(offset))
-            throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
-          const page = list.slice(offset, offset + max);
-          return {
-            InstanceInformationList: page.map((i) => ({
-              InstanceId: i.id,
-              PingStatus: i.pingStatus,
-              LastPingDateTime: new Date(),
-              AgentVersion: '3.3.987.0',
-              IsLatestVersion: true,
-              PlatformType: 'Linux',
-              PlatformName: 'Amazon Linux',
-              PlatformVersion: '2023',
-              ResourceType: 'EC2Instance',
-              IPAddress: i.ip,
-              ComputerName: `ip-${i.ip.replace(/\./g, '-')}.ec2.internal`,
-              AssociationStatus: 'Success',
-              SourceId: i.id,
-              SourceType: 'AWS::EC2::Instance',
-            })),
-            ...(offset + max < list.length && {
-              NextToken: Buffer.from(String(offset + max)).toString('base64url'),
-            }),
-          };
-        },
-        SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({
-          Command: this.describeCommand(this.send(input)),
-        }),
-        ListCommands: (input: { CommandId?: string; InstanceId?: string }) => {
-          const commands = input.CommandId
-            ? [this.command(input.CommandId)]
-            : [...this.commands.values()].reverse();
-          return {
-            Commands: commands
-              .filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId))
-              .map((c) => this.describeCommand(c)),
-          };
-        },
-        ListCommandInvocations: (input: { CommandId?: string; InstanceId?: string; Details?: boolean }) => {
-          const commands = input.CommandId ? [this.command(input.CommandId)] : [...this.commands.values()];
-          return {
-            CommandInvocations: commands.flatMap((c) =>
-              [...c.invocations.values()]
-                .filter((i) => !input.InstanceId || i.instanceId === input.InstanceId)
-                .map((i) => ({
-                  CommandId: c.id,
-                  InstanceId: i.instanceId,
-                  InstanceName: `ip-${this.instances.get(i.instanceId)?.ip.replace(/\./g, '-') ?? 'unknown'}.ec2.internal`,
-                  Comment: c.comment,
-                  DocumentName: c.documentName,
-                  DocumentVersion: '$DEFAULT',
-                  RequestedDateTime: i.requested,
-                  Status: i.status,
-                  StatusDetails: i.statusDetails,
-                  StandardOutputUrl: '',
-                  StandardErrorUrl: '',
-                  ...(input.Details && {
-                    CommandPlugins: [
-                      {
-                        Name: pluginName(c),
-                        Status: i.status,
-                        StatusDetails: i.statusDetails,
-                        ResponseCode: i.responseCode,
-                        ...(i.started && { ResponseStartDateTime: i.started }),
-                        ...(i.ended && { ResponseFinishDateTime: i.ended }),
-                        Output: `${i.stdout}${i.stderr ? `\n----------ERROR-------\n${i.stderr}` : ''}`.slice(
-                          0,
-                          OUTPUT_LIMIT,
-                        ),
-                        StandardOutputUrl: '',
-                        StandardErrorUrl: '',
-                      },
-                    ],
-                  }),
-                })),
-            ),
-          };
-        },
-        GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
-          const command = this.commands.get(String(input.CommandId));
-          const invocation = command?.invocations.get(String(input.InstanceId));
-          if (!command || !invocation)
-            throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
-          const elapsed = invocation.started
-            ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
-            : 0;
-          const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
-          return {
-            CommandId: command.id,
-            InstanceId: invocation.instanceId,
-            Comment: command.comment,
-            DocumentName: command.documentName,
-            DocumentVersion: '$DEFAULT',
-            PluginName: input.PluginName ?? pluginName(command),
-            ResponseCode: invocation.responseCode,
-            ExecutionStartDateTime: iso(invocation.started),
-            ExecutionElapsedTime: `PT${elapsed}S`,
-            ExecutionEndDateTime: iso(invocation.ended),
-            Status: invocation.status,
-            StatusDetails: invocation.statusDetails,
-            // Like SSM, output is there once the plugin has finished.
-            StandardOutputContent: done ? invocation.stdout.slice(0, 24000) : '',
-            StandardOutputUrl: '',
-            StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
-            StandardErrorUrl: '',
-            CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
-          };
-        },
-      },
-    };
   }
 }
 

@@ -1,0 +1,187 @@
+/**
+ * SSM's wire API (JSON 1.1, `X-Amz-Target: AmazonSSM.<Operation>`) over the simulated fleet:
+ * DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation.
+ */
+import type { JsonService } from '../../aws/server';
+import { ServiceError } from '../../aws/service-error';
+import { OUTPUT_LIMIT, type Command, type FleetSimulator } from './model';
+
+/** A command as ListCommands / SendCommand describe it. */
+function describeCommand(c: Command) {
+  const invocations = [...c.invocations.values()];
+  return {
+    CommandId: c.id,
+    DocumentName: c.documentName,
+    DocumentVersion: '$DEFAULT',
+    Comment: c.comment,
+    ExpiresAfter: new Date(c.requested.getTime() + (c.timeoutSeconds + 3600) * 1000),
+    Parameters: c.parameters,
+    InstanceIds: c.targets.length ? [] : c.instanceIds,
+    Targets: c.targets,
+    RequestedDateTime: c.requested,
+    Status: c.status,
+    StatusDetails: c.status,
+    MaxConcurrency: c.maxConcurrency,
+    MaxErrors: c.maxErrors,
+    TargetCount: c.instanceIds.length,
+    CompletedCount: invocations.filter((i) => !['Pending', 'InProgress'].includes(i.status)).length,
+    ErrorCount: invocations.filter((i) => i.status === 'Failed').length,
+    DeliveryTimedOutCount: invocations.filter((i) => i.status === 'TimedOut').length,
+    TimeoutSeconds: c.timeoutSeconds,
+  };
+}
+
+/** The SSM service answering from `fleet`. */
+export function ssmProvider(fleet: FleetSimulator): JsonService {
+  const pluginName = (c: Command) =>
+    c.documentName.endsWith('AWS-RunShellScript') ? 'aws:runShellScript' : 'releaseService';
+  const iso = (d: Date | undefined) => (d ? d.toISOString() : '');
+  return {
+    name: 'ssm',
+    targetPrefix: 'AmazonSSM',
+    jsonVersion: '1.1',
+    operations: {
+      DescribeInstanceInformation: (input: {
+        Filters?: { Key: string; Values: string[] }[];
+        InstanceInformationFilterList?: { key: string; valueSet: string[] }[];
+        MaxResults?: number;
+        NextToken?: string;
+      }) => {
+        let list = fleet.list();
+        for (const filter of input.Filters ?? []) {
+          if (filter.Key.startsWith('tag:'))
+            list = list.filter((i) => filter.Values.includes(i.tags[filter.Key.slice(4)] ?? ''));
+          else if (filter.Key === 'InstanceIds') list = list.filter((i) => filter.Values.includes(i.id));
+          else if (filter.Key === 'PingStatus')
+            list = list.filter((i) => filter.Values.includes(i.pingStatus));
+          else if (filter.Key === 'tag-key')
+            list = list.filter((i) => filter.Values.some((v) => v in i.tags));
+          else
+            throw new ServiceError(
+              'InvalidFilterKey',
+              `The filter key ${filter.Key} is not supported by the sandbox`,
+            );
+        }
+        for (const filter of input.InstanceInformationFilterList ?? []) {
+          if (filter.key === 'InstanceIds') list = list.filter((i) => filter.valueSet.includes(i.id));
+          else if (filter.key === 'PingStatus')
+            list = list.filter((i) => filter.valueSet.includes(i.pingStatus));
+          else
+            throw new ServiceError(
+              'InvalidInstanceInformationFilterValue',
+              `The filter key ${filter.key} is not supported by the sandbox`,
+            );
+        }
+        const max = input.MaxResults ?? 50;
+        const offset = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
+        if (!Number.isInteger(offset))
+          throw new ServiceError('InvalidNextToken', 'The specified token is not valid.');
+        const page = list.slice(offset, offset + max);
+        return {
+          InstanceInformationList: page.map((i) => ({
+            InstanceId: i.id,
+            PingStatus: i.pingStatus,
+            LastPingDateTime: new Date(),
+            AgentVersion: '3.3.987.0',
+            IsLatestVersion: true,
+            PlatformType: 'Linux',
+            PlatformName: 'Amazon Linux',
+            PlatformVersion: '2023',
+            ResourceType: 'EC2Instance',
+            IPAddress: i.ip,
+            ComputerName: `ip-${i.ip.replace(/\./g, '-')}.ec2.internal`,
+            AssociationStatus: 'Success',
+            SourceId: i.id,
+            SourceType: 'AWS::EC2::Instance',
+          })),
+          ...(offset + max < list.length && {
+            NextToken: Buffer.from(String(offset + max)).toString('base64url'),
+          }),
+        };
+      },
+      SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({
+        Command: describeCommand(fleet.send(input)),
+      }),
+      ListCommands: (input: { CommandId?: string; InstanceId?: string }) => {
+        const commands = input.CommandId
+          ? [fleet.command(input.CommandId)]
+          : [...fleet.commands.values()].reverse();
+        return {
+          Commands: commands
+            .filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId))
+            .map((c) => describeCommand(c)),
+        };
+      },
+      ListCommandInvocations: (input: { CommandId?: string; InstanceId?: string; Details?: boolean }) => {
+        const commands = input.CommandId ? [fleet.command(input.CommandId)] : [...fleet.commands.values()];
+        return {
+          CommandInvocations: commands.flatMap((c) =>
+            [...c.invocations.values()]
+              .filter((i) => !input.InstanceId || i.instanceId === input.InstanceId)
+              .map((i) => ({
+                CommandId: c.id,
+                InstanceId: i.instanceId,
+                InstanceName: `ip-${fleet.instances.get(i.instanceId)?.ip.replace(/\./g, '-') ?? 'unknown'}.ec2.internal`,
+                Comment: c.comment,
+                DocumentName: c.documentName,
+                DocumentVersion: '$DEFAULT',
+                RequestedDateTime: i.requested,
+                Status: i.status,
+                StatusDetails: i.statusDetails,
+                StandardOutputUrl: '',
+                StandardErrorUrl: '',
+                ...(input.Details && {
+                  CommandPlugins: [
+                    {
+                      Name: pluginName(c),
+                      Status: i.status,
+                      StatusDetails: i.statusDetails,
+                      ResponseCode: i.responseCode,
+                      ...(i.started && { ResponseStartDateTime: i.started }),
+                      ...(i.ended && { ResponseFinishDateTime: i.ended }),
+                      Output: `${i.stdout}${i.stderr ? `\n----------ERROR-------\n${i.stderr}` : ''}`.slice(
+                        0,
+                        OUTPUT_LIMIT,
+                      ),
+                      StandardOutputUrl: '',
+                      StandardErrorUrl: '',
+                    },
+                  ],
+                }),
+              })),
+          ),
+        };
+      },
+      GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
+        const command = fleet.commands.get(String(input.CommandId));
+        const invocation = command?.invocations.get(String(input.InstanceId));
+        if (!command || !invocation)
+          throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
+        const elapsed = invocation.started
+          ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
+          : 0;
+        const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
+        return {
+          CommandId: command.id,
+          InstanceId: invocation.instanceId,
+          Comment: command.comment,
+          DocumentName: command.documentName,
+          DocumentVersion: '$DEFAULT',
+          PluginName: input.PluginName ?? pluginName(command),
+          ResponseCode: invocation.responseCode,
+          ExecutionStartDateTime: iso(invocation.started),
+          ExecutionElapsedTime: `PT${elapsed}S`,
+          ExecutionEndDateTime: iso(invocation.ended),
+          Status: invocation.status,
+          StatusDetails: invocation.statusDetails,
+          // Like SSM, output is there once the plugin has finished.
+          StandardOutputContent: done ? invocation.stdout.slice(0, 24000) : '',
+          StandardOutputUrl: '',
+          StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
+          StandardErrorUrl: '',
+          CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
+        };
+      },
+    },
+  };
+}
