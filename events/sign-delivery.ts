@@ -68,6 +68,13 @@ function setHeadCommit(
       if (typeof url === 'string' && typeof commit.id === 'string') commit.url = url.replace(commit.id, sha);
       commit.id = sha;
     }
+    // GitHub's `compare` names the pushed range as <before 12>...<after 12>: keep it true to the new head.
+    const before = typeof body.before === 'string' ? body.before : '';
+    if (typeof body.compare === 'string' && /^[0-9a-f]{40}$/.test(before))
+      body.compare = body.compare.replace(
+        /\/compare\/.*$/,
+        `/compare/${before.slice(0, 12)}...${sha.slice(0, 12)}`,
+      );
   }
   if (message !== undefined) for (const commit of [head, last]) if (commit) commit.message = message;
 }

@@ -427,6 +427,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     PIPELINE_ROUTES: JSON.stringify(buildRoutes(config, (p) => stateMachineArn(stateMachineName(p)))),
     SSM_DOCUMENT_NAME: RELEASE_DOCUMENT,
     APPROVAL_BASE_URL: webhookBase,
+    // Handlers that tell a person what to do (notices, approval pages) speak of the sandbox:
+    // `deployctl ...` without --aws, and the speed-up.
+    DEPLOY_CONTROLLER_SANDBOX: '1',
+    SANDBOX_SPEEDUP: String(speedup),
     APPROVAL_LINK_KEY: randomBytes(32).toString('hex'),
     SLACK_WEBHOOK_URL: userSlack || slackUrl,
     GITHUB_WEBHOOK_SECRET: webhookSecret,

@@ -5,10 +5,13 @@
  * 403 forged, 410 expired, 404 unknown, 409 already used, 503 try again.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { isApprovalId, type LinkCheck } from '../commons/approval-links';
-import type { ApprovalStore } from '../approval-request/approval-store';
-import { cleanActor, decideApproval, type DecideDeps } from './decide';
-import { confirmationPage, pages, type HtmlResponse } from './pages';
+import { isApprovalId, type LinkCheck, type LinkClaims } from '../commons/approval-links';
+import type { ApprovalRecord, ApprovalStore } from '../approval-request/approval-store';
+import type { PipelineSettings } from '../commons/config/schema';
+import { cleanActor, cleanReason, decideApproval, type DecideDeps } from './decide';
+import { decisionView, executionLink } from './decision-view';
+import { stateText, type ExecutionState } from './execution-state';
+import { decisionPage, pages, type HtmlResponse } from './pages';
 import type { ApprovalRequest } from './read-request';
 
 export interface CallbackDeps extends DecideDeps {
@@ -20,10 +23,49 @@ export interface CallbackDeps extends DecideDeps {
     sig?: string;
   }) => Promise<LinkCheck>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Signature of one decision's claims (the page offers both decisions of a valid link). */
+  sign: (claims: LinkClaims) => Promise<string>;
+  /** The run's state; undefined when unknown (the decision is still offered). */
+  executionState?: (executionArn: string) => Promise<ExecutionState | undefined>;
+  /** The pipeline's settings, for "what will happen"; undefined when unknown. */
+  settings?: (pipeline: string) => PipelineSettings | undefined;
 }
+
+/** Where to follow the run after a decision. */
+const follow = (record: Pick<ApprovalRecord, 'executionArn'>) => executionLink(record.executionArn);
 
 function linkProblem(check: Exclude<LinkCheck, { ok: true }>): HtmlResponse {
   return check.reason === 'expired' ? pages.expired() : pages.forged();
+}
+
+/** The "no longer waiting" page when the run has ended or was stopped; undefined while it waits. */
+async function notWaiting(record: ApprovalRecord, deps: CallbackDeps): Promise<HtmlResponse | undefined> {
+  if (!deps.executionState) return undefined;
+  let state: ExecutionState | undefined;
+  try {
+    state = await deps.executionState(record.executionArn);
+  } catch (error) {
+    deps.logger.warn('execution state unreadable', { error: (error as Error).name });
+    return undefined;
+  }
+  if (!state || state.status === 'RUNNING') return undefined;
+  return pages.notWaiting(record.pipeline, stateText(state), follow(record));
+}
+
+/** The page of a decided or expired record; undefined while pending. */
+function settled(record: ApprovalRecord): HtmlResponse | undefined {
+  if (record.status === 'expired') return pages.expired(follow(record));
+  if (record.status !== 'pending')
+    return pages.used(record.status, record.decidedBy, follow(record), record.decidedAt);
+  return undefined;
+}
+
+function settingsOf(record: ApprovalRecord, deps: CallbackDeps): PipelineSettings | undefined {
+  try {
+    return deps.settings?.(record.pipeline);
+  } catch {
+    return undefined;
+  }
 }
 
 async function show(request: ApprovalRequest, approvalId: string, deps: CallbackDeps): Promise<HtmlResponse> {
@@ -32,9 +74,19 @@ async function show(request: ApprovalRequest, approvalId: string, deps: Callback
   if (!check.ok) return linkProblem(check);
   const record = await deps.store.get(approvalId);
   if (!record) return pages.unknown();
-  if (record.status === 'expired') return pages.expired();
-  if (record.status !== 'pending') return pages.used(record.status, record.decidedBy);
-  return confirmationPage(check.claims, fields.sig!, record);
+  const done = settled(record) ?? (await notWaiting(record, deps));
+  if (done) return done;
+  const { claims } = check;
+  const other = claims.decision === 'approve' ? 'reject' : 'approve';
+  const otherSig = await deps.sign({ ...claims, decision: other });
+  const view = decisionView(record, settingsOf(record, deps), deps.now?.() ?? new Date());
+  return decisionPage(view, {
+    approvalId,
+    expires: claims.expires,
+    approveSig: claims.decision === 'approve' ? fields.sig! : otherSig,
+    rejectSig: claims.decision === 'reject' ? fields.sig! : otherSig,
+    opened: claims.decision,
+  });
 }
 
 async function act(request: ApprovalRequest, approvalId: string, deps: CallbackDeps): Promise<HtmlResponse> {
@@ -44,16 +96,26 @@ async function act(request: ApprovalRequest, approvalId: string, deps: CallbackD
     return linkProblem(check);
   }
   const by = cleanActor(request.form.by);
-  const outcome = await decideApproval({ approvalId, decision: check.claims.decision, by }, deps);
+  const reason = check.claims.decision === 'reject' ? cleanReason(request.form.reason) : undefined;
+  const outcome = await decideApproval(
+    { approvalId, decision: check.claims.decision, by, ...(reason ? { reason } : {}) },
+    deps,
+  );
   switch (outcome.kind) {
     case 'decided':
       return outcome.decision === 'approve'
-        ? pages.approved(outcome.record.pipeline, by)
-        : pages.rejected(outcome.record.pipeline, by);
+        ? pages.approved(outcome.record.pipeline, by, follow(outcome.record))
+        : pages.rejected(outcome.record.pipeline, reason ? `${by}: ${reason}` : by, follow(outcome.record));
     case 'used':
       return pages.used(outcome.status, outcome.decidedBy);
-    case 'expired':
-      return pages.expired();
+    case 'expired': {
+      // Gone before its expiry: the run was stopped, failed or superseded while it waited.
+      const record = await deps.store.get(approvalId);
+      const now = (deps.now?.() ?? new Date()).getTime();
+      const early = record !== undefined && record.expiresAtEpoch * 1000 > now;
+      const ended = early ? await notWaiting(record, deps) : undefined;
+      return ended ?? pages.expired(record ? follow(record) : undefined);
+    }
     case 'unknown':
       return pages.unknown();
     case 'unavailable':

@@ -51,13 +51,29 @@ export function cleanActor(raw: unknown, fallback = 'approval link'): string {
   return text || fallback;
 }
 
-/** SendTaskSuccess (ApprovalDecision) or SendTaskFailure (ApprovalRejected, "rejected by <who>") for a token. */
+/** A rejection's reason made safe like cleanActor, up to 200 characters; undefined when empty. */
+export function cleanReason(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const text = raw
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N} .,:;!?()_@'/-]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+  return text || undefined;
+}
+
+/**
+ * SendTaskSuccess (ApprovalDecision) or SendTaskFailure (ApprovalRejected, "rejected by <who>",
+ * then ": <reason>" when one was given) for a token.
+ */
 export async function sendDecision(
   sfn: SFNClient,
   taskToken: string,
   decision: Decision,
   by: string,
   at = new Date(),
+  reason?: string,
 ): Promise<void> {
   if (decision === 'approve') {
     const output: ApprovalDecision = { decision: 'approved', by, at: at.toISOString() };
@@ -67,7 +83,7 @@ export async function sendDecision(
       new SendTaskFailureCommand({
         taskToken,
         error: ErrorNames.ApprovalRejected,
-        cause: `rejected by ${by}`,
+        cause: reason ? `rejected by ${by}: ${reason}` : `rejected by ${by}`,
       }),
     );
   }
@@ -92,7 +108,7 @@ async function notify(
 
 /** Decides approval `approvalId` once; see DecisionOutcome for every way it can end. */
 export async function decideApproval(
-  request: { approvalId: string; decision: Decision; by: string },
+  request: { approvalId: string; decision: Decision; by: string; reason?: string },
   deps: DecideDeps,
 ): Promise<DecisionOutcome> {
   const now = deps.now?.() ?? new Date();
@@ -110,7 +126,7 @@ export async function decideApproval(
     return { kind: 'used', status: winner?.status ?? 'decided', decidedBy: winner?.decidedBy };
   }
   try {
-    await sendDecision(deps.sfn, record.taskToken, request.decision, request.by, now);
+    await sendDecision(deps.sfn, record.taskToken, request.decision, request.by, now, request.reason);
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
     if (TASK_GONE.has(name)) {

@@ -6,6 +6,9 @@
  * - APPROVALS_TABLE: Approvals table name (default `approvals`, the sandbox's name)
  * - APPROVAL_LINK_KEY_SECRET_ARN (AWS) or APPROVAL_LINK_KEY (local): link signing key
  * - SLACK_WEBHOOK_SECRET_ARN (AWS) or SLACK_WEBHOOK_URL (local): decision follow-ups (optional)
+ * - PIPELINES_JSON (bundled) or PIPELINES_FILE: what a release will do (target, bake, alarms)
+ * - CONSOLE_BASE_URL (sandbox): execution links go to the local console instead of AWS's
+ * - DEPLOY_CONTROLLER_SANDBOX, SANDBOX_SPEEDUP (sandbox): the expiry also in real time
  * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,12 +16,14 @@ import middy from '@middy/core';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { approvalStore, type ApprovalStore } from '../approval-request/approval-store';
-import { verifyLinkWithCurrentKey } from '../commons/approval-links';
+import { getApprovalLinkKey, signClaims, verifyLinkWithCurrentKey } from '../commons/approval-links';
+import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { documentClient } from '../commons/clients/dynamodb';
 import { sfn } from '../commons/clients/sfn';
 import { createLogger } from '../commons/logger';
 import { postSlackMessage, type SlackMessage } from '../commons/slack/post-message';
 import { handleApprovalCallback, type CallbackDeps } from './approval-callback';
+import { readExecutionState } from './execution-state';
 import type { HtmlResponse } from './pages';
 import { readApprovalRequest } from './read-request';
 
@@ -47,6 +52,9 @@ export function callbackDeps(
     store: overrides.store ?? approvalStore(documentClient),
     sfn: overrides.sfn ?? sfn,
     verify: (fields) => verifyLinkWithCurrentKey(fields),
+    sign: async (claims) => signClaims(await getApprovalLinkKey(), claims),
+    executionState: (arn) => readExecutionState(overrides.sfn ?? sfn, arn),
+    settings: (pipeline) => getPipelineSettings(pipeline),
     logger,
     ...(postSlack ? { postSlack } : {}),
   };

@@ -14,11 +14,22 @@ export const manifest = defineFunction({
     APPROVALS_TABLE: { kind: 'tableName', table: ApprovalsTable },
     APPROVAL_LINK_KEY_SECRET_ARN: { kind: 'secretArn', secret: 'approvalLinkKey' },
     SLACK_WEBHOOK_SECRET_ARN: { kind: 'secretArn', secret: 'slackWebhookSecret' },
+    CONSOLE_BASE_URL: {
+      kind: 'optional',
+      description: 'sandbox only: in AWS execution links go to the Step Functions console',
+    },
+    DEPLOY_CONTROLLER_SANDBOX: {
+      kind: 'optional',
+      description: 'sandbox only: the expiry also in real time',
+    },
+    SANDBOX_SPEEDUP: { kind: 'optional', description: 'sandbox only: simulated seconds per real second' },
   },
   grants: [
     { kind: 'table', table: ApprovalsTable, access: 'readWrite' },
     { kind: 'secret', secret: 'approvalLinkKey' },
     { kind: 'secret', secret: 'slackWebhookSecret' },
     { kind: 'pipelineStateMachines', actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
+    // "This run is no longer waiting": the page reads the run's status before offering a decision.
+    { kind: 'pipelineExecutions', actions: ['states:DescribeExecution'] },
   ],
 });

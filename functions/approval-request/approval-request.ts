@@ -5,6 +5,7 @@ import { buildApprovalLinks } from '../commons/approval-links';
 import type { SlackMessage } from '../commons/slack/post-message';
 import type { ApprovalLinks, PrepareApprovalEvent, RequestApprovalEvent } from '../commons/types/tasks';
 import type { ApprovalRecord, ApprovalStore } from './approval-store';
+import type { ReleaseContext } from './release-context';
 import { approvalRequestMessage, commitTitle } from './slack-message';
 
 /** A decided approval was asked for again (a stale retry): nothing to wait for. */
@@ -31,9 +32,14 @@ export function prepareApproval(options: {
 }
 
 /** The item stored for a request. */
-export function approvalRecord(event: RequestApprovalEvent, now = new Date()): ApprovalRecord {
+export function approvalRecord(
+  event: RequestApprovalEvent,
+  now = new Date(),
+  context?: ReleaseContext,
+): ApprovalRecord {
   const { input, links } = event;
   return {
+    ...(context ? { context } : {}),
     approvalId: links.approvalId,
     taskToken: event.taskToken,
     executionArn: event.executionArn,
@@ -56,6 +62,8 @@ export interface RequestDeps {
   postSlack: (message: SlackMessage) => Promise<void>;
   logger: Pick<Logger, 'info' | 'warn'>;
   now?: Date;
+  /** Live version and build results for the approval page (best effort). */
+  context?: (event: RequestApprovalEvent) => Promise<ReleaseContext>;
 }
 
 /**
@@ -66,7 +74,8 @@ export async function requestApproval(
   event: RequestApprovalEvent,
   deps: RequestDeps,
 ): Promise<{ approvalId: string; notified: boolean }> {
-  const record = approvalRecord(event, deps.now);
+  const context = deps.context ? await deps.context(event) : undefined;
+  const record = approvalRecord(event, deps.now, context);
   if (!(await deps.store.putPending(record))) {
     throw new ApprovalAlreadyDecidedError(`approval ${record.approvalId} was already decided`);
   }

@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApprovalsTable, tableName } from '../commons/tables';
+import type { ReleaseContext } from './release-context';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -29,6 +30,8 @@ export interface ApprovalRecord {
   expiresAtEpoch: number;
   decidedBy?: string;
   decidedAt?: string;
+  /** Live version and build/test/scan results when the run started waiting (approval page). */
+  context?: ReleaseContext;
 }
 
 const isConditionFailure = (error: unknown) =>

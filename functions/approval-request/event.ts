@@ -42,6 +42,7 @@ const schema = z.discriminatedUnion(
       executionArn: text,
       input,
       links,
+      build: z.optional(z.object({ buildId: z.optional(z.string()), scanBuildId: z.optional(z.string()) })),
     }),
   ],
   { error: 'action must be "prepare" or "request"' },

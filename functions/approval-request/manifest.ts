@@ -1,6 +1,6 @@
 /** approval-request: signed links, the approvals table, Slack (see handler.ts). */
 import { defineFunction } from '../commons/manifest';
-import { ApprovalsTable } from '../commons/tables';
+import { ApprovalsTable, DeployHistoryTable } from '../commons/tables';
 
 export const manifest = defineFunction({
   name: 'approval-request',
@@ -14,10 +14,14 @@ export const manifest = defineFunction({
     APPROVAL_LINK_KEY_SECRET_ARN: { kind: 'secretArn', secret: 'approvalLinkKey' },
     APPROVAL_BASE_URL: { kind: 'deployment', value: 'approvalBaseUrl' },
     SLACK_WEBHOOK_SECRET_ARN: { kind: 'secretArn', secret: 'slackWebhookSecret' },
+    DEPLOY_HISTORY_TABLE: { kind: 'tableName', table: DeployHistoryTable },
   },
   grants: [
     { kind: 'table', table: ApprovalsTable, access: 'readWrite' },
     { kind: 'secret', secret: 'approvalLinkKey' },
     { kind: 'secret', secret: 'slackWebhookSecret' },
+    // The approval page's context: the live version and this run's build, tests and scan.
+    { kind: 'table', table: DeployHistoryTable, access: 'read' },
+    { kind: 'pipelineBuildResults' },
   ],
 });

@@ -2,6 +2,7 @@
 import type { SlackMessage } from '../commons/slack/post-message';
 import type { ApprovalLinks } from '../commons/types/tasks';
 import type { ApprovalRecord } from './approval-store';
+import { compareLink } from './compare-link';
 
 /** Escapes the three characters Slack mrkdwn gives meaning to; commit text is user-controlled. */
 export function escapeSlack(text: string): string {
@@ -30,6 +31,7 @@ type Info = Pick<
   | 'pusher'
   | 'compareUrl'
   | 'executionArn'
+  | 'context'
 >;
 
 const safeUrl = (url: string) => (/^https:\/\/[^\s<>|]+$/.test(url) ? url : null);
@@ -38,7 +40,7 @@ const safeUrl = (url: string) => (/^https:\/\/[^\s<>|]+$/.test(url) ? url : null
 export function approvalRequestMessage(info: Info, links: ApprovalLinks): SlackMessage {
   const shortSha = info.commitSha.slice(0, 7);
   const expiresEpoch = Math.floor(Date.parse(links.expiresAt) / 1000);
-  const compare = safeUrl(info.compareUrl);
+  const compare = safeUrl(compareLink(info, info.context?.live?.commitSha));
   const lines = [
     `*${escapeSlack(info.pusher)}* pushed \`${shortSha}\` to \`${escapeSlack(info.branch)}\` of ${escapeSlack(info.repository)}`,
     `> ${escapeSlack(info.commitTitle) || '(no commit message)'}`,

@@ -49,6 +49,11 @@ export type Grant =
   | { readonly kind: 'pipelineStateMachines'; readonly actions: readonly string[] }
   /** Step Functions actions on the executions of the pipeline state machines. */
   | { readonly kind: 'pipelineExecutions'; readonly actions: readonly string[] }
+  /**
+   * Read the pipelines' CodeBuild builds and test reports: `codebuild:BatchGetBuilds` on the build
+   * and scan projects, `codebuild:BatchGetReports` on the build's report groups.
+   */
+  | { readonly kind: 'pipelineBuildResults' }
   /** CloudWatch actions on the alarms named in pipelines.yaml (`verify.alarms`); none when no alarm is named. */
   | { readonly kind: 'configuredAlarms'; readonly actions: readonly string[] }
   /** A policy on the deploy targets of pipelines.yaml (infra/constructs/target-permissions.ts). */

@@ -12,6 +12,7 @@ import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import type { DeploymentValue, EnvironmentSource, Grant } from '../../functions/commons/manifest';
 import { stateMachineName } from '../../functions/commons/types/pipeline-input';
 import { buildRoutes } from '../../functions/github-webhook/routes';
+import { BUILDSPEC_FILES, buildProjectNames, readBuildspec, reportGroupKeys } from './build-projects';
 import { FUNCTION_MANIFESTS } from './function-catalog';
 import type { ControllerFunctions } from './functions';
 import type { ControllerSecrets } from './secrets';
@@ -187,6 +188,33 @@ function applyGrant(stack: Stack, props: WiringProps, fn: NodejsFunction, grant:
       );
       return;
     }
+    case 'pipelineBuildResults':
+      // Service Authorization Reference, AWS CodeBuild: BatchGetBuilds on `project`,
+      // BatchGetReports on `report-group` (named <project>-<reports key>, as PipelineBuildProjects makes them).
+      addStatements(fn, [
+        ...statement(
+          ['codebuild:BatchGetBuilds'],
+          pipelines.flatMap((p) =>
+            Object.values(buildProjectNames(p)).map((name) =>
+              stack.formatArn({ service: 'codebuild', resource: 'project', resourceName: name }),
+            ),
+          ),
+        ),
+        ...statement(
+          ['codebuild:BatchGetReports'],
+          props.config.pipelines.flatMap((p) =>
+            (p.build.buildspec ? ['unit-tests'] : reportGroupKeys(readBuildspec(BUILDSPEC_FILES.build))).map(
+              (key) =>
+                stack.formatArn({
+                  service: 'codebuild',
+                  resource: 'report-group',
+                  resourceName: `${buildProjectNames(p.name).build}-${key}`,
+                }),
+            ),
+          ),
+        ),
+      ]);
+      return;
     case 'targets':
       addStatements(fn, targetStatements(stack, props, grant.policy));
       return;

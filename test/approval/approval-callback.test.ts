@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import {
+  DescribeExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -83,12 +85,13 @@ describe('GET shows a confirmation page and never acts', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
-    expect(response.body).toContain('<form method="post" action="./' + ID + '">');
+    expect(response.body).toContain('<form method="post" action="./' + ID + '"');
     expect(response.body).toContain(`name="sig" value="${fields('approve').sig}"`);
-    expect(response.body).toContain('Approve this deployment');
+    expect(response.body).toContain('Approve and deploy');
     expect(response.body).toContain('Fix &lt;b&gt;rates&lt;/b&gt; &amp; ping &lt;!channel&gt;');
     expect(response.body).not.toContain('<b>rates');
-    expect(sfnMock.calls()).toHaveLength(0);
+    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(sfnMock).not.toHaveReceivedCommand(SendTaskFailureCommand);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
@@ -122,7 +125,7 @@ describe('GET shows a confirmation page and never acts', () => {
     ddb.on(GetCommand).resolves({ Item: record() });
     const response = await call(request('HEAD', { query: fields() }));
     expect(response).toMatchObject({ statusCode: 200, body: '' });
-    expect(sfnMock.calls()).toHaveLength(0);
+    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 });
 
@@ -268,5 +271,145 @@ describe('other requests', () => {
     expect(response.body).not.toContain('socket hang up');
     expect(response.body).not.toContain(KEY);
     expect(response.body).not.toContain(TOKEN);
+  });
+});
+
+describe('the decision screen', () => {
+  const waiting = () =>
+    record({
+      context: {
+        live: { versionLabel: 'a1b2c3d4e5f6', commitSha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' },
+        build: {
+          status: 'SUCCEEDED',
+          durationSeconds: 241,
+          tests: { total: 48, passed: 48, failed: 0, skipped: 0 },
+        },
+        scan: { status: 'SUCCEEDED', durationSeconds: 120, highestSeverity: 'medium', findings: 2 },
+      },
+    });
+
+  test('shows what will happen, live -> proposed, the diff of the pushed commit, results, the run, and both decisions', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: waiting() });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    // Act
+    const response = await call(request('GET', { query: fields('approve') }));
+    // Assess
+    const body = response.body;
+    expect(response.statusCode).toBe(200);
+    expect(body).toContain('retail-bank-prod');
+    expect(body).toContain('canary 10 % of traffic for');
+    expect(body).toMatch(/\d+ min bake watching/);
+    expect(body).toContain('a1b2c3d4e5f6 → 3f2a9c1b7d4e');
+    expect(body).toContain(
+      'href="https://github.com/example-org/retail-bank/compare/a1b2c3d4e5f6...3f2a9c1b7d4e"',
+    );
+    expect(body).toContain('48 passed, 0 failed (48 in all)');
+    expect(body).toContain('highest finding medium (2 in all); the gate is high');
+    expect(body).toContain('retail-bank-3f2a9c1-abc');
+    expect(body).toContain('ada to main of example-org/retail-bank');
+    // Both decisions, each with its own valid signature; the reject form asks for a reason.
+    expect(body).toContain(`name="sig" value="${fields('reject').sig}"`);
+    expect(body).toContain('Reject this release');
+    expect(body).toMatch(/<textarea[^>]*name="reason"[^>]*required/);
+    // Expiry: relative text, a <time> with the ISO instant and UTC fallback text, and the script allowed by hash.
+    expect(body).toMatch(/expires in (\d+ (h|days)|\d+ min)/);
+    expect(body).toContain(
+      '<time datetime="2099-03-01T11:00:00.000Z" data-local>1 Mar 2099 11:00 UTC</time>',
+    );
+    const script = /<script>(.*?)<\/script>/.exec(body)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(response.headers['content-security-policy']).toContain(`script-src 'sha256-${hash}'`);
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  test('without a recorded live version or build results the page says so', async () => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const body = (await call(request('GET', { query: fields('reject') }))).body;
+    expect(body).toContain('none recorded yet → 3f2a9c1b7d4e');
+    expect(body).toContain('<dt>Build</dt><dd>not available</dd>');
+    // The opened link's decision comes first and takes the focus.
+    expect(body.indexOf('Reject this release')).toBeLessThan(body.indexOf('Approve and deploy'));
+    expect(body).toMatch(/class="reject" autofocus/);
+  });
+
+  test.each([
+    [{ status: 'ABORTED' }, 'was stopped'],
+    [{ status: 'FAILED' }, 'failed'],
+    [{ status: 'SUCCEEDED', output: '{"status":"superseded"}' }, 'was superseded by a newer commit'],
+    [{ status: 'ABORTED', cause: 'superseded by retail-bank-9f' }, 'was superseded by a newer commit'],
+  ])('a run that is %j -> "no longer waiting" with no buttons', async (state, text) => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    sfnMock.on(DescribeExecutionCommand).resolves(state as never);
+    const response = await call(request('GET', { query: fields('approve') }));
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('This run is no longer waiting');
+    expect(response.body).toContain(text);
+    expect(response.body).not.toContain('<button');
+    expect(response.body).toContain('Follow the deploy');
+  });
+
+  test('a used link names who decided, when, and links to the run', async () => {
+    ddb.on(GetCommand).resolves({
+      Item: record({ status: 'approved', decidedBy: 'Grace', decidedAt: '2099-03-01T10:05:00.000Z' }),
+    });
+    const response = await call(request('GET', { query: fields() }));
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('1 Mar 2099 10:05 UTC');
+    expect(response.body).toContain('Follow the deploy');
+    expect(response.body).not.toContain('<button');
+  });
+
+  test('after approving, the page links to the run', async () => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    ddb.on(UpdateCommand).resolves({ Attributes: record({ status: 'approved' }) });
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+    const body = (await call(request('POST', { form: fields('approve') }))).body;
+    expect(body).toContain(
+      '<a href="https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/',
+    );
+    expect(body).toContain('Follow the deploy');
+  });
+
+  test('the sandbox links the run to its local console', async () => {
+    process.env.CONSOLE_BASE_URL = 'http://127.0.0.1:3000';
+    try {
+      ddb.on(GetCommand).resolves({ Item: record() });
+      ddb.on(UpdateCommand).resolves({ Attributes: record({ status: 'approved' }) });
+      sfnMock.on(SendTaskSuccessCommand).resolves({});
+      const body = (await call(request('POST', { form: fields('approve') }))).body;
+      expect(body).toContain(
+        `href="http://127.0.0.1:3000/executions/${encodeURIComponent(record().executionArn)}"`,
+      );
+    } finally {
+      delete process.env.CONSOLE_BASE_URL;
+    }
+  });
+
+  test('reject with a reason: the cause carries it, cleaned', async () => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    ddb.on(UpdateCommand).resolves({ Attributes: record({ status: 'rejected' }) });
+    sfnMock.on(SendTaskFailureCommand).resolves({});
+    const response = await call(
+      request('POST', { form: { ...fields('reject'), by: 'Linus', reason: 'freeze until <Friday>' } }),
+    );
+    expect(response.body).toContain('Rejected by Linus: freeze until Friday.');
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      cause: 'rejected by Linus: freeze until Friday',
+    });
+  });
+
+  test('POST on a run stopped while it waited -> "no longer waiting", not "expired"', async () => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    ddb.on(UpdateCommand).resolves({ Attributes: record({ status: 'approved' }) });
+    sfnMock
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} }));
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
+    const response = await call(request('POST', { form: fields('approve') }));
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('This run is no longer waiting');
+    expect(response.body).toContain('was stopped');
   });
 });

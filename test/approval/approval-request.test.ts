@@ -106,6 +106,29 @@ describe('request', () => {
     expect(postSlack).toHaveBeenCalledTimes(1);
   });
 
+  test("stores the release context read from the run's builds and the history with the approval", async () => {
+    ddb.on(PutCommand).resolves({});
+    const send = jest.fn().mockResolvedValue({
+      builds: [{ id: 'b1', buildStatus: 'SUCCEEDED' }],
+    });
+    const lastGood = jest
+      .fn()
+      .mockResolvedValue({ found: true, versionLabel: 'a1b2c3d4e5f6', commitSha: null });
+    await approvalRequest(
+      { ...event, build: { buildId: 'b1', scanBuildId: 's1' } },
+      {
+        store,
+        postSlack: jest.fn().mockResolvedValue(undefined),
+        context: { codebuild: { send }, lastGood },
+      },
+    );
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0][0].input).toEqual({ ids: ['b1', 's1'] });
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({
+      context: { live: { versionLabel: 'a1b2c3d4e5f6' }, build: { status: 'SUCCEEDED' } },
+    });
+  });
+
   test('a Slack failure does not fail the approval', async () => {
     ddb.on(PutCommand).resolves({});
     const postSlack = jest.fn().mockRejectedValue(new Error('Slack webhook failed (ECONNREFUSED)'));

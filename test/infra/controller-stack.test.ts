@@ -249,6 +249,9 @@ const NOT_SET_IN_AWS: Record<string, string> = {
   SMOKE_TEST_BACKOFF_MS: 'the default backoff (1 s, doubling) fits the verify timeout',
   PIPELINE_UPPER_SNAKE: 'part of the SMOKE_TEST_URL_OVERRIDE_<PIPELINE_UPPER_SNAKE> pattern',
   TIMED_OUT: 'an execution status named in the comment, not a variable',
+  CONSOLE_BASE_URL: 'sandbox only: in AWS execution links go to the Step Functions console',
+  DEPLOY_CONTROLLER_SANDBOX: 'sandbox only: notices name sandbox commands (no --aws)',
+  SANDBOX_SPEEDUP: 'sandbox only: the approval page says how long simulated minutes are',
 };
 /** Variable name patterns that are local-only by design. */
 const LOCAL_ONLY_PATTERNS = [/^SMOKE_TEST_URL_OVERRIDE_/];

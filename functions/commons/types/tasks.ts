@@ -144,6 +144,8 @@ export interface RequestApprovalEvent {
   executionArn: string;
   input: PipelineInput;
   links: ApprovalLinks;
+  /** The build and scan of this run (the pipeline's `$.build`), for the approval page. */
+  build?: { buildId?: string; scanBuildId?: string };
 }
 /** Output of the waiting task when approved (SendTaskSuccess). Rejection is SendTaskFailure with `ApprovalRejected`. */
 export interface ApprovalDecision {
