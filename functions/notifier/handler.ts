@@ -15,6 +15,7 @@
  * - `GITHUB_API_URL`: GitHub API base (default https://api.github.com).
  * - `PIPELINES_JSON` (inlined at bundle time) or `PIPELINES_FILE`: pipeline settings (`notify.*`).
  * - `AWS_ENDPOINT_URL`: optional local endpoint for Step Functions, DynamoDB, Secrets Manager.
+ * - `DEPLOY_CONTROLLER_SANDBOX` (sandbox only): notices name sandbox commands (no `--aws`).
  * - `POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_SERVICE_NAME`: logging.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';

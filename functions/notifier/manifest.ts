@@ -16,6 +16,10 @@ export const manifest = defineFunction({
     GITHUB_TOKEN_SECRET_ARN: { kind: 'secretArn', secret: 'githubTokenSecret' },
     NOTIFICATIONS_TABLE: { kind: 'tableName', table: NotificationsTable },
     SLACK_TIMEOUT_MS: { kind: 'optional', description: 'per-attempt Slack timeout (default 5000)' },
+    DEPLOY_CONTROLLER_SANDBOX: {
+      kind: 'optional',
+      description: 'sandbox only: notices name sandbox commands (no --aws)',
+    },
   },
   // Reads the execution that changed, de-duplicates, posts to Slack and GitHub.
   grants: [

@@ -127,20 +127,42 @@ function errorText(analysis: FailureAnalysis): string {
   return `${code(error)}${from}`;
 }
 
-function commands(context: NoticeContext, analysis: FailureAnalysis): string {
+/** Where the run happened: the sandbox sets DEPLOY_CONTROLLER_SANDBOX for its handlers. */
+export function inSandbox(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.DEPLOY_CONTROLLER_SANDBOX);
+}
+
+/** A deployctl command as it works where the run happened: `--aws` only against AWS. */
+export function deployctlCommand(args: string, env: NodeJS.ProcessEnv = process.env): string {
+  return inSandbox(env) ? `npx deployctl ${args}` : `npx deployctl ${args} --aws`;
+}
+
+/** Rollback outcomes after which production may not be on a good version: a person should act. */
+const ROLLBACK_ACTION_NEEDED = new Set<RollbackSummary['outcome']>(['not-run', 'interrupted', 'failed']);
+
+function commands(context: NoticeContext, analysis: FailureAnalysis, env: NodeJS.ProcessEnv): string {
   const lines: string[] = [];
   const redrivable =
     analysis.status !== 'FAILED' || !analysis.error || !NAMED_FAIL_ERRORS.has(analysis.error);
-  if (redrivable) {
+  const sha = context.input.commitSha;
+  if (redrivable && !inSandbox(env)) {
     lines.push(
       `Retry from the failed step: ${code(`aws stepfunctions redrive-execution --execution-arn ${context.executionArn}`)}`,
+    );
+  } else if (redrivable && sha && /^[0-9a-f]{40}$/.test(sha)) {
+    lines.push(
+      `Run the same commit again: ${code(deployctlCommand(`push ${context.pipeline} --sha ${sha}`, env))}`,
     );
   } else {
     lines.push(
       `Retry: push a fix to ${show(context.input.branch ?? 'the branch', 100)} (the run already cleaned up, so a redrive would only re-enter its Fail state)`,
     );
   }
-  lines.push(`Roll back: ${code(`npx deployctl rollback ${context.pipeline} --aws`)}`);
+  // Only offer a rollback when production may be off a good version; "nothing to roll back" or
+  // "rolled back and held" followed by a rollback command would contradict itself.
+  if (ROLLBACK_ACTION_NEEDED.has(analysis.rollback.outcome))
+    lines.push(`Roll back: ${code(deployctlCommand(`rollback ${context.pipeline}`, env))}`);
+  lines.push(`See every step: ${code(deployctlCommand(`show ${context.executionName}`, env))}`);
   return lines.join('\n');
 }
 
@@ -163,7 +185,11 @@ function causeText(analysis: FailureAnalysis): string {
 }
 
 /** Block Kit message for a failed, timed-out or aborted run. */
-export function failureMessage(context: NoticeContext, analysis: FailureAnalysis): SlackMessage {
+export function failureMessage(
+  context: NoticeContext,
+  analysis: FailureAnalysis,
+  env: NodeJS.ProcessEnv = process.env,
+): SlackMessage {
   const consoleUrl = executionConsoleUrl(context.executionArn);
   const title = headline(context, analysis.failedStep, analysis.rollback.outcome === 'failed');
   const taskCause = summariseCause(analysis.taskFailure?.cause);
@@ -186,7 +212,7 @@ export function failureMessage(context: NoticeContext, analysis: FailureAnalysis
       { type: 'section', text: { type: 'mrkdwn', text: `*Cause*\n${causeText(analysis)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Rollback*\n${rollbackLine(analysis.rollback)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*What now*\n${commands(context, analysis)}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*What now*\n${commands(context, analysis, env)}` } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(context) }] },
     ],
   };

@@ -129,6 +129,12 @@ describe('approve and reject', () => {
     const run = await cli('slack');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/approval {6}Approval needed: retail-bank/);
+    // The links come with the request, not only in --json.
+    const base = sandbox.urls.approvals.replace(/\/+$/, '');
+    expect(run.out).toMatch(
+      new RegExp(`Approve: +${base}/[0-9a-f-]{36}\\?decision=approve&expires=\\d+&sig=`),
+    );
+    expect(run.out).toMatch(new RegExp(`Reject: +${base}/[0-9a-f-]{36}\\?decision=reject&`));
   });
 });
 

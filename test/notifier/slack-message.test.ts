@@ -143,8 +143,36 @@ describe('failureMessage', () => {
     expect(text).toContain(
       `<https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${context.executionArn}|Open the execution in the Step Functions console>`,
     );
-    expect(text).toContain(`npx deployctl rollback ${context.pipeline} --aws`);
+    // Never contradicts itself: a rollback command only when production may be off a good version.
+    const settled = /Nothing to roll back|rollback held|reverted the canary/.test(
+      section(message, 'Rollback') ?? '',
+    );
+    if (settled) expect(text).not.toContain('deployctl rollback');
+    else expect(text).toContain(`npx deployctl rollback ${context.pipeline} --aws`);
     expect(message.text).toContain(context.pipeline);
+  });
+
+  test('"Nothing to roll back" is never followed by a rollback command', () => {
+    const { message } = render('build-failed');
+    expect(section(message, 'Rollback')).toContain('Nothing to roll back');
+    expect(section(message, 'What now')).not.toContain('rollback');
+  });
+
+  test("in the sandbox the commands are the sandbox's: no --aws, no AWS CLI redrive", () => {
+    const sandbox = { DEPLOY_CONTROLLER_SANDBOX: '1' };
+    const context = contextFor('timed-out', 'TIMED_OUT');
+    const events = loadHistoryEvents('timed-out');
+    const message = failureMessage(context, analyseFailure('TIMED_OUT', events), sandbox);
+    const now = section(message, 'What now');
+    expect(now).toContain(`\`npx deployctl rollback ${context.pipeline}\``);
+    expect(now).toContain(`npx deployctl push ${context.pipeline} --sha ${context.input.commitSha}`);
+    expect(now).toContain(`npx deployctl show ${context.executionName}`);
+    expect(messageText(message)).not.toContain('--aws');
+    expect(now).not.toContain('aws stepfunctions');
+    // Outside the sandbox the same notice names the AWS commands.
+    const aws = section(failureMessage(context, analyseFailure('TIMED_OUT', events), {}), 'What now');
+    expect(aws).toContain(`npx deployctl rollback ${context.pipeline} --aws`);
+    expect(aws).toContain('aws stepfunctions redrive-execution');
   });
 
   test('the commit field shows the first line of the message only', () => {

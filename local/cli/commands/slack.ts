@@ -27,6 +27,20 @@ export async function slackMessages(ctx: CliContext): Promise<SlackMessage[]> {
   return messages;
 }
 
+/** Buttons of a Block Kit message as [label, url] (approval requests carry Approve and Reject). */
+export function messageButtons(body: unknown): [string, string][] {
+  const blocks = (body as { blocks?: unknown })?.blocks;
+  if (!Array.isArray(blocks)) return [];
+  const out: [string, string][] = [];
+  for (const block of blocks as { type?: string; elements?: unknown }[]) {
+    if (block?.type !== 'actions' || !Array.isArray(block.elements)) continue;
+    for (const element of block.elements as { url?: unknown; text?: { text?: unknown } }[])
+      if (typeof element?.url === 'string')
+        out.push([typeof element.text?.text === 'string' ? element.text.text : 'link', element.url]);
+  }
+  return out;
+}
+
 export async function slackCommand(ctx: CliContext, options: SlackOptions = {}): Promise<number> {
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
@@ -47,6 +61,8 @@ export async function slackCommand(ctx: CliContext, options: SlackOptions = {}):
     out.line(`${out.paint('dim', message.receivedAt)}  ${kind}  ${message.text.split('\n')[0]}`);
     for (const line of message.text.split('\n').slice(1, 8))
       if (line.trim()) out.line(`${' '.repeat(40)}${line}`);
+    for (const [label, url] of messageButtons(message.body))
+      out.line(`${' '.repeat(40)}${`${label}:`.padEnd(9)} ${url}`);
   }
   return 0;
 }
