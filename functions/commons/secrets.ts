@@ -4,7 +4,7 @@
  * picked up without a cold start; `refresh: true` forces a re-read (e.g. after a signature
  * mismatch right after rotation). Values are never logged or put in errors.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export interface SecretSource {
   /** Environment variable holding the Secrets Manager ARN or name (AWS). */
@@ -45,7 +45,8 @@ export async function getSecret(
   const entry = cache.get(source.arnVariable);
   if (entry && !options.refresh && now - entry.fetchedAt < (options.ttlMs ?? 300_000)) return entry.value;
 
-  // Imported lazily so bundles that only use local values stay small at cold start.
+  // Imported lazily: a process that only reads local values never evaluates the SDK.
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const client = options.client ?? (await import('./clients/secrets-manager')).secretsManager;
   const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   if (!result.SecretString)

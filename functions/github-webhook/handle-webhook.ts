@@ -2,15 +2,20 @@
  * `POST /webhooks/github` as a plain function over a normalised request: the Lambda handler and
  * the local sandbox's HTTP server both call it. Order matters: cheap refusals first, the
  * signature before any parsing, and only a verified, well-formed push reaches Step Functions.
+ *
+ * Import cost: the Step Functions side (start-pipeline.ts and the SDK it needs) is imported on
+ * the first push that starts a pipeline, so a cold start that answers a ping or an ignored push
+ * never evaluates the SDK (bench/bundles.bench.ts measures both).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { decide } from './decide';
+import { DeliveryLog } from './delivery-log';
 import { parseDelivery } from './parse-delivery';
 import { normaliseHeaders, type WebhookRequest } from './read-request';
 import { failure, json, type WebhookResponse } from './responses';
 import type { Route } from './routes';
-import { startPipelines, type StartOutcome } from './start-pipeline';
+import type { StartOutcome } from './start-pipeline';
 import { checkSignature } from './verify-signature';
 import { REFRESH_AFTER_MS, webhookSecretProvider, type SecretProvider } from './webhook-secret';
 
@@ -21,7 +26,8 @@ export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 export interface WebhookDeps {
   /** The routes, or a function that reads them (its error becomes a logged 500). */
   routes: readonly Route[] | (() => readonly Route[]);
-  sfn: SFNClient;
+  /** The client, or a function that builds it on first use (the Lambda handler's lazy client). */
+  sfn: SFNClient | (() => SFNClient | Promise<SFNClient>);
   logger: Logger;
   secret?: SecretProvider;
   maxBodyBytes?: number;
@@ -31,10 +37,11 @@ export interface WebhookDeps {
 const EVENT = /^[a-z_]{1,64}$/;
 const DELIVERY = /^[A-Za-z0-9._-]{1,100}$/;
 const defaultSecret = webhookSecretProvider();
+let startModule: Promise<typeof import('./start-pipeline')> | undefined;
 
 /** Handles one request; never throws (unexpected failures become a generic 500). */
 export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
-  const log = deps.logger.createChild();
+  const log = new DeliveryLog(deps.logger);
   try {
     return await handle(request, deps, log);
   } catch (error) {
@@ -43,7 +50,11 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   }
 }
 
-async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): Promise<WebhookResponse> {
+async function handle(
+  request: WebhookRequest,
+  deps: WebhookDeps,
+  log: DeliveryLog,
+): Promise<WebhookResponse> {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
   if (path !== WEBHOOK_PATH) return failure(404, 'not found');
   if (request.method.toUpperCase() !== 'POST')
@@ -56,7 +67,7 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
   const signatureHeader = headers['x-hub-signature-256'];
   const event = headers['x-github-event']?.trim();
   const deliveryId = headers['x-github-delivery']?.trim();
-  log.appendPersistentKeys({ deliveryId: deliveryId?.slice(0, 100), event: event?.slice(0, 64) });
+  log.addKeys({ deliveryId: deliveryId?.slice(0, 100), event: event?.slice(0, 64) });
 
   const verified = await verify(request.body, signatureHeader, deps.secret ?? defaultSecret, log);
   if (!verified.valid) return verified.refusal;
@@ -70,7 +81,7 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
 
   const repository = (parsed.payload.repository as { full_name?: unknown } | null | undefined)?.full_name;
   const after = parsed.payload.after;
-  log.appendPersistentKeys({
+  log.addKeys({
     repository: typeof repository === 'string' ? repository.slice(0, 140) : undefined,
     commitSha: typeof after === 'string' ? after.slice(0, 64) : undefined,
   });
@@ -95,8 +106,11 @@ async function handle(request: WebhookRequest, deps: WebhookDeps, log: Logger): 
     case 'malformed':
       log.warn('malformed push', { reason: decision.message });
       return failure(400, 'malformed delivery', decision.message);
-    case 'start':
-      return answerStarts(await startPipelines(deps.sfn, decision.starts), log);
+    case 'start': {
+      const { startPipelines } = await (startModule ??= import('./start-pipeline'));
+      const sfn = typeof deps.sfn === 'function' ? await deps.sfn() : deps.sfn;
+      return answerStarts(await startPipelines(sfn, decision.starts), log);
+    }
   }
 }
 
@@ -105,7 +119,7 @@ async function verify(
   body: Buffer,
   header: string | undefined,
   secret: SecretProvider,
-  log: Logger,
+  log: DeliveryLog,
 ): Promise<{ valid: true; text: string } | { valid: false; refusal: WebhookResponse }> {
   let value: string;
   try {
@@ -138,7 +152,7 @@ async function verify(
   return { valid: false, refusal: failure(401, 'invalid signature', message) };
 }
 
-function answerStarts(outcomes: StartOutcome[], log: Logger): WebhookResponse {
+function answerStarts(outcomes: StartOutcome[], log: DeliveryLog): WebhookResponse {
   const failed = outcomes.filter((o) => o.kind === 'failed');
   const duplicates = outcomes.every((o) => o.kind === 'duplicate');
   // In a mixed answer (a redelivery after a partial failure) each existing execution is flagged.

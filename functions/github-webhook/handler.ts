@@ -13,8 +13,8 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { sfn } from '../commons/clients/sfn';
 import { createLogger } from '../commons/logger';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from './handle-webhook';
 import { readApiGatewayEvent } from './read-request';
@@ -22,6 +22,11 @@ import type { WebhookResponse } from './responses';
 import { routesFromEnv } from './routes';
 
 export const logger = createLogger('github-webhook');
+
+// Built on the first push that starts a pipeline (commons/clients/sfn.ts: one client per
+// process): pings, ignored pushes and refusals never load the SDK.
+let client: Promise<SFNClient> | undefined;
+const sfn = () => (client ??= import('../commons/clients/sfn').then((m) => m.sfn));
 
 /** `MAX_BODY_BYTES` when it is a positive whole number, else the default. */
 export function maxBodyBytes(value = process.env.MAX_BODY_BYTES): number {

@@ -1,5 +1,6 @@
 /** The deployed webhook bundle: what goes in and what stays out (sizes are the bench's job). */
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import {
   listFunctions,
   ROOT,
 } from '../../bench/build-bundle';
+import { httpApiEvent, ROUTES, SECRET, signedRequest } from './support';
 
 let outdir: string;
 let inputs: string[];
@@ -65,4 +67,53 @@ test('the bundle is CommonJS exporting handler, with an external source map', ()
   // External: the map is written beside the bundle and the bundle does not link or inline it.
   expect(existsSync(join(outdir, 'index.js.map'))).toBe(true);
   expect(code.includes('sourceMappingURL')).toBe(false);
+});
+
+describe('cold start of the deployed bundle (a fresh Node process)', () => {
+  /** Requires the bundle, answers one event, and reports which built-in modules were loaded. */
+  function coldStart(event: unknown): {
+    statusCode: number;
+    loadedAtImport: string[];
+    loadedByEvent: string[];
+  } {
+    const script = `
+      const before = new Set(process.moduleLoadList);
+      const { handler } = require(${JSON.stringify(join(outdir, 'index.js'))});
+      const atImport = process.moduleLoadList.filter((m) => !before.has(m));
+      const context = { awsRequestId: 'r-1', functionName: 'github-webhook', getRemainingTimeInMillis: () => 10000 };
+      handler(${JSON.stringify(event)}, context).then((response) => {
+        const byEvent = process.moduleLoadList.filter((m) => !before.has(m) && !atImport.includes(m));
+        process.stdout.write(JSON.stringify({ statusCode: response.statusCode, loadedAtImport: atImport, loadedByEvent: byEvent }));
+      });`;
+    const result = spawnSync(process.execPath, ['-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        PIPELINE_ROUTES: JSON.stringify(ROUTES),
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return JSON.parse(result.stdout) as ReturnType<typeof coldStart>;
+  }
+
+  test('importing the bundle evaluates no AWS SDK: no HTTPS stack is loaded', () => {
+    const { loadedAtImport } = coldStart(httpApiEvent(signedRequest('ping')));
+    expect(loadedAtImport).not.toContain('NativeModule https');
+    expect(loadedAtImport).not.toContain('NativeModule tls');
+  });
+
+  test.each([
+    ['a ping', 'ping', 200],
+    ['a push to an ignored branch', 'push-feature-branch', 202],
+  ])(
+    'with the secret as a plain value (sandbox), %s is answered without loading the SDK',
+    (_what, sample, status) => {
+      const { statusCode, loadedByEvent } = coldStart(httpApiEvent(signedRequest(sample)));
+      expect(statusCode).toBe(status);
+      expect(loadedByEvent).not.toContain('NativeModule https');
+    },
+  );
 });

@@ -9,7 +9,7 @@ import { signDelivery } from '../../events/sign-delivery';
 import type { PipelineInput } from '../../functions/commons/types/pipeline-input';
 import { handleWebhook } from '../../functions/github-webhook/handle-webhook';
 import { normaliseHeaders, type WebhookRequest } from '../../functions/github-webhook/read-request';
-import { arnFor, deps, ROUTES, SECRET, signedRequest } from './support';
+import { arnFor, captureOutput, deps, ROUTES, SECRET, signedRequest, testLogger } from './support';
 
 const sfnMock = mockClient(SFNClient);
 const RETAIL_SHA = '7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d';
@@ -554,5 +554,43 @@ describe('called from a plain Node HTTP server (as the local sandbox does)', () 
     );
 
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('log lines of one delivery (a shared logger, as in a warm Lambda or the sandbox)', () => {
+  test('each line carries its own delivery keys, even for deliveries handled at once', async () => {
+    // Prepare: one logger for every delivery; a slow StartExecution so the two overlap.
+    const logger = testLogger('DEBUG');
+    const child = jest.spyOn(logger, 'createChild');
+    sfnMock.on(StartExecutionCommand).callsFake(async (input: { stateMachineArn: string; name: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return {
+        executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
+      };
+    });
+    const first = signedRequest('push-retail-bank-main', { deliveryId: 'delivery-one' });
+    const second = signedRequest('push-microblog-main', { deliveryId: 'delivery-two' });
+
+    // Act
+    const { lines } = await captureOutput(() =>
+      Promise.all([handleWebhook(first, deps({ logger })), handleWebhook(second, deps({ logger }))]),
+    );
+
+    // Assess: no logger is built per delivery, and no line mixes the two deliveries' keys.
+    expect(child).not.toHaveBeenCalled();
+    const logged = lines
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message === 'pipelines started');
+    expect(
+      logged
+        .map(({ deliveryId, repository }) => ({ deliveryId, repository }))
+        .sort((a, b) => String(a.deliveryId).localeCompare(String(b.deliveryId))),
+    ).toEqual([
+      { deliveryId: 'delivery-one', repository: 'example-org/retail-bank' },
+      { deliveryId: 'delivery-two', repository: 'example-org/microblog' },
+    ]);
+    expect(logged.every((line) => typeof line.commitSha === 'string' && line.event === 'push')).toBe(true);
   });
 });
