@@ -1,3 +1,5 @@
+import type { Summary } from './summary';
+
 /** A printed benchmark table: one per bench module, all written together to .bench/results.json. */
 export interface BenchTable {
   title: string;
@@ -5,6 +7,8 @@ export interface BenchTable {
   rows: (string | number)[][];
   /** Short notes printed under the table (baseline, method, aims). */
   notes?: string[];
+  /** Headline figures this table measured (bench/summary.ts); not printed with the table. */
+  summary?: Partial<Summary>;
 }
 
 /** Renders a table with right-aligned numbers and left-aligned text. */

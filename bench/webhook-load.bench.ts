@@ -110,8 +110,12 @@ export async function run(): Promise<BenchTable[]> {
         ratio ? `${(r.latency.average / Math.max(baseline.latency.average, 0.001)).toFixed(2)}x` : '1.00x',
       ]);
     row('bare node:http, HMAC check only (baseline)', baseline, false);
-    row('webhook: redelivered push (duplicate)', await load(autocannon, webhook.url, duplicate), true);
-    row('webhook: push to an ignored branch', await load(autocannon, webhook.url, ignored), true);
+    const duplicates = await load(autocannon, webhook.url, duplicate);
+    row('webhook: redelivered push (duplicate)', duplicates, true);
+    const ignores = await load(autocannon, webhook.url, ignored);
+    row('webhook: push to an ignored branch', ignores, true);
+    const ratio = (r: AutocannonResult) =>
+      Math.round((100 * r.requests.average) / baseline.requests.average) / 100;
     if (sfn.executions.size !== 1)
       throw new Error(`the warm path started ${sfn.executions.size} executions, expected 1`);
 
@@ -136,6 +140,7 @@ export async function run(): Promise<BenchTable[]> {
           'autocannon reports p50/p99 in whole milliseconds; the latency ratio uses the mean, which it reports exactly.',
           `Duplicate path: every request is a redelivery of one push (${sfn.counts.calls} StartExecution calls, 1 execution). Baseline: body read + HMAC-SHA256 + timingSafeEqual only.`,
         ],
+        summary: { warmRatioDuplicate: ratio(duplicates), warmRatioIgnored: ratio(ignores) },
       },
     ];
   } finally {

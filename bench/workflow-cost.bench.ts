@@ -135,6 +135,8 @@ const usd = (n: number) => `$${n.toFixed(5)}`;
 /** One row per scenario: transitions, invocations, cost per deployment, CodePipeline V2 baseline, ratio. */
 export async function run(): Promise<BenchTable[]> {
   const rows: (string | number)[][] = [];
+  const deployingRatios: number[] = [];
+  const transitionsOf: Record<string, number> = {};
   for (const { name, pipeline, scenario, stages } of scenarios) {
     const settings = samplePipeline(pipeline);
     const result = await runPipeline(settings, { ...realistic(settings), ...scenario });
@@ -144,6 +146,8 @@ export async function run(): Promise<BenchTable[]> {
       result.invocations * (LAMBDA.memoryGb * LAMBDA.seconds * PRICE.lambdaGbSecond + PRICE.lambdaRequest);
     const codePipeline = codePipelineMinutes(settings, stages) * PRICE.codePipelineActionMinute;
     const ours = sfn + lambda;
+    if (stages.includes('deploy')) deployingRatios.push(codePipeline / ours);
+    transitionsOf[name] = count;
     rows.push([
       name,
       result.error ?? result.status,
@@ -179,6 +183,11 @@ export async function run(): Promise<BenchTable[]> {
         'CodePipeline V2: $0.002 per action minute, each action rounded up, plus a 1-minute source action; its Lambda costs (health gate, verify) are left out, which favours it.',
         'CodeBuild minutes are identical in both designs and excluded. Aim: an order of magnitude under CodePipeline V2.',
       ],
+      summary: {
+        costRatioMinDeploying: Math.round(10 * Math.min(...deployingRatios)) / 10,
+        transitionsCanary: transitionsOf['Beanstalk canary, approved']!,
+        transitionsSsm: transitionsOf['EC2 via SSM']!,
+      },
     },
   ];
 }
