@@ -25,14 +25,14 @@ const MEANING: Record<SummaryName, string> = {
 };
 
 /** The markdown table of a summary (with the markers). */
-export function summaryMarkdown(summary: Summary, at: string): string {
+export function summaryMarkdown(summary: Summary, at: string, machine = ''): string {
   const rows = SUMMARY_NAMES.map((name) => {
     const value = summary[name];
     return `| \`${name}\` | ${MEANING[name]} | ${value === null ? 'not measured' : value} | ${`${AIMS[name]?.text ?? ''} ${verdict(name, value)}`.trim()} |`;
   });
   return [
     START,
-    `From \`.bench/results.json\` of the run at ${at}:`,
+    `From \`.bench/results.json\` of the run at ${at}${machine}. Measured figures (import, warm ratios) grow with the machine's load; modelled ones (cost, transitions, overhead, lead time) do not.`,
     '',
     '| summary name | what | value | aim |',
     '| --- | --- | --- | --- |',
@@ -53,13 +53,25 @@ function main(): void {
   const root = join(__dirname, '..');
   const results = JSON.parse(readFileSync(join(root, '.bench', 'results.json'), 'utf8')) as {
     at?: string;
+    node?: string;
+    loadAverage?: number;
+    cpus?: number;
     summary?: Summary;
   };
   if (!results.summary) throw new Error('.bench/results.json has no summary: run npm run bench first');
   const file = join(root, 'README.md');
   writeFileSync(
     file,
-    withSummary(readFileSync(file, 'utf8'), summaryMarkdown(results.summary, results.at ?? '?')),
+    withSummary(
+      readFileSync(file, 'utf8'),
+      summaryMarkdown(
+        results.summary,
+        results.at ?? '?',
+        results.loadAverage === undefined
+          ? ''
+          : ` (Node ${results.node}, load average ${results.loadAverage} on ${results.cpus} CPUs)`,
+      ),
+    ),
   );
   console.log('README.md: performance summary updated from .bench/results.json');
 }

@@ -4,6 +4,7 @@
  * compares against a baseline measured in the same run.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AIMS, buildSummary, SUMMARY_NAMES, verdict, type Summary } from './summary';
 import { renderTable, type BenchTable } from './table';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'results.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, summary, tables }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, loadAverage: Math.round(10 * loadavg()[0]!) / 10, cpus: availableParallelism(), summary, tables }, null, 2)}\n`,
   );
   console.log(`written: .bench/results.json (npm run bench:readme copies the summary into README.md)`);
 }
