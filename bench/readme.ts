@@ -11,7 +11,7 @@ export const START = '<!-- bench-summary:start (npm run bench:readme) -->';
 export const END = '<!-- bench-summary:end -->';
 
 const MEANING: Record<SummaryName, string> = {
-  webhookImportMsOverEmptyNode: 'webhook cold import, ms over an empty Node start (median)',
+  webhookImportMsOverEmptyNode: 'webhook cold import: CPU ms of the require in a fresh Node (median)',
   webhookBundleBytes: 'webhook deployed bundle, bytes',
   warmRatioDuplicate: 'webhook warm path, redelivered push: req/s vs a bare HMAC server',
   warmRatioIgnored: 'webhook warm path, ignored push: req/s vs a bare HMAC server',
