@@ -6,6 +6,12 @@
  * happened with what the scenario expects.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -70,8 +76,15 @@ const scenarioSchema = z
     description: z.string().min(1),
     app: z.string().min(1),
     faults: faultsSchema.default({}),
-    /** What the person does when the pipeline waits for approval. */
-    approval: z.enum(['approve', 'reject', 'ignore']).default('approve'),
+    /**
+     * What the person does when the pipeline waits for approval: the signed links (approve,
+     * reject), nothing (ignore), SendTaskSuccess with `{}` or SendTaskFailure without a cause as
+     * an operator does from the Step Functions console or the CLI (console-approve,
+     * console-reject), or StopExecution on the waiting run (stop).
+     */
+    approval: z
+      .enum(['approve', 'reject', 'ignore', 'console-approve', 'console-reject', 'stop'])
+      .default('approve'),
     pushes: z
       .array(
         z
@@ -185,12 +198,43 @@ async function until<T>(
   }
 }
 
+/**
+ * Acts on the approval the way an operator does outside the links, through the Step Functions
+ * API on the sandbox's endpoint (what the console and `aws stepfunctions send-task-success
+ * --task-output '{}'`, `send-task-failure` and `stop-execution` send).
+ */
+async function actThroughApi(
+  sandbox: Sandbox,
+  execution: Execution,
+  action: 'console-approve' | 'console-reject' | 'stop',
+): Promise<void> {
+  const sfn = new SFNClient({
+    endpoint: sandbox.urls.aws,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIASCENARIORUNNER00', secretAccessKey: 'scenario-runner' },
+  });
+  try {
+    if (action === 'stop') {
+      await sfn.send(new StopExecutionCommand({ executionArn: execution.arn }));
+      return;
+    }
+    const taskToken = sandbox.tokens.list().find((t) => t.executionArn === execution.arn)?.token;
+    if (!taskToken) throw new Error(`no task token found for the approval of ${execution.arn}`);
+    if (action === 'console-approve') await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
+    else await sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Rejected' }));
+  } finally {
+    sfn.destroy();
+  }
+}
+
 /** Acts on the approval the way a person would: opens the link (confirmation page), then submits it. */
 async function decideApproval(
   sandbox: Sandbox,
   execution: Execution,
-  decision: 'approve' | 'reject',
+  decision: Scenario['approval'],
 ): Promise<void> {
+  if (decision === 'ignore') return;
+  if (decision !== 'approve' && decision !== 'reject') return actThroughApi(sandbox, execution, decision);
   const scheduled = [...execution.history.events]
     .reverse()
     .find(

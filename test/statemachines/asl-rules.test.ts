@@ -142,7 +142,26 @@ describe('pipeline.asl.json specifics', () => {
     expect(wait.Parameters.Payload['links.$']).toBe('$.approval');
     expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Approval expired' });
-    expect(wait.Catch[1]).toMatchObject({ ErrorEquals: ['ApprovalRejected'], Next: 'Approval rejected' });
+    // Errors of the approval-request function fail the request; anything else is a SendTaskFailure,
+    // a rejection from a link, deployctl, the console or the CLI. Never States.TaskFailed: it would
+    // match every rejection too.
+    expect(wait.Catch[1]).toMatchObject({ Next: 'Approval request failed' });
+    expect(wait.Catch[1].ErrorEquals).not.toContain('States.TaskFailed');
+    expect(wait.Catch[1].ErrorEquals).not.toContain('ApprovalRejected');
+    expect(wait.Catch.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Read the rejection' });
+  });
+
+  it('takes any SendTaskSuccess output as an approval: only IsPresent tests before reading it', () => {
+    const wait = states['Wait for approval'];
+    expect(wait.ResultSelector).toEqual({ 'output.$': '$' });
+    expect(wait.Next).toBe('Who approved?');
+    const who = states['Who approved?'];
+    for (const rule of who.Choices[0].And)
+      expect(rule).toEqual({ Variable: expect.any(String), IsPresent: true });
+    expect(states[who.Default].Parameters).toMatchObject({ via: 'Step Functions console / API' });
+    const read = states['Read the rejection'];
+    for (const rule of read.Choices[0].And)
+      expect(rule).toEqual({ Variable: expect.any(String), IsPresent: true });
   });
 
   it('routes every named error of the pipeline to its own Fail state', () => {
