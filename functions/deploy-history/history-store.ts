@@ -98,6 +98,50 @@ export function recordOutcome(
   return update(options, { pipeline, executionArn }, set, setIfMissing);
 }
 
+/**
+ * Records a failed outcome only when the execution has none yet (no item, or still `running`):
+ * for a run that died before its own "Record failed outcome" state. False when one was there.
+ */
+export async function recordOutcomeIfOpen(
+  pipeline: string,
+  executionArn: string,
+  outcome: { error: string; cause: string },
+  options: HistoryOptions,
+): Promise<boolean> {
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  try {
+    await options.client.send(
+      new UpdateCommand({
+        TableName: options.table ?? tableName(DeployHistoryTable),
+        Key: { pipeline, executionArn },
+        UpdateExpression:
+          'SET #o = :failed, #e = :now, #err = :error, #c = :cause, #rb = if_not_exists(#rb, :false), #s = if_not_exists(#s, :now)',
+        ConditionExpression: 'attribute_not_exists(#o) OR #o = :running',
+        ExpressionAttributeNames: {
+          '#o': 'outcome',
+          '#e': 'endedAt',
+          '#err': 'error',
+          '#c': 'cause',
+          '#rb': 'rolledBack',
+          '#s': 'startedAt',
+        },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':running': 'running',
+          ':now': now,
+          ':error': outcome.error,
+          ':cause': trimCause(outcome.cause),
+          ':false': false,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
 /** One page of a pipeline's deployments, newest first; pass `cursor` back for the next page. */
 export async function listRecentDeployments(
   pipeline: string,

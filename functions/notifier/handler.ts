@@ -13,6 +13,9 @@
  * - `GITHUB_TOKEN_SECRET_ARN` (AWS) or `GITHUB_TOKEN` (local): token with `repo:status`
  *   (fine-grained: "Commit statuses: write"); statuses are skipped when neither is set.
  * - `GITHUB_API_URL`: GitHub API base (default https://api.github.com).
+ * - `DEPLOY_LOCKS_TABLE`, `DEPLOY_HISTORY_TABLE`: for runs that died outside their Catch paths
+ *   (stopped, timed out, States.Runtime) the notifier releases the lock they still hold and
+ *   records their outcome (run-cleanup.ts).
  * - `PIPELINES_JSON` (inlined at bundle time) or `PIPELINES_FILE`: pipeline settings (`notify.*`).
  * - `AWS_ENDPOINT_URL`: optional local endpoint for Step Functions, DynamoDB, Secrets Manager.
  * - `DEPLOY_CONTROLLER_SANDBOX` (sandbox only): notices name sandbox commands (no `--aws`).
@@ -28,6 +31,7 @@ import { githubTokenConfigured, postCommitStatus } from '../commons/github/commi
 import { createLogger } from '../commons/logger';
 import { createDeliveryMetrics } from '../commons/metrics';
 import { postSlackMessage } from '../commons/slack/post-message';
+import { dynamoCleanupActions } from './cleanup-actions';
 import { dynamoNotificationStore } from './notification-store';
 import { processStatusChange, type NotifierDeps, type NotifierResult } from './process-status-change';
 
@@ -51,6 +55,7 @@ export function defaultDeps(): NotifierDeps {
     settings: getPipelineSettings,
     metrics,
     logger,
+    cleanup: dynamoCleanupActions(documentClient, getPipelineSettings),
   };
 }
 

@@ -1,6 +1,6 @@
 /** notifier: pipeline status changes to Slack and GitHub (see handler.ts). */
 import { defineFunction } from '../commons/manifest';
-import { NotificationsTable } from '../commons/tables';
+import { DeployHistoryTable, DeployLocksTable, NotificationsTable } from '../commons/tables';
 
 export const manifest = defineFunction({
   name: 'notifier',
@@ -15,6 +15,9 @@ export const manifest = defineFunction({
     SLACK_WEBHOOK_SECRET_ARN: { kind: 'secretArn', secret: 'slackWebhookSecret' },
     GITHUB_TOKEN_SECRET_ARN: { kind: 'secretArn', secret: 'githubTokenSecret' },
     NOTIFICATIONS_TABLE: { kind: 'tableName', table: NotificationsTable },
+    // Runs that died outside their Catch paths: release their lock, record their outcome (run-cleanup.ts).
+    DEPLOY_LOCKS_TABLE: { kind: 'tableName', table: DeployLocksTable },
+    DEPLOY_HISTORY_TABLE: { kind: 'tableName', table: DeployHistoryTable },
     SLACK_TIMEOUT_MS: { kind: 'optional', description: 'per-attempt Slack timeout (default 5000)' },
     DEPLOY_CONTROLLER_SANDBOX: {
       kind: 'optional',
@@ -26,6 +29,8 @@ export const manifest = defineFunction({
     { kind: 'secret', secret: 'slackWebhookSecret' },
     { kind: 'secret', secret: 'githubTokenSecret' },
     { kind: 'table', table: NotificationsTable, access: 'readWrite' },
+    { kind: 'table', table: DeployLocksTable, access: 'readWrite' },
+    { kind: 'table', table: DeployHistoryTable, access: 'readWrite' },
     { kind: 'pipelineExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
     // Time to restore: the pipeline's recent executions.
     { kind: 'pipelineStateMachines', actions: ['states:ListExecutions'] },

@@ -18,6 +18,14 @@ import { analyseFailure, type FailureAnalysis } from './failure-analysis';
 import { commitStatusFor } from './github-status';
 import { notificationId, type NotificationStore } from './notification-store';
 import { timeToRestoreSeconds } from './restore-time';
+import {
+  cleanUpDeadRun,
+  cleanupText,
+  diedOutsideCatch,
+  everHeldLock,
+  type CleanupActions,
+  type CleanupReport,
+} from './run-cleanup';
 import { deliverToSlack, type PostFn, type SlackDeliveryOptions } from './slack-delivery';
 import { failureMessage, successMessage, type NoticeContext } from './slack-message';
 import { describeExecutionData, listRecentExecutions, readExecutionHistory } from './sfn-reads';
@@ -41,6 +49,8 @@ export interface NotifierDeps {
   metrics: Metrics;
   logger: Logger;
   slackRetry?: SlackDeliveryOptions;
+  /** Lock release and outcome record for runs that died outside their Catch paths (run-cleanup.ts). */
+  cleanup?: CleanupActions;
 }
 
 export interface NotifierResult {
@@ -113,12 +123,26 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
   }
 
   const superseded = isSuperseded({ status: change.status, output: data.output });
-  const failure: FailureAnalysis | null = isFailureStatus(change.status)
-    ? analyseFailure(change.status, await readExecutionHistory(deps.sfn, change.executionArn), {
-        error: change.error,
-        cause: change.cause,
-      })
-    : null;
+  let failure: FailureAnalysis | null = null;
+  let cleanup: CleanupReport | null = null;
+  if (isFailureStatus(change.status)) {
+    const history = await readExecutionHistory(deps.sfn, change.executionArn);
+    failure = analyseFailure(change.status, history, { error: change.error, cause: change.cause });
+    // Before the claim: idempotent, and a retried notice must not skip it.
+    if (deps.cleanup && diedOutsideCatch(change.status, change.error)) {
+      cleanup = await cleanUpDeadRun(
+        {
+          pipeline: settings.name,
+          executionArn: change.executionArn,
+          status: change.status,
+          error: change.error,
+          heldLock: everHeldLock(history),
+        },
+        deps.cleanup,
+      );
+      deps.logger.info('cleaned up a run that ended outside its Catch paths', { ...cleanup });
+    }
+  }
   const restore = change.status === 'SUCCEEDED' && !superseded ? await restoreSeconds(change, deps) : null;
 
   const context: NoticeContext = {
@@ -129,6 +153,7 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
     input,
     startDate: change.startDate,
     stopDate: change.stopDate,
+    ...(cleanup && { cleanup: cleanupText(cleanup) }),
   };
   let message: SlackMessage | null = null;
   if (failure && settings.notify.slackOnFailure) message = failureMessage(context, failure);

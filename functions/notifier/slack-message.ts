@@ -21,6 +21,8 @@ export interface NoticeContext {
   input: NoticeInput;
   startDate: Date;
   stopDate: Date | null;
+  /** What the notifier cleaned up for a run that ended outside its Catch paths (run-cleanup.ts). */
+  cleanup?: string;
 }
 
 /** Fail states of the pipeline: the run already cleaned up, so redriving would only re-enter the Fail state. */
@@ -211,6 +213,14 @@ export function failureMessage(
       { type: 'section', text: { type: 'mrkdwn', text: `*Error*\n${errorText(analysis)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Cause*\n${causeText(analysis)}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Rollback*\n${rollbackLine(analysis.rollback)}` } },
+      ...(context.cleanup
+        ? [
+            {
+              type: 'section' as const,
+              text: { type: 'mrkdwn' as const, text: `*Cleanup*\n${escapeMrkdwn(context.cleanup)}` },
+            },
+          ]
+        : []),
       { type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } },
       { type: 'section', text: { type: 'mrkdwn', text: `*What now*\n${commands(context, analysis, env)}` } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(context) }] },
