@@ -16,6 +16,7 @@
  * | GET  | /_sandbox/builds | builds with phases and log lines |
  * | GET  | /_sandbox/github | commit statuses the notifier posted |
  * | POST | /_sandbox/github/repos/{owner}/{repo}/statuses/{sha} | the GitHub status API sink |
+ * | GET  | /_sandbox/github/repos/{owner}/{repo}/compare/{base}...{head} | GitHub's compare API over the scenario's commits |
  * | POST | /_sandbox/reset | back to the initial world |
  */
 import type { RawRequest, RawResponse } from './aws/server';
@@ -71,6 +72,20 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
     };
     sandbox.githubStatuses.push(record);
     return json(201, { id: sandbox.githubStatuses.length, ...record });
+  }
+  const compare =
+    /^GET \/_sandbox\/github\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(
+      route.split('?')[0]!,
+    );
+  if (compare) {
+    const answer = sandbox.github.compare(`${compare[1]}/${compare[2]}`, compare[3]!, compare[4]!);
+    // GitHub answers 404 "Not Found" for a commit it does not know.
+    return answer
+      ? json(200, { url: request.path, ...answer })
+      : json(404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits',
+        });
   }
   const run = /^POST \/_sandbox\/scenarios\/([a-z0-9-]+)\/run$/.exec(route);
   if (run) {

@@ -40,6 +40,7 @@ import { ssmProvider } from './services/ssm/provider';
 import { installSimulatedDate, restoreRealDate, SimClock } from './clock';
 import { controlApi } from './control-api';
 import { FaultBook } from './faults';
+import { GitHubStandIn } from './github-standin';
 import { createHttpApi } from './http-api';
 import { LiveLog } from './live-log';
 import { loadScenarios, type Scenario } from './scenarios';
@@ -126,6 +127,8 @@ export interface Sandbox {
   statusEvents: StatusEventBus;
   lambda: LambdaRuntime;
   githubStatuses: unknown[];
+  /** GitHub's commit graph and compare API for the controller (github-standin.ts). */
+  github: GitHubStandIn;
   putEvents: PutEvent[];
   /** Live commit of a pipeline's target (Beanstalk version's commit, or the instances' release). */
   liveCommit(pipeline: string): string | null;
@@ -201,6 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   const putEvents: PutEvent[] = [];
   const githubStatuses: unknown[] = [];
+  const github = new GitHubStandIn();
   const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
   const byPipeline = new Map(config.pipelines.map((p) => [p.name, p]));
 
@@ -237,6 +241,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         });
       for (const alarm of p.verify.alarms) alarms.define(alarm);
     }
+    for (const p of config.pipelines)
+      github.addCommit(p.repository, INITIAL_COMMITS[p.name] ?? FALLBACK_INITIAL, null);
     for (const p of ssmTargets) {
       if (p.target.kind === 'ec2-ssm')
         fleet.launch(3, p.target.instanceTag, p.target.service, INITIAL_COMMITS[p.name] ?? FALLBACK_INITIAL);
@@ -497,6 +503,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     statusEvents,
     lambda,
     githubStatuses,
+    github,
     putEvents,
     liveCommit,
     activateScenario(name) {
@@ -520,6 +527,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       statusEvents.reset();
       faults.reset();
       githubStatuses.length = 0;
+      github.reset();
       putEvents.length = 0;
       initialWorld();
       refreshWorld();

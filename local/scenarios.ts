@@ -18,6 +18,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { signDelivery } from '../events/sign-delivery';
 import { SEVERITIES } from '../functions/commons/config/schema';
+import { readPipelineOutput } from '../functions/commons/pipeline-output';
 import { targetKeyOf } from '../functions/commons/target-key';
 import type { Faults } from './faults';
 import type { Sandbox } from './sandbox';
@@ -65,8 +66,15 @@ const pushExpect = z
     status: STATUS,
     error: z.string().nullable().default(null),
     historyOutcome: OUTCOME.optional(),
+    /** Words the superseded run's output reason contains, e.g. "which is live". */
+    supersededReason: z.string().min(1).optional(),
   })
   .strict();
+
+/** A commit label of the scenario: the same label is the same commit (sha drawn at random). */
+const commitLabel = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9-]{0,20}$/, { error: 'must be a short label such as A' });
 
 const scenarioSchema = z
   .object({
@@ -88,7 +96,16 @@ const scenarioSchema = z
     pushes: z
       .array(
         z
-          .object({ delaySeconds: z.number().min(0).max(3600).default(0), expect: pushExpect.optional() })
+          .object({
+            delaySeconds: z.number().min(0).max(3600).default(0),
+            /** Which commit this push delivers (default: a new one per push). */
+            commit: commitLabel.optional(),
+            /** Its parent (the push's `before`; default: the previous push's commit, or what is live). */
+            parent: commitLabel.optional(),
+            /** A force-push (GitHub's `forced: true`). */
+            forced: z.boolean().optional(),
+            expect: pushExpect.optional(),
+          })
           .strict(),
       )
       .min(1)
@@ -99,7 +116,13 @@ const scenarioSchema = z
         status: STATUS.optional(),
         error: z.string().nullable().optional(),
         historyOutcome: OUTCOME.optional(),
-        finalVersion: z.enum(['new', 'previous']),
+        finalVersion: z.enum(['new', 'previous']).optional(),
+        /** The commit label live at the end, when the pushes name their commits. */
+        liveCommit: commitLabel.optional(),
+        /** Distinct executions the pushes started (a second delivery of a commit starts none). */
+        executions: z.number().int().min(0).optional(),
+        /** Approval requests sent, over every execution. */
+        approvalRequests: z.number().int().min(0).optional(),
         lockReleased: z.boolean().default(true),
         slackNotifications: z.number().int().min(0),
         deadLetters: z.number().int().min(0).default(0),
@@ -127,6 +150,8 @@ export function loadScenarios(dir = SCENARIOS_DIR): Map<string, Scenario> {
     }
     if (`${parsed.data.name}.yaml` !== file)
       throw new Error(`scenarios/${file}: name "${parsed.data.name}" must match the file name`);
+    if (!parsed.data.expected.finalVersion && !parsed.data.expected.liveCommit)
+      throw new Error(`scenarios/${file}: expected.finalVersion or expected.liveCommit is required`);
     const singlePush = parsed.data.pushes.length === 1;
     if (singlePush && !parsed.data.pushes[0]!.expect && !parsed.data.expected.status)
       throw new Error(`scenarios/${file}: expected.status is required`);
@@ -137,6 +162,10 @@ export function loadScenarios(dir = SCENARIOS_DIR): Map<string, Scenario> {
 
 export interface PushResult {
   commitSha: string;
+  /** The commit's label in the scenario. */
+  commit: string;
+  /** Why the run was superseded (its PipelineOutput), when it was. */
+  supersededReason: string | null;
   executionArn: string | null;
   status: string;
   error: string | null;
@@ -151,9 +180,13 @@ export interface ScenarioActual {
   historyOutcome: string | null;
   finalVersion: 'new' | 'previous' | 'other';
   liveCommit: string | null;
+  /** The label of the live commit, when it is one the scenario pushed. */
+  liveCommitLabel: string | null;
   lockReleased: boolean;
   slackNotifications: number;
   deadLetters: number;
+  executions: number;
+  approvalRequests: number;
 }
 
 export interface TimelineEntry {
@@ -302,9 +335,30 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
   const deadBefore = sandbox.statusEvents.deadLetters.length;
   const executions: { commitSha: string; execution: Execution | null }[] = [];
 
+  // Commits by label: a label first seen as a parent builds on what is live now.
+  const shas = new Map<string, string>();
+  const labels = new Map<string, string>();
+  const startLive = previousCommit ?? randomBytes(20).toString('hex');
+  const repository = settings.repository;
+  const shaOf = (label: string, parent: string | null): string => {
+    const known = shas.get(label);
+    if (known) return known;
+    const sha = randomBytes(20).toString('hex');
+    shas.set(label, sha);
+    labels.set(sha, label);
+    sandbox.github.addCommit(repository, sha, parent);
+    return sha;
+  };
+  let branchHead = startLive;
   for (const [index, push] of scenario.pushes.entries()) {
     if (push.delaySeconds > 0) await sandbox.clock.sleep(push.delaySeconds * 1000);
-    const commitSha = randomBytes(20).toString('hex');
+    const label = push.commit ?? `push-${index + 1}`;
+    const isNew = !shas.has(label);
+    const parentSha = push.parent ? shaOf(push.parent, startLive) : branchHead;
+    const commitSha = shaOf(label, parentSha);
+    // GitHub's `before` is where the branch was: the parent for a new commit, else the old head.
+    const before = isNew ? parentSha : branchHead;
+    branchHead = commitSha;
     sandbox.faults.setCommit(commitSha, { pipeline: settings.name, scenario: name, faults: scenario.faults });
     const delivery = signDelivery(sample, {
       secret: sandbox.webhookSecret,
@@ -315,6 +369,8 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
       edit: (payload) => {
         const head = payload.head_commit as Record<string, unknown> | null | undefined;
         if (head) head.timestamp = new Date().toISOString();
+        payload.before = before;
+        payload.forced = push.forced === true;
       },
     });
     const response = await fetch(sandbox.urls.webhook, {
@@ -373,8 +429,11 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
       execution && history
         ? [...history.items.values()].find((item) => attr(item, 'executionArn') === execution.arn)
         : undefined;
+    const output = execution?.output ? readPipelineOutput(execution.output) : null;
     return {
       commitSha,
+      commit: labels.get(commitSha) ?? commitSha,
+      supersededReason: output?.outcome === 'superseded' ? output.reason : null,
       executionArn: execution?.arn ?? null,
       status: execution?.status ?? 'NOT_STARTED',
       error: execution?.error ?? null,
@@ -383,6 +442,11 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     };
   });
   const last = pushes[pushes.length - 1]!;
+  const distinct = [
+    ...new Map(
+      executions.flatMap(({ execution }) => (execution ? [[execution.arn, execution] as const] : [])),
+    ).values(),
+  ];
   const liveCommit = sandbox.liveCommit(settings.name);
   const messages = sandbox.slack.messages.slice(slackBefore);
   const actual: ScenarioActual = {
@@ -393,9 +457,20 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     finalVersion:
       liveCommit === last.commitSha ? 'new' : liveCommit === previousCommit ? 'previous' : 'other',
     liveCommit,
+    liveCommitLabel: liveCommit ? (labels.get(liveCommit) ?? null) : null,
     lockReleased: pushes.every((p) => p.lockReleased),
     slackNotifications: messages.filter((m) => m.kind === 'notification').length,
     deadLetters: sandbox.statusEvents.deadLetters.length - deadBefore,
+    executions: distinct.length,
+    approvalRequests: distinct
+      .flatMap((e) => e.history.events)
+      .filter(
+        (e) =>
+          e.type === 'TaskScheduled' &&
+          String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '').includes(
+            '"taskToken"',
+          ),
+      ).length,
   };
 
   const expectedPushes = scenario.pushes.map(
@@ -419,7 +494,14 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     check(`push ${i + 1} status`, want.status, pushes[i]!.status);
     check(`push ${i + 1} error`, want.error, pushes[i]!.error);
     check(`push ${i + 1} history outcome`, want.historyOutcome, pushes[i]!.historyOutcome);
+    if (want.supersededReason && !pushes[i]!.supersededReason?.includes(want.supersededReason))
+      mismatches.push(
+        `push ${i + 1} superseded reason: expected it to contain ${JSON.stringify(want.supersededReason)}, got ${JSON.stringify(pushes[i]!.supersededReason)}`,
+      );
   });
+  check('live commit', scenario.expected.liveCommit, actual.liveCommitLabel);
+  check('executions started', scenario.expected.executions, actual.executions);
+  check('approval requests', scenario.expected.approvalRequests, actual.approvalRequests);
   check('final version', scenario.expected.finalVersion, actual.finalVersion);
   check('lock released', scenario.expected.lockReleased, actual.lockReleased);
   check('Slack notifications', scenario.expected.slackNotifications, actual.slackNotifications);

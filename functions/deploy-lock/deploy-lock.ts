@@ -3,6 +3,7 @@
  * conditionally, and decide again when another run wrote in between.
  */
 import type { AcquireResult, ReleaseResult } from '../commons/types/tasks';
+import { orderEvidence, type CompareFn, type OrderEvidence } from './commit-order';
 import { decideAcquire, decideRelease, type Decision, type LockItem, type LockRequest } from './lock-state';
 import type { LockStore } from './lock-store';
 
@@ -25,12 +26,12 @@ export interface LockOptions {
 async function decideAndWrite<R>(
   store: LockStore,
   targetKey: string,
-  decide: (item: LockItem | undefined, now: Date) => Decision<R>,
+  decide: (item: LockItem | undefined, now: Date) => Decision<R> | Promise<Decision<R>>,
   now: () => Date,
 ): Promise<R> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
     const item = await store.get(targetKey);
-    const { result, write } = decide(item, now());
+    const { result, write } = await decide(item, now());
     if (!write) return result;
     if (await store.put(write, item ? item.version : null)) return result;
   }
@@ -39,31 +40,55 @@ async function decideAndWrite<R>(
   );
 }
 
-/** Acquires the lock for `request`, or says why not (waiting, superseded). Idempotent. */
+export interface AcquireOptions extends LockOptions {
+  /** GitHub's compare API for this repository, or null (no token): see commit-order.ts. */
+  compare?: CompareFn | null;
+  /** Told how each comparison was decided (the handler logs arrival-order decisions). */
+  onEvidence?: (evidence: Map<string, OrderEvidence>) => void;
+}
+
+/**
+ * Acquires the lock for `request`, or says why not (waiting, superseded by a newer commit or as a
+ * duplicate of a commit live or in flight). Idempotent.
+ */
 export function acquireLock(
   targetKey: string,
   request: LockRequest,
-  options: LockOptions,
+  options: AcquireOptions,
 ): Promise<AcquireResult> {
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   return decideAndWrite(
     options.store,
     targetKey,
-    (item, now) => decideAcquire(targetKey, item, request, now, leaseSeconds),
+    async (item, now) => {
+      const evidence = await orderEvidence(item, request, options.compare ?? null);
+      options.onEvidence?.(evidence);
+      return decideAcquire(
+        targetKey,
+        item,
+        request,
+        now,
+        leaseSeconds,
+        (sha) => evidence.get(sha)?.relation ?? 'unknown',
+      );
+    },
     options.now ?? (() => new Date()),
   );
 }
 
-/** Releases the lock if `executionArn` holds it; released:false otherwise (never an error). */
+/**
+ * Releases the lock if `executionArn` holds it; released:false otherwise (never an error).
+ * `deployed`: the holder's commit went out and becomes the target's live commit.
+ */
 export function releaseLock(
   targetKey: string,
   executionArn: string,
-  options: LockOptions,
+  options: LockOptions & { deployed?: boolean },
 ): Promise<ReleaseResult> {
   return decideAndWrite(
     options.store,
     targetKey,
-    (item, now) => decideRelease(targetKey, item, executionArn, now),
+    (item, now) => decideRelease(targetKey, item, executionArn, now, options.deployed ?? false),
     options.now ?? (() => new Date()),
   );
 }

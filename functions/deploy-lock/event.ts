@@ -24,8 +24,22 @@ const schema = z.discriminatedUnion(
       commitSha: text,
       executionArn: text,
       receivedAt: timestamp,
+      // The execution input: what orders this commit against others (commit-order.ts).
+      input: z.optional(
+        z.object({
+          repository: z.optional(z.string()),
+          beforeSha: z.optional(z.nullable(z.string())),
+          forced: z.optional(z.boolean()),
+          redeploy: z.optional(z.boolean()),
+        }),
+      ),
     }),
-    z.object({ action: z.literal('release'), pipeline: text, executionArn: text }),
+    z.object({
+      action: z.literal('release'),
+      pipeline: text,
+      executionArn: text,
+      deployed: z.optional(z.boolean()),
+    }),
   ],
   { error: 'action must be "acquire" or "release"' },
 );

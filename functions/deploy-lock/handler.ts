@@ -6,6 +6,8 @@
  * - DEPLOY_LOCKS_TABLE: DeployLocks table name (default `deploy-locks`, the sandbox's name)
  * - LOCK_LEASE_SECONDS: lease length, 60-86400 (default 7200)
  * - PIPELINES_JSON (bundled) or PIPELINES_FILE: pipeline settings, to find the target
+ * - GITHUB_TOKEN_SECRET_ARN (AWS) or GITHUB_TOKEN (local), GITHUB_API_URL: GitHub's compare API
+ *   orders commits when a token is configured (commit-order.ts)
  * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -15,7 +17,10 @@ import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
 import { targetKeyOf } from '../commons/target-key';
 import type { AcquireResult, ReleaseResult } from '../commons/types/tasks';
+import { canCompareCommits, compareCommits } from '../commons/github/compare-commits';
+import type { CompareFn } from './commit-order';
 import { acquireLock, leaseSecondsFromEnv, releaseLock } from './deploy-lock';
+import type { LockRequest } from './lock-state';
 import { parseDeployLockEvent } from './event';
 import { dynamoLockStore, type LockStore } from './lock-store';
 
@@ -34,19 +39,55 @@ export async function deployLock(
   });
   const targetKey = targetKeyOf(getPipelineSettings(event.pipeline));
   if (event.action === 'release') {
-    const result = await releaseLock(targetKey, event.executionArn, { store });
-    logger.info('lock release', { targetKey, released: result.released });
+    const deployed = event.deployed === true;
+    const result = await releaseLock(targetKey, event.executionArn, { store, deployed });
+    logger.info('lock release', { targetKey, released: result.released, deployed });
     return result;
   }
-  const request = {
+  const request: LockRequest = {
     executionArn: event.executionArn,
     pipeline: event.pipeline,
     commitSha: event.commitSha,
     receivedAt: event.receivedAt,
+    beforeSha: event.input?.beforeSha ?? null,
+    forced: event.input?.forced === true,
+    redeploy: event.input?.redeploy === true,
   };
-  const result = await acquireLock(targetKey, request, { store, leaseSeconds: leaseSecondsFromEnv() });
-  logger.info('lock acquire', { targetKey, status: result.status, waitSeconds: result.waitSeconds });
+  const repository = event.input?.repository;
+  const result = await acquireLock(targetKey, request, {
+    store,
+    leaseSeconds: leaseSecondsFromEnv(),
+    compare: repository && canCompareCommits() ? githubCompare(repository) : null,
+    onEvidence: (evidence) => {
+      for (const [commit, { relation, source }] of evidence)
+        if (source === 'arrival')
+          logger.info('neither GitHub nor the pushes order these commits: ordered by arrival', {
+            commit,
+            relation,
+          });
+    },
+  });
+  logger.info('lock acquire', {
+    targetKey,
+    status: result.status,
+    waitSeconds: result.waitSeconds,
+    ...(result.status === 'superseded' && { reason: result.reason, supersededBy: result.supersededBy }),
+  });
   return result;
+}
+
+/** GitHub's compare for one repository; an error is logged and leaves the decision to the pushes. */
+function githubCompare(repository: string): CompareFn {
+  return async (base, head) => {
+    try {
+      return await compareCommits(repository, base, head);
+    } catch (error) {
+      logger.warn('GitHub compare failed; ordering by the pushes instead', {
+        error: (error as Error).message,
+      });
+      return null;
+    }
+  };
 }
 
 export const handler = middy((event: unknown) => deployLock(event)).use(

@@ -97,6 +97,12 @@ function decidePush(context: DeliveryContext, payload: Json, routes: readonly Ro
     compareUrl: str(payload.compare) ?? '',
     deliveryId: context.deliveryId,
     receivedAt: context.receivedAt,
+    // What orders this commit against others on the target when GitHub cannot be asked.
+    beforeSha:
+      typeof payload.before === 'string' && COMMIT_SHA.test(payload.before) && !ZERO_SHA.test(payload.before)
+        ? payload.before
+        : null,
+    ...(payload.forced === true && { forced: true }),
   };
   return {
     kind: 'start',

@@ -174,8 +174,9 @@ function answerStarts(outcomes: StartOutcome[], log: DeliveryLog): WebhookRespon
     });
   }
   if (duplicates) {
-    log.info('redelivery: executions already exist', { executions });
-    return json(200, { status: 'duplicate', executions });
+    // A redelivery, or another delivery of the same commit: the existing run is the answer.
+    log.info('duplicate: this commit already has a run', { executions });
+    return json(202, { status: 'duplicate', executions });
   }
   log.info('pipelines started', { executions });
   return json(202, { status: 'started', executions });

@@ -1,7 +1,10 @@
 /**
- * Starts the pipeline executions a push asks for. A redelivery maps to the same execution names,
- * so Step Functions answers `ExecutionAlreadyExists` and the existing execution is reported
- * instead of a second one being started.
+ * Starts the pipeline executions a push asks for. A second delivery of a commit (a redelivery, or
+ * the same push through another hook) maps to the same execution name, so Step Functions answers
+ * `ExecutionAlreadyExists` and the existing execution is reported instead of a second one being
+ * started. Source: StartExecution in the Step Functions API reference ("ExecutionAlreadyExists:
+ * the execution has the same name as another execution (but a different input)"; names are
+ * unique per state machine for 90 days).
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { PipelineStart } from './decide';
@@ -53,7 +56,12 @@ function classify(error: unknown): { errorName: string; retryable: boolean } {
 /** Starts one execution; never throws (the outcome says what happened). */
 export async function startPipeline(sfn: SFNClient, start: PipelineStart): Promise<StartOutcome> {
   const { route, input } = start;
-  const name = executionName(route.pipeline, input.commitSha, input.deliveryId);
+  const name = executionName(
+    route.pipeline,
+    input.commitSha,
+    input.deliveryId,
+    input.forced ? 'forced' : 'push',
+  );
   try {
     const result = await sfn.send(
       new StartExecutionCommand({

@@ -15,6 +15,8 @@ export interface StatusFacts {
   executionArn: string;
   status: ExecutionStatus;
   superseded: boolean;
+  /** For a superseded run: the commit that deploys instead, and why (from PipelineOutput). */
+  supersededBy?: { commitSha: string | null; reason: string } | null;
   failure: FailureAnalysis | null;
 }
 
@@ -32,11 +34,12 @@ function describe(facts: StatusFacts): string {
   switch (facts.status) {
     case 'RUNNING':
       return 'Deployment running: build, checks, deploy and verify';
-    case 'SUCCEEDED':
-      // Green, not red: a superseded run is not a failure and needs nothing from anyone.
-      return facts.superseded
-        ? 'Superseded by a newer commit: not deployed on its own'
-        : 'Deployed and verified';
+    case 'SUCCEEDED': {
+      if (!facts.superseded) return 'Deployed and verified';
+      const by = facts.supersededBy?.commitSha ? ` by ${facts.supersededBy.commitSha.slice(0, 7)}` : '';
+      const why = safeText(facts.supersededBy?.reason, 90);
+      return `Not deployed: superseded${by}${why ? ` (${why})` : ''}`;
+    }
     case 'FAILED':
       return `Failed${at}: ${safeText(facts.failure?.error, 60) ?? 'see the execution'}`;
     case 'TIMED_OUT':
@@ -51,7 +54,9 @@ export function commitStatusFor(facts: StatusFacts): CommitStatus {
   return {
     repository: facts.repository,
     commitSha: facts.commitSha,
-    state: STATE[facts.status],
+    // Never "success" for a run that deployed nothing; GitHub statuses have no neutral state
+    // (GitHub REST docs, "Create a commit status": error, failure, pending, success).
+    state: facts.superseded ? 'error' : STATE[facts.status],
     description: describe(facts),
     context: `deploy/${facts.pipeline}`,
     targetUrl: executionConsoleUrl(facts.executionArn),

@@ -33,6 +33,7 @@ import {
   isFailureStatus,
   isSuperseded,
   parseStatusChange,
+  supersededOutput,
   pipelineFromStateMachineArn,
   type StatusChange,
 } from './status-event';
@@ -122,7 +123,8 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
     return IGNORED;
   }
 
-  const superseded = isSuperseded({ status: change.status, output: data.output });
+  const supersededBy = supersededOutput({ status: change.status, output: data.output });
+  const superseded = supersededBy !== null;
   let failure: FailureAnalysis | null = null;
   let cleanup: CleanupReport | null = null;
   if (isFailureStatus(change.status)) {
@@ -186,6 +188,10 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
           executionArn: change.executionArn,
           status: change.status,
           superseded,
+          supersededBy: supersededBy && {
+            commitSha: supersededBy.supersededByCommitSha,
+            reason: supersededBy.reason,
+          },
           failure,
         }),
       );

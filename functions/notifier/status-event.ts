@@ -5,6 +5,8 @@
  */
 import * as z from 'zod/mini';
 import '../commons/zod-locale';
+import { readPipelineOutput } from '../commons/pipeline-output';
+import type { PipelineOutput } from '../commons/types/tasks';
 
 export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -91,19 +93,18 @@ export function isFailureStatus(status: ExecutionStatus): status is FailureStatu
   return status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED';
 }
 
-/** True for a SUCCEEDED run whose output says it was superseded by a newer commit. */
+/** The PipelineOutput of a SUCCEEDED run that was superseded (types/tasks.ts), else null. */
+export function supersededOutput(
+  change: Pick<StatusChange, 'status' | 'output'>,
+): Extract<PipelineOutput, { outcome: 'superseded' }> | null {
+  if (change.status !== 'SUCCEEDED') return null;
+  const output = readPipelineOutput(change.output);
+  return output?.outcome === 'superseded' ? output : null;
+}
+
+/** True for a SUCCEEDED run whose output (PipelineOutput) says it was superseded. */
 export function isSuperseded(change: Pick<StatusChange, 'status' | 'output'>): boolean {
-  if (change.status !== 'SUCCEEDED' || !change.output) return false;
-  try {
-    const output = JSON.parse(change.output) as unknown;
-    return (
-      typeof output === 'object' &&
-      output !== null &&
-      (output as { status?: unknown }).status === 'superseded'
-    );
-  } catch {
-    return false;
-  }
+  return supersededOutput(change) !== null;
 }
 
 /** `deploy-retail-bank` from the state machine ARN, or null when it is not a pipeline's. */

@@ -14,6 +14,7 @@ import {
 import { decideCommand } from './commands/decide';
 import { executionsCommand } from './commands/executions';
 import { pushCommand } from './commands/push';
+import { redeployCommand, retryCommand } from './commands/rerun';
 import { rollbackCommand } from './commands/rollback';
 import { scenarioListCommand, scenarioRunCommand, scenarioUseCommand } from './commands/scenario';
 import { showCommand } from './commands/show';
@@ -199,6 +200,33 @@ export function buildProgram(
     )
     .action((pipeline: string, opts: { to?: string; force?: boolean; follow?: boolean }) =>
       act((ctx) => rollbackCommand(ctx, pipeline, opts)),
+    );
+
+  program
+    .command('retry')
+    .summary('run a failed, timed-out or stopped execution again, reusing its build when it passed')
+    .description(
+      'start a new pipeline run for the same commit as <execution> (ARN or name). When that run\'s build,\nunit tests and dependency scan passed and its artifact is still in S3, the new run reuses it instead\nof building again (CodePipeline\'s "retry failed actions"). For a transient failure in place,\naws stepfunctions redrive-execution works too. A successful deploy is redeployed with redeploy.',
+    )
+    .argument('<execution>', 'execution ARN or name (a unique name prefix is enough)')
+    .option('--no-follow', 'start the run and return')
+    .addHelpText('after', examples('deployctl retry retail-bank-0c28f67f1b55', 'deployctl --aws retry <arn>'))
+    .action((execution: string, opts: { follow?: boolean }) =>
+      act((ctx) => retryCommand(ctx, execution, opts)),
+    );
+
+  program
+    .command('redeploy')
+    .summary('deploy a commit again on purpose, although it is live or ran before')
+    .description(
+      'start a new pipeline run for <sha> (7-40 hex, a commit in the deploy history of <pipeline>). One run\nper commit otherwise: the webhook answers a second delivery of a commit with its existing run, and\nthe deploy lock supersedes a commit that is already live. Reuses the build artifact like retry.',
+    )
+    .argument('<pipeline>', 'pipeline name from pipelines.yaml')
+    .argument('<sha>', 'commit id (7 to 40 hex characters)')
+    .option('--no-follow', 'start the run and return')
+    .addHelpText('after', examples('deployctl redeploy microblog 0c28f67f1b55'))
+    .action((pipeline: string, sha: string, opts: { follow?: boolean }) =>
+      act((ctx) => redeployCommand(ctx, pipeline, sha, opts)),
     );
 
   const scenario = program

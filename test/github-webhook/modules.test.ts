@@ -35,9 +35,17 @@ describe('executionName', () => {
     );
   });
 
-  test('differs for different deliveries of the same commit', () => {
+  test('is one name per (pipeline, commit) for pushes; a force-push, redeploy or retry gets its own', () => {
     const sha = '7d2e9f1a3b5c7e9d1f3a5b7c9e1d3f5a7b9c1e3d';
-    expect(executionName('retail-bank', sha, 'a')).not.toBe(executionName('retail-bank', sha, 'b'));
+    expect(executionName('retail-bank', sha, 'a')).toBe(executionName('retail-bank', sha, 'b'));
+    expect(executionName('microblog', sha, 'a')).not.toBe(executionName('retail-bank', sha, 'a'));
+    expect(executionName('retail-bank', sha, 'a', 'forced')).not.toBe(executionName('retail-bank', sha, 'a'));
+    expect(executionName('retail-bank', sha, 'a', 'forced')).not.toBe(
+      executionName('retail-bank', sha, 'b', 'forced'),
+    );
+    expect(executionName('retail-bank', sha, 'n1', 'redeploy')).not.toBe(
+      executionName('retail-bank', sha, 'n1', 'retry'),
+    );
   });
 });
 

@@ -276,8 +276,24 @@ describe('GitHub commit statuses', () => {
   });
 });
 
+/** Execution outputs as the pipeline's "Report deployed" / "Report superseded" states write them. */
+const deployedOutput = JSON.stringify({
+  outcome: 'deployed',
+  pipeline: 'retail-bank',
+  commitSha: 'a'.repeat(40),
+  deployed: { versionLabel: 'aaaaaaaaaaaa', previousVersionLabel: null, instanceIds: [] },
+});
+const supersededOutput = JSON.stringify({
+  outcome: 'superseded',
+  pipeline: 'retail-bank',
+  commitSha: 'b'.repeat(40),
+  supersededBy: 'arn:aws:states:eu-west-1:123456789012:execution:deploy-retail-bank:newer',
+  supersededByCommitSha: 'c'.repeat(40),
+  reason: `older than ${'c'.repeat(12)}, which is waiting to deploy`,
+});
+
 describe('successful and superseded runs', () => {
-  test('a superseded run sends no Slack message, counts as no failure, and turns the commit green', async () => {
+  test('a superseded run sends no Slack message, counts nothing, and gets no success status: it names the commit that took over', async () => {
     // Prepare
     const event = loadEvent('succeeded-superseded');
     h.register(event);
@@ -290,8 +306,9 @@ describe('successful and superseded runs', () => {
     expect(h.slack.requests).toHaveLength(0);
     expect(h.emf()).toHaveLength(0);
     expect(JSON.parse(h.github.requests[0]!.body)).toMatchObject({
-      state: 'success',
-      description: 'Superseded by a newer commit: not deployed on its own',
+      state: 'error',
+      description:
+        'Not deployed: superseded by 2c7f0a3 (older than 2c7f0a3d6e9b, which is waiting to deploy)',
     });
   });
 
@@ -302,9 +319,9 @@ describe('successful and superseded runs', () => {
     const sm = event.detail.stateMachineArn;
     const stop = event.detail.stopDate! / 1000;
     const past = [
-      { name: 'ok-0', status: 'SUCCEEDED', stop: stop - 9000, output: '{"status":"succeeded"}' },
+      { name: 'ok-0', status: 'SUCCEEDED', stop: stop - 9000, output: deployedOutput },
       { name: 'fail-1', status: 'FAILED', stop: stop - 7200 },
-      { name: 'superseded-2', status: 'SUCCEEDED', stop: stop - 5000, output: '{"status":"superseded"}' },
+      { name: 'superseded-2', status: 'SUCCEEDED', stop: stop - 5000, output: supersededOutput },
       { name: 'fail-3', status: 'TIMED_OUT', stop: stop - 3600 },
     ];
     for (const p of past) {

@@ -168,7 +168,14 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
           return { status, targetKey: 'target', leaseExpiresAt: '2026-11-20T12:00:00Z', waitSeconds: 0 };
         if (status === 'waiting')
           return { status, targetKey: 'target', heldBy: 'arn:other', waitSeconds: 30 };
-        return { status, targetKey: 'target', supersededBy: 'arn:newer', waitSeconds: 0 };
+        return {
+          status,
+          targetKey: 'target',
+          supersededBy: 'arn:newer',
+          supersededByCommitSha: 'b'.repeat(40),
+          reason: `older than ${'b'.repeat(12)}, which is waiting to deploy`,
+          waitSeconds: 0,
+        };
       }
       case 'deploy-lock.release':
         return { released: true, targetKey: 'target' };

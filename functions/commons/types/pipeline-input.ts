@@ -27,6 +27,14 @@ export interface PipelineInput {
   deliveryId: string;
   /** When the webhook accepted the delivery (ISO 8601). */
   receivedAt: string;
+  /** The push's `before`: the commit the branch was on (absent for a new branch). Orders commits. */
+  beforeSha?: string | null | undefined;
+  /** A force-push: deploys even when it rewinds the branch. */
+  forced?: boolean | undefined;
+  /** `deployctl redeploy` / `retry`: deploy this commit although it is live or was deployed. */
+  redeploy?: boolean | undefined;
+  /** `deployctl retry`: the run whose build artifact is reused (build, tests and scan passed). */
+  reuseArtifact?: { executionArn: string; bucket: string; key: string } | undefined;
 }
 
 /** Name of the state machine that runs a pipeline: one per pipeline. */

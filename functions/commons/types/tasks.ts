@@ -20,12 +20,36 @@ export interface PollHint {
 
 // ---- deploy-lock: one deployment per target, newer commits supersede older waiting ones ----
 export type DeployLockEvent =
-  | { action: 'acquire'; pipeline: string; commitSha: string; executionArn: string; receivedAt: string }
-  | { action: 'release'; pipeline: string; executionArn: string };
+  | {
+      action: 'acquire';
+      pipeline: string;
+      commitSha: string;
+      executionArn: string;
+      receivedAt: string;
+      /** The execution input, for what orders commits (repository, beforeSha, forced, redeploy). */
+      input?:
+        | {
+            repository?: string | undefined;
+            beforeSha?: string | null | undefined;
+            forced?: boolean | undefined;
+            redeploy?: boolean | undefined;
+          }
+        | undefined;
+    }
+  /** `deployed`: the success path's release; the holder's commit becomes the target's live commit. */
+  | { action: 'release'; pipeline: string; executionArn: string; deployed?: boolean | undefined };
 export type AcquireResult =
   | ({ status: 'acquired'; targetKey: string; leaseExpiresAt: string } & PollHint)
   | ({ status: 'waiting'; targetKey: string; heldBy: string } & PollHint)
-  | ({ status: 'superseded'; targetKey: string; supersededBy: string } & PollHint);
+  | ({
+      status: 'superseded';
+      targetKey: string;
+      /** The execution that deploys (or deployed) instead. */
+      supersededBy: string;
+      supersededByCommitSha: string | null;
+      /** e.g. "older than 4e8a1c0d7b2f, which is live". */
+      reason: string;
+    } & PollHint);
 export interface ReleaseResult {
   released: boolean;
   targetKey: string;
@@ -175,6 +199,29 @@ export interface LastGoodResult {
   versionLabel: string | null;
   commitSha: string | null;
 }
+
+// ---- the pipeline's own output ----
+/**
+ * The output of a pipeline execution that SUCCEEDED: the "Report deployed" and "Report
+ * superseded" states produce it, and every consumer (notifier, deployctl, scenarios) reads it
+ * through functions/commons/pipeline-output.ts, never the run's working state.
+ */
+export type PipelineOutput =
+  | {
+      outcome: 'deployed';
+      pipeline: string;
+      commitSha: string;
+      deployed: { versionLabel: string | null; previousVersionLabel: string | null; instanceIds: string[] };
+    }
+  | {
+      outcome: 'superseded';
+      pipeline: string;
+      commitSha: string;
+      /** The execution that deploys (or deployed) instead, and its commit. */
+      supersededBy: string;
+      supersededByCommitSha: string | null;
+      reason: string;
+    };
 
 /**
  * Error names the ASL matches in `ErrorEquals` (Lambda errors surface as their `name`), and the
