@@ -6,7 +6,7 @@
  * checked-in file only changes when the state machine's output does.
  */
 import { readPipelineOutput } from '../functions/commons/pipeline-output';
-import { startSandbox } from '../local/sandbox';
+import { startSandbox, type Sandbox } from '../local/sandbox';
 import { runScenario } from '../local/scenarios';
 
 /** Stable stand-ins, in the order the random values first appear. */
@@ -40,8 +40,8 @@ function stabilise(text: string): string {
 }
 
 /** Plays the scenario and returns the status event of its superseded run (as EventBridge sent it). */
-export async function supersededStatusEvent(): Promise<Record<string, unknown>> {
-  const sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: 1200, log: false });
+export async function supersededStatusEvent(existing?: Sandbox): Promise<Record<string, unknown>> {
+  const sandbox = existing ?? (await startSandbox({ sandboxPort: 0, port: 0, speedup: 1200, log: false }));
   try {
     const result = await runScenario(sandbox, 'superseded');
     if (!result.matches) throw new Error(`scenario superseded differs: ${result.mismatches.join('; ')}`);
@@ -54,6 +54,6 @@ export async function supersededStatusEvent(): Promise<Record<string, unknown>> 
     if (!delivery) throw new Error('the superseded scenario produced no superseded status event');
     return JSON.parse(stabilise(JSON.stringify(delivery.event))) as Record<string, unknown>;
   } finally {
-    await sandbox.stop();
+    if (!existing) await sandbox.stop();
   }
 }

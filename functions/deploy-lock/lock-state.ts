@@ -217,7 +217,17 @@ export function decideAcquire(
     };
   }
   const refused = refusal(targetKey, item, request, now, relationTo);
-  if (refused) return refused;
+  if (refused) {
+    // A force-push to the commit in flight is that run's to finish, but it still moves the branch:
+    // recorded as the latest request, it supersedes runs of commits the force-push removed.
+    const inFlight = isHeld(item, now) && item.holderCommitSha === request.commitSha;
+    if (request.forced && inFlight && item.latestRequest?.executionArn !== request.executionArn)
+      return {
+        result: refused.result,
+        write: { ...item, version: item.version + 1, updatedAt: now.toISOString(), latestRequest: request },
+      };
+    return refused;
+  }
   const latest = item?.latestRequest;
   const parents = withParent(item?.parents, request);
   const base = {

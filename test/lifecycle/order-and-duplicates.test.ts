@@ -77,7 +77,7 @@ test('the notifier sample of a superseded run is what the state machine produces
   const fixture = JSON.parse(
     readFileSync(join(__dirname, '../../events/eventbridge/succeeded-superseded.json'), 'utf8'),
   ) as { detail: Record<string, unknown> };
-  const fresh = (await supersededStatusEvent()) as { detail: Record<string, unknown> };
+  const fresh = (await supersededStatusEvent(sandbox)) as { detail: Record<string, unknown> };
   const keys = (value: unknown) => Object.keys(value as object).sort();
   expect(keys(fresh.detail)).toEqual(keys(fixture.detail));
   const freshOutput = JSON.parse(String(fresh.detail.output));

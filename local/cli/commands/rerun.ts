@@ -119,7 +119,8 @@ async function startRun(
     ...source.input,
     deliveryId: `${purpose}-${nonce}`,
     receivedAt: new Date().toISOString(),
-    redeploy: purpose === 'redeploy' || source.input.redeploy === true,
+    // Both are deliberate: the lock must not take them for a duplicate of the earlier run.
+    redeploy: true,
   };
   delete input.reuseArtifact;
   if ('artifact' in reuse) input.reuseArtifact = { executionArn: source.arn, ...reuse.artifact };
