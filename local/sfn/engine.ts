@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { SimClock } from '../clock';
 import { ServiceError } from '../aws/service-error';
 import { History, payload, type HistoryEvent } from './history';
 import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
@@ -49,11 +48,15 @@ export interface Execution {
   done: Promise<void>;
   /** Tasks running now, by state name (so a timed-out one stops writing history). */
   activeTasks: Map<string, TaskInvocation>;
+  /**
+   * Names of the states retried, one entry per retry (Step Functions bills each retry as a state
+   * transition; the history shows it as a new TaskScheduled without a new TaskStateEntered).
+   */
+  retries: string[];
   abort(error?: string, cause?: string): void;
 }
 
-export interface EngineOptions extends Omit<IntegrationDeps, 'startNested' | 'clock'> {
-  clock: SimClock;
+export interface EngineOptions extends Omit<IntegrationDeps, 'startNested'> {
   /** Called when an execution starts (RUNNING) and when it ends. */
   onStatusChange?: (execution: Execution) => void;
   /** Called for every history event of every execution (live log). */
@@ -61,6 +64,8 @@ export interface EngineOptions extends Omit<IntegrationDeps, 'startNested' | 'cl
 }
 
 const NAME = /^[0-9A-Za-z_-]{1,80}$/;
+/** Definition texts the engine has validated already. */
+const validDefinitions = new Set<string>();
 
 export class StepFunctionsEngine {
   readonly stateMachines = new Map<string, StateMachineRecord>();
@@ -96,8 +101,10 @@ export class StepFunctionsEngine {
       );
     }
     try {
-      // Validates with the engine's own rules (asl-validator), ARNs and paths included.
-      new StateMachine(parsed as never);
+      // Validates with the engine's own rules (asl-validator), ARNs and paths included; once per
+      // definition text in this process (validation takes about a second; tests register often).
+      if (!validDefinitions.has(text)) new StateMachine(parsed as never);
+      validDefinitions.add(text);
     } catch (error) {
       throw new ServiceError(
         'InvalidDefinition',
@@ -212,11 +219,15 @@ export class StepFunctionsEngine {
       children: [],
       done,
       activeTasks: new Map(),
+      retries: [],
       abort: () => undefined,
     };
     parent?.children.push(execution);
     this.executions.set(arn, execution);
-    history.subscribe((event) => this.options.onHistoryEvent?.(execution, event));
+    history.subscribe((event) => {
+      this.options.clock.touch?.();
+      this.options.onHistoryEvent?.(execution, event);
+    });
     history.add('ExecutionStarted', {
       input: text,
       inputDetails: { truncated: false },
@@ -253,19 +264,43 @@ export class StepFunctionsEngine {
         },
       },
     });
-    let stopRequest: { error?: string; cause?: string } | undefined;
+    let stopRequest: StopRequest | undefined;
     execution.abort = (error?: string, cause?: string) => {
-      if (execution.status !== 'RUNNING') return;
-      stopRequest = { ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
+      if (execution.status !== 'RUNNING' || stopRequest) return;
+      stopRequest = {
+        status: 'ABORTED',
+        ...(error !== undefined && { error }),
+        ...(cause !== undefined && { cause }),
+      };
       for (const child of execution.children)
         child.abort('States.Aborted', 'the parent execution was stopped');
       run.abort();
     };
+    // The state machine's TimeoutSeconds runs on the simulated clock (the engine's own timer would
+    // count real seconds). "TimeoutSeconds: the maximum time an execution of the state machine can
+    // run; if it runs longer, the execution fails with a States.Timeout error" (Amazon States
+    // Language specification, "Top-level fields"); the execution ends TIMED_OUT.
+    const limit = machine.definition.TimeoutSeconds;
+    const timeoutTimer =
+      typeof limit === 'number'
+        ? this.options.clock.after(limit * 1000, () => {
+            if (execution.status !== 'RUNNING' || stopRequest) return;
+            stopRequest = {
+              status: 'TIMED_OUT',
+              error: 'States.Timeout',
+              cause: 'The execution did not complete within its TimeoutSeconds',
+            };
+            for (const child of execution.children)
+              child.abort('States.Aborted', 'the parent execution timed out');
+            run.abort();
+          })
+        : undefined;
     const consume = async () => {
       for await (const event of run.eventLogs)
         this.convert(execution, event as unknown as EngineEvent, stopRequest);
     };
     void Promise.allSettled([consume(), run.result]).then(() => {
+      this.options.clock.cancel(timeoutTimer);
       if (execution.status === 'RUNNING') {
         // The engine ended without a terminal event (should not happen): record it as failed.
         this.finish(execution, 'FAILED', {
@@ -311,11 +346,7 @@ export class StepFunctionsEngine {
   }
 
   /** One engine event into AWS history events. */
-  private convert(
-    execution: Execution,
-    event: EngineEvent,
-    stopRequest: { error?: string; cause?: string } | undefined,
-  ): void {
+  private convert(execution: Execution, event: EngineEvent, stopRequest: StopRequest | undefined): void {
     const { history } = execution;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
     switch (event.type) {
@@ -369,6 +400,9 @@ export class StepFunctionsEngine {
           history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
         return;
       }
+      case 'StateRetried':
+        execution.retries.push(event.state.name);
+        return;
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
@@ -378,15 +412,17 @@ export class StepFunctionsEngine {
         return this.finish(execution, 'SUCCEEDED', { output: payload(event.output) });
       case 'ExecutionFailed':
         return this.finish(execution, 'FAILED', { error: event.Error, cause: causeText(event.Cause) });
-      case 'ExecutionAborted':
-        return this.finish(execution, 'ABORTED', stopRequest ?? {});
+      case 'ExecutionAborted': {
+        const { status, ...details } = stopRequest ?? { status: 'ABORTED' as const };
+        return this.finish(execution, status, details);
+      }
       case 'ExecutionTimeout':
         return this.finish(execution, 'TIMED_OUT', {
           error: 'States.Timeout',
           cause: 'The execution did not complete within its TimeoutSeconds',
         });
       default:
-        // ParallelBranch*, StateRetried, StateCaught: AWS records no event of its own for these.
+        // ParallelBranch*, StateCaught: AWS records no event of its own for these.
         return;
     }
   }
@@ -402,6 +438,13 @@ export class StepFunctionsEngine {
     this.stopAll();
     this.executions.clear();
   }
+}
+
+/** Why the engine was told to abort: StopExecution, or the execution's TimeoutSeconds. */
+interface StopRequest {
+  status: 'ABORTED' | 'TIMED_OUT';
+  error?: string;
+  cause?: string;
 }
 
 interface EngineEvent {

@@ -7,7 +7,7 @@
  * LambdaFunction*), and fails with the error names Step Functions uses.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { SimClock } from '../clock';
+import type { EngineClock } from './clock';
 import type { Execution } from './engine';
 import { payload } from './history';
 import { functionNameOf, type TaskResource } from './resources';
@@ -66,10 +66,14 @@ export type LambdaResult =
 export type BuildRecord = Record<string, unknown> & { id: string; buildStatus: string };
 
 export interface IntegrationDeps {
-  clock: SimClock;
+  clock: EngineClock;
   region: string;
   account: string;
   tokens: TaskTokens;
+  /**
+   * Runs the function: resolves with its payload or its function error; rejects with a
+   * `TaskFailure` for a Lambda service error (`Lambda.TooManyRequestsException`, ...).
+   */
   invokeLambda(functionName: string, payload: unknown): Promise<LambdaResult>;
   /** A Lambda service-side fault to raise instead of invoking (throttling), if any. */
   lambdaServiceFault?(functionName: string, stateKey: string): { error: string; cause: string } | undefined;
@@ -254,7 +258,7 @@ export async function runTaskState(
   };
 
   const TimeoutError = await statesTimeoutError();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: object | undefined;
   // A plain Lambda invocation's duration is the handler's own compute time, which passes in real
   // time: its timeout is real seconds. Everything else (builds, nested runs, a person deciding)
   // happens in the simulated world and times out on the simulated clock.
@@ -285,7 +289,7 @@ export async function runTaskState(
   try {
     return await (timedOut ? Promise.race([work, timedOut]) : work);
   } finally {
-    if (realTime) clearTimeout(timer);
+    if (realTime) clearTimeout(timer as NodeJS.Timeout | undefined);
     else deps.clock.cancel(timer);
     done();
   }
