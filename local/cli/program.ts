@@ -48,8 +48,8 @@ export function buildProgram(
     )
     .addOption(
       new Option('--webhook-url <url>', 'GitHub webhook URL for push').default(
-        undefined,
-        `${defaultWebhookUrl(env).replace(/:\d+\//, ':$PORT/')} (3000)`,
+        defaultWebhookUrl(env),
+        'http://127.0.0.1:$PORT/webhooks/github, PORT default 3000; with --aws: $WEBHOOK_URL',
       ),
     )
     .option(
@@ -79,7 +79,7 @@ export function buildProgram(
     const endpointGiven = program.getOptionValueSource('endpoint') === 'cli';
     return {
       ...(endpointGiven && { endpoint: opts.endpoint! }),
-      ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }),
+      ...(program.getOptionValueSource('webhookUrl') === 'cli' && { webhookUrl: opts.webhookUrl! }),
       ...(opts.aws && { aws: true }),
     };
   };

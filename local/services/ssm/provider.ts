@@ -82,7 +82,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
             InstanceId: i.id,
             PingStatus: i.pingStatus,
             LastPingDateTime: new Date(),
-            AgentVersion: '3.3.987.0',
+            // The release document's ENV_VAR parameters need SSM Agent 3.3.2746.0 or later ("agents
+            // before 3.3.2746.0 ignore interpolationType": AWS Systems Manager User Guide, "Data
+            // elements and parameters"), so the simulated fleet runs that release.
+            AgentVersion: '3.3.2746.0',
             IsLatestVersion: true,
             PlatformType: 'Linux',
             PlatformName: 'Amazon Linux',
