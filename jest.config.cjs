@@ -17,5 +17,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|@octokit)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  // Synthesizes the IAM policy model the sandbox enforces once, before the workers start.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
 };

@@ -54,13 +54,21 @@ import { FleetSimulator } from './services/ssm/model';
 import { FUNCTION_NAMES, LambdaRuntime, type LambdaRuntimeOptions } from './services/lambda/runtime';
 import { SlackSink } from './sim/slack-sink';
 import { StatusEventBus } from './services/events/status-events';
+import { iamService } from './iam/iam-service';
+import { createSandboxIam, type SandboxIam } from './iam/sandbox-iam';
+import { SANDBOX_NAMES } from './iam/sandbox-names';
 
-export const REGION = 'us-east-1';
-export const ACCOUNT = '123456789012';
+export const REGION = SANDBOX_NAMES.region;
+export const ACCOUNT = SANDBOX_NAMES.account;
 export const DEFAULT_WEBHOOK_SECRET = 'local-sandbox-secret';
 export const DEFAULT_SPEEDUP = 60;
-export const ARTIFACTS_BUCKET = 'deploy-controller-artifacts-sandbox';
-export const RELEASE_DOCUMENT = 'deploy-controller-release-systemd-service';
+export const ARTIFACTS_BUCKET = SANDBOX_NAMES.artifactsBucket;
+export const RELEASE_DOCUMENT = SANDBOX_NAMES.releaseDocument;
+/** The CloudWatch Logs group the SSM agents stream release output to (SSM_LOG_GROUP). */
+export const COMMAND_OUTPUT_LOG_GROUP = SANDBOX_NAMES.commandOutputLogGroup;
+/** The fake access key the handlers' environment holds; each call is re-keyed to its principal. */
+export const HANDLER_ACCESS_KEY_ID = 'AKIASANDBOXLOCAL0000';
+export { SANDBOX_NAMES };
 /** Commits the targets run before any push (the "previous" version of the first scenario). */
 export const INITIAL_COMMITS: Record<string, string> = {
   'retail-bank': '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
@@ -101,6 +109,13 @@ export interface SandboxOptions {
   random?: () => number;
   /** Extra request pipeline steps run on every AWS call before the sandbox's own (tests). */
   checks?: CallCheck[];
+  /**
+   * Authorise every call against the synthesized stacks' IAM policies, as AWS does (default
+   * true). Only focused protocol tests turn it off.
+   */
+  iam?: boolean;
+  /** A policy model to enforce instead of the synthesized one (tests that remove a statement). */
+  policyModel?: import('./iam/model').PolicyModel;
 }
 
 export interface Sandbox {
@@ -125,6 +140,8 @@ export interface Sandbox {
   slack: SlackSink;
   statusEvents: StatusEventBus;
   lambda: LambdaRuntime;
+  /** The IAM enforcement (undefined when turned off). */
+  iam?: SandboxIam;
   githubStatuses: unknown[];
   putEvents: PutEvent[];
   /** Live commit of a pipeline's target (Beanstalk version's commit, or the instances' release). */
@@ -204,6 +221,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
   const byPipeline = new Map(config.pipelines.map((p) => [p.name, p]));
 
+  // ---- IAM: the synthesized stacks' policies, enforced on every principal's call
+  const iam: SandboxIam | undefined =
+    options.iam === false
+      ? undefined
+      : await createSandboxIam({
+          config,
+          names: SANDBOX_NAMES,
+          sharedAccessKeyId: HANDLER_ACCESS_KEY_ID,
+          ...(options.policyModel && { model: options.policyModel }),
+          world: {
+            applicationOfEnvironment: (name) => beanstalk.environments.get(name)?.application,
+            beanstalkEnvironment: (name) => {
+              const environment = beanstalk.environments.get(name);
+              if (!environment) return undefined;
+              const role: string | undefined = iam?.model.names[`beanstalkInstanceRole/${name}`];
+              return { name, id: environment.id, ...(role && { instanceRoleArn: role }) };
+            },
+            instanceTags: (id) => fleet.instances.get(id)?.tags,
+            instancesForTargets: (targets) =>
+              fleet
+                .list()
+                .filter((instance) =>
+                  targets.every((t) =>
+                    t.Key === 'InstanceIds'
+                      ? t.Values.includes(instance.id)
+                      : t.Key.startsWith('tag:') && t.Values.includes(instance.tags[t.Key.slice(4)] ?? ''),
+                  ),
+                )
+                .map((instance) => instance.id),
+            secretArn: (id) => secrets.secrets.get(id)?.arn ?? (id.startsWith('arn:') ? id : undefined),
+            isCompositeAlarm: (name) =>
+              Boolean((alarms.alarms.get(name) as { AlarmRule?: string } | undefined)?.AlarmRule),
+          },
+        });
+
   // ---- simulated targets
   let refreshWorld = () => undefined as void;
   const beanstalk = new BeanstalkSimulator({
@@ -215,17 +267,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     onChange: () => refreshWorld(),
   });
   const ssmTargets = config.pipelines.filter((p) => p.target.kind === 'ec2-ssm');
-  const fleet = new FleetSimulator({
+  const fleet: FleetSimulator = new FleetSimulator({
     clock,
     s3,
     faults,
     releaseDocument: RELEASE_DOCUMENT,
     onChange: () => refreshWorld(),
+    ...(iam && { agent: (call) => iam.agent(call) }),
   });
   const projects: Record<string, ProjectKind> = {};
   for (const p of config.pipelines)
     Object.assign(projects, { [`deploy-${p.name}-build`]: 'build', [`deploy-${p.name}-scan`]: 'scan' });
-  const codebuild = new CodeBuildSimulator({ clock, s3, faults, region: REGION, account: ACCOUNT, projects });
+  const codebuild = new CodeBuildSimulator({
+    clock,
+    s3,
+    faults,
+    region: REGION,
+    account: ACCOUNT,
+    projects,
+    ...(iam && { authorize: (build) => iam.authorizeBuild(build) }),
+  });
 
   const initialWorld = () => {
     for (const p of config.pipelines) {
@@ -278,6 +339,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     timeoutSeconds: options.lambdaTimeoutSeconds ?? 60,
     ...(options.handlers && { handlers: options.handlers }),
     fault: (name) => faults.lambdaFunctionFault(name),
+    ...(iam && { runAs: (name, fn) => iam.runAs(name, fn) }),
   });
   lambdaHolder.current = lambda;
   const bus: { current?: StatusEventBus } = {};
@@ -328,6 +390,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       bus.current?.publish(execution);
     },
     onHistoryEvent: (execution, event) => live?.onEvent(execution, event),
+    ...(iam && {
+      authorizeTask: (execution, resource, params) => iam.authorizeTask(execution, resource, params),
+    }),
   });
   const statusEvents = new StatusEventBus({
     clock,
@@ -350,12 +415,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const registerProjectMachines = () => {
     for (const kind of new Set(config.pipelines.map((p) => p.target.kind))) {
       const name = DEPLOY_DEFINITION[kind];
-      engine.register(name, substitute(loadDefinition(name), deploySubstitutions({ functionArn })));
+      engine.register(
+        name,
+        substitute(loadDefinition(name), deploySubstitutions({ functionArn })),
+        iam?.stateMachineRole(name),
+      );
     }
     for (const settings of config.pipelines) {
       engine.register(
         stateMachineName(settings.name),
         substitute(loadDefinition('pipeline'), pipelineSubstitutions(settings, resourcesFor(settings))),
+        iam?.stateMachineRole(stateMachineName(settings.name)),
       );
     }
   };
@@ -369,7 +439,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandboxRef: { current?: Sandbox } = {};
   const aws = new AwsServer({
     region: REGION,
-    checks: [...(options.checks ?? [])],
+    checks: [...(options.checks ?? []), ...(iam ? [iam.check] : [])],
     jsonServices: [
       stepFunctionsService(engine, tokens),
       ssmProvider(fleet),
@@ -379,7 +449,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       cloudWatchService(alarms),
       events,
     ],
-    queryServices: [elasticBeanstalkProvider(beanstalk)],
+    queryServices: [elasticBeanstalkProvider(beanstalk), ...(iam ? [iamService(iam.authorizer)] : [])],
     s3: (request) => s3.handle(request),
     control: (request) => controlApi(sandboxRef.current!, request),
     fault: (service, operation, fingerprint) => faults.forCall(service, operation, fingerprint),
@@ -420,12 +490,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const slackUrl = `${awsUrl}/_sandbox/slack/T0SANDBOX/B0SANDBOX/sandboxsinkwebhook`;
   const handlerEnv: Record<string, string> = {
     AWS_ENDPOINT_URL: awsUrl,
-    AWS_ACCESS_KEY_ID: 'AKIASANDBOXLOCAL0000',
+    AWS_ACCESS_KEY_ID: HANDLER_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: 'sandbox-local-secret-not-a-real-key',
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     PIPELINE_ROUTES: JSON.stringify(buildRoutes(config, (p) => stateMachineArn(stateMachineName(p)))),
     SSM_DOCUMENT_NAME: RELEASE_DOCUMENT,
+    SSM_LOG_GROUP: COMMAND_OUTPUT_LOG_GROUP,
     APPROVAL_BASE_URL: webhookBase,
     // Handlers that tell a person what to do (notices, approval pages) speak of the sandbox:
     // `deployctl ...` without --aws, and the speed-up.
@@ -460,8 +531,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     delete process.env[name];
   Object.assign(process.env, handlerEnv);
   resetConfigCache();
-  secrets.set('deploy-controller/github-webhook-secret', webhookSecret);
-  secrets.set('deploy-controller/slack-webhook-url', handlerEnv.SLACK_WEBHOOK_URL!);
+  secrets.set(SANDBOX_NAMES.secrets.githubWebhookSecret, webhookSecret);
+  secrets.set(SANDBOX_NAMES.secrets.slackWebhookSecret, handlerEnv.SLACK_WEBHOOK_URL!);
+  secrets.set(SANDBOX_NAMES.secrets.approvalLinkKey, handlerEnv.APPROVAL_LINK_KEY!);
+  secrets.set(SANDBOX_NAMES.secrets.githubTokenSecret, handlerEnv.GITHUB_TOKEN!);
   // Import the handlers now, with their environment in place, so no run pays the import.
   await lambda.preload(FUNCTION_NAMES);
   if (options.simulateClock !== false) installSimulatedDate(clock);
@@ -496,6 +569,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     slack,
     statusEvents,
     lambda,
+    ...(iam && { iam }),
     githubStatuses,
     putEvents,
     liveCommit,
@@ -530,6 +604,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stopped = true;
       engine.stopAll();
       clock.stop();
+      iam?.stop();
       await Promise.all([aws.close(), closeServer(httpApi), closeServer(apps)]);
       restoreRealDate(clock);
       for (const name of Object.keys(handlerEnv)) delete process.env[name];
@@ -616,6 +691,15 @@ export function worldState(sandbox: Sandbox): Record<string, unknown> {
       deadLetters: sandbox.statusEvents.deadLetters.length,
     },
     faultsInjected: { ...sandbox.faults.injected },
+    iam: {
+      enforced: Boolean(sandbox.iam),
+      accessDenied: (sandbox.iam?.authorizer.denials ?? []).map((d) => ({
+        principal: d.principal,
+        action: d.action,
+        resource: d.resource,
+        via: d.via,
+      })),
+    },
     functions: Object.fromEntries(
       TASK_FUNCTIONS.map((name) => [
         name,

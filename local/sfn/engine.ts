@@ -81,7 +81,7 @@ export class StepFunctionsEngine {
   }
 
   /** Registers (or replaces) a state machine; throws with the engine's validation messages or an unsupported Resource. */
-  register(name: string, definition: AslDefinition | string): StateMachineRecord {
+  register(name: string, definition: AslDefinition | string, roleArn?: string): StateMachineRecord {
     if (!NAME.test(name)) throw new ServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2);
     let parsed: AslDefinition;
@@ -133,7 +133,7 @@ export class StepFunctionsEngine {
       definitionText: text,
       plan,
       engine: new StateMachine(plan.definition, { validationOptions: { noValidate: true } }),
-      roleArn: this.roleArn,
+      roleArn: roleArn ?? this.roleArn,
       createdAt: new Date(),
       stateTypes,
       tasks,

@@ -45,6 +45,15 @@ interface Build {
   finished: Promise<void>;
   settle: () => void;
   timers: NodeJS.Timeout[];
+  /** A call of the build refused with the project's role (set before the phases play). */
+  accessDenied?: BuildFailure;
+}
+
+/** A failed phase: its name, `STATUS_CODE: message`, and the log lines it adds. */
+export interface BuildFailure {
+  phase: string;
+  message: string;
+  log: string[];
 }
 
 interface Report {
@@ -93,6 +102,16 @@ export interface CodeBuildOptions {
   account: string;
   /** Project name -> kind (build or scan). */
   projects: Record<string, ProjectKind>;
+  /**
+   * The build's own AWS calls with the project's service role (logs, reports, artifact upload),
+   * authorised before its phases play; a refusal fails the phase that makes the call.
+   */
+  authorize?: (build: {
+    id: string;
+    projectName: string;
+    kind: ProjectKind;
+    environment: Record<string, string>;
+  }) => Promise<BuildFailure | undefined>;
 }
 
 const camel = (key: string) => key[0]!.toLowerCase() + key.slice(1);
@@ -106,9 +125,19 @@ function camelKeys(value: unknown): unknown {
 export class CodeBuildSimulator {
   readonly builds = new Map<string, Build>();
   readonly reports = new Map<string, Report>();
+  /** Source credentials imported into CodeBuild (ImportSourceCredentials); doctor checks GitHub's. */
+  readonly sourceCredentials: { arn: string; serverType: string; authType: string }[];
   private buildNumbers = new Map<string, number>();
 
-  constructor(private readonly options: CodeBuildOptions) {}
+  constructor(private readonly options: CodeBuildOptions) {
+    this.sourceCredentials = [
+      {
+        arn: `arn:aws:codebuild:${options.region}:${options.account}:token/github`,
+        serverType: 'GITHUB',
+        authType: 'PERSONAL_ACCESS_TOKEN',
+      },
+    ];
+  }
 
   /** StartBuild; takes the API's camelCase or the Step Functions integration's PascalCase parameters. */
   start(raw: Record<string, unknown>): BuildRecord {
@@ -157,7 +186,13 @@ export class CodeBuildSimulator {
       timers: [],
     };
     this.builds.set(id, build);
-    this.play(build);
+    const authorize = this.options.authorize;
+    if (!authorize) this.play(build);
+    else
+      void authorize({ id, projectName, kind, environment: env }).then((denied) => {
+        if (denied) build.accessDenied = denied;
+        this.play(build);
+      });
     return this.describe(build);
   }
 
@@ -170,6 +205,7 @@ export class CodeBuildSimulator {
   }
 
   private failureOf(build: Build): { phase: string; message: string; log: string[] } | undefined {
+    if (build.accessDenied) return build.accessDenied;
     const faults = this.options.faults.faultsFor(build.sourceVersion);
     const requirements = build.environmentVariables.REQUIREMENTS_FILE ?? 'requirements.txt';
     const tests = build.environmentVariables.TEST_PATH ?? 'tests';
@@ -258,10 +294,11 @@ export class CodeBuildSimulator {
     phase.durationInSeconds = Math.round((phase.endTime.getTime() - phase.startTime.getTime()) / 1000);
     phase.phaseStatus = failure ? 'FAILED' : 'SUCCEEDED';
     if (failure) {
+      const code = /^([A-Z_]+): /.exec(failure.message)?.[1];
       phase.contexts = [
         {
-          statusCode: 'COMMAND_EXECUTION_ERROR',
-          message: failure.message.replace(/^COMMAND_EXECUTION_ERROR: /, ''),
+          statusCode: code ?? 'COMMAND_EXECUTION_ERROR',
+          message: code ? failure.message.slice(code.length + 2) : failure.message,
         },
       ];
       build.logLines.push(...failure.log, `[Container] Phase complete: ${phase.phaseType} State: FAILED`);

@@ -15,6 +15,11 @@ export function codeBuildProvider(codebuild: CodeBuildSimulator): JsonService {
     jsonVersion: '1.1',
     operations: {
       StartBuild: (input: Record<string, unknown>) => ({ build: codebuild.start(input) }),
+      // The account's source credentials (CodeBuild API reference, ListSourceCredentials): the
+      // sandbox's CodeBuild holds one GitHub personal access token, as a set-up account does.
+      ListSourceCredentials: () => ({
+        sourceCredentialsInfos: codebuild.sourceCredentials.map((c) => ({ ...c })),
+      }),
       BatchGetBuilds: (input: { ids?: string[] }) => {
         if (!Array.isArray(input.ids) || input.ids.length < 1 || input.ids.length > 100)
           throw new ServiceError('InvalidInputException', 'ids must list 1 to 100 build ids');

@@ -27,6 +27,31 @@ export function elasticBeanstalkProvider(beanstalk: BeanstalkSimulator): QuerySe
         );
         return { Environments: envs.map((e) => beanstalk.describeEnv(e)) };
       },
+      // The environment's configuration as the sample stack creates it (infra/sample-targets/
+      // beanstalk.ts): an Application Load Balancer and enhanced health, which traffic-splitting
+      // deployments need (Elastic Beanstalk developer guide, "Deployment policies and settings").
+      DescribeConfigurationSettings: (input: { ApplicationName?: string; EnvironmentName?: string }) => {
+        const env = beanstalk.env(input.EnvironmentName);
+        const option = (Namespace: string, OptionName: string, Value: string) => ({
+          Namespace,
+          OptionName,
+          Value,
+        });
+        return {
+          ConfigurationSettings: [
+            {
+              ApplicationName: env.application,
+              EnvironmentName: env.name,
+              DeploymentStatus: 'deployed',
+              OptionSettings: [
+                option('aws:elasticbeanstalk:environment', 'EnvironmentType', 'LoadBalanced'),
+                option('aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'),
+                option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'),
+              ],
+            },
+          ],
+        };
+      },
       DescribeEnvironmentHealth: (input: { EnvironmentName?: string; EnvironmentId?: string }) => {
         const env = beanstalk.env(input.EnvironmentName, input.EnvironmentId);
         const canary = env.deployment?.canaryPercent;

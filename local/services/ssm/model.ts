@@ -54,6 +54,25 @@ export interface Command {
   timeoutSeconds: number;
   invocations: Map<string, Invocation>;
   status: 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
+  /** CloudWatchOutputConfig.CloudWatchLogGroupName, when output streaming was asked for. */
+  logGroup?: string;
+}
+
+/** What the agent on an instance may do for one command, decided with the instance's role. */
+export interface AgentVerdict {
+  /** Why the release script's `aws s3 cp` of the artifact is refused (the AccessDenied message). */
+  downloadDenied?: string;
+  /** Whether the agent streams the output to CloudWatch Logs. */
+  streaming: boolean;
+}
+
+/** One command's output as the agent streamed it to CloudWatch Logs. */
+export interface StreamedOutput {
+  logGroup: string;
+  logStream: string;
+  instanceId: string;
+  commandId: string;
+  text: string;
 }
 
 export interface FleetOptions {
@@ -63,12 +82,22 @@ export interface FleetOptions {
   /** The project's release document name (SSM_DOCUMENT_NAME). */
   releaseDocument: string;
   onChange?: () => void;
+  /** The agent's own AWS calls for a command (artifact download, CloudWatch output), authorised. */
+  agent?: (call: {
+    instanceId: string;
+    commandId: string;
+    artifactBucket?: string;
+    artifactKey?: string;
+    logGroup?: string;
+  }) => Promise<AgentVerdict>;
 }
 
 /** Values the release document's parameters accept (its allowedPatterns, see ssm-deploy/parameters.ts). */
 const PARAMETER_PATTERN = /^[A-Za-z0-9_.:/@=+-]*$/;
 /** SSM truncates plugin output in ListCommandInvocations to 2,500 characters (CommandPlugin.Output, API reference). */
 export const OUTPUT_LIMIT = 2500;
+/** The SSM Agent version the simulated instances run (DescribeInstanceInformation). */
+export const SSM_AGENT_VERSION = '3.3.3572.0';
 
 /** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
 function instanceId(index: number): string {
@@ -78,6 +107,8 @@ function instanceId(index: number): string {
 export class FleetSimulator {
   readonly instances = new Map<string, Instance>();
   readonly commands = new Map<string, Command>();
+  /** Command output the agents streamed to CloudWatch Logs (CloudWatchOutputConfig). */
+  readonly streamedOutput: StreamedOutput[] = [];
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: FleetOptions) {}
@@ -167,6 +198,7 @@ export class FleetSimulator {
     MaxConcurrency?: string;
     MaxErrors?: string;
     TimeoutSeconds?: number;
+    CloudWatchOutputConfig?: { CloudWatchLogGroupName?: string; CloudWatchOutputEnabled?: boolean };
   }): Command {
     const documentName = input.DocumentName ?? '';
     const known = [this.options.releaseDocument, 'AWS-RunShellScript'];
@@ -232,6 +264,10 @@ export class FleetSimulator {
         ]),
       ),
       status: ids.length ? 'Pending' : 'Success',
+      ...(input.CloudWatchOutputConfig?.CloudWatchOutputEnabled &&
+        input.CloudWatchOutputConfig.CloudWatchLogGroupName && {
+          logGroup: input.CloudWatchOutputConfig.CloudWatchLogGroupName,
+        }),
     };
     this.commands.set(command.id, command);
     if (ids.length) this.at(1, () => this.dispatch(command));
@@ -309,14 +345,40 @@ export class FleetSimulator {
       return;
     }
     const p = (name: string) => command.parameters[name]?.[0] ?? '';
-    if (p('action') === 'rollback') this.rollback(instance, p, finish);
-    else this.release(instance, p, finish);
+    const run = (verdict: AgentVerdict) => {
+      const streamed = (ok: boolean, stdout: string[], stderr: string[] = []) => {
+        // The agent's stream names: <command id>/<instance id>/<plugin>/stdout (iohandler.go).
+        if (verdict.streaming && command.logGroup)
+          this.streamedOutput.push({
+            logGroup: command.logGroup,
+            logStream: `${command.id}/${instance.id}/aws-runShellScript/stdout`,
+            instanceId: instance.id,
+            commandId: command.id,
+            text: [...stdout, ...stderr].join('\n'),
+          });
+        finish(ok, stdout, stderr);
+      };
+      if (p('action') === 'rollback') this.rollback(instance, p, streamed);
+      else this.release(instance, p, streamed, verdict.downloadDenied);
+    };
+    const agent = this.options.agent;
+    if (!agent) return run({ streaming: Boolean(command.logGroup) });
+    void agent({
+      instanceId: instance.id,
+      commandId: command.id,
+      ...(p('action') !== 'rollback' && {
+        artifactBucket: p('artifactBucket'),
+        artifactKey: p('artifactKey'),
+      }),
+      ...(command.logGroup && { logGroup: command.logGroup }),
+    }).then(run);
   }
 
   private release(
     instance: Instance,
     p: (name: string) => string,
     finish: (ok: boolean, stdout: string[], stderr?: string[]) => void,
+    downloadDenied?: string,
   ): void {
     const sha = p('commitSha');
     const dir = p('appDirectory') || '/opt/microblog';
@@ -327,6 +389,15 @@ export class FleetSimulator {
       `[${instance.id}] release ${sha} of ${service}`,
       `download s3://${p('artifactBucket')}/${p('artifactKey')}`,
     ];
+    if (downloadDenied) {
+      // The AWS CLI's report of a refused GetObject (aws s3 cp).
+      this.at(5, () =>
+        finish(false, lines, [
+          `fatal error: An error occurred (AccessDenied) when calling the GetObject operation: ${downloadDenied}`,
+        ]),
+      );
+      return;
+    }
     if (!object) {
       this.at(5, () =>
         finish(false, lines, [
@@ -416,6 +487,7 @@ export class FleetSimulator {
     this.timers = [];
     this.commands.clear();
     this.instances.clear();
+    this.streamedOutput.length = 0;
   }
 }
 

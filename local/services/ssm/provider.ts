@@ -4,7 +4,7 @@
  */
 import type { JsonService } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
-import { OUTPUT_LIMIT, type Command, type FleetSimulator } from './model';
+import { OUTPUT_LIMIT, SSM_AGENT_VERSION, type Command, type FleetSimulator } from './model';
 
 /** A command as ListCommands / SendCommand describe it. */
 function describeCommand(c: Command) {
@@ -82,10 +82,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
             InstanceId: i.id,
             PingStatus: i.pingStatus,
             LastPingDateTime: new Date(),
-            // The release document's ENV_VAR parameters need SSM Agent 3.3.2746.0 or later ("agents
-            // before 3.3.2746.0 ignore interpolationType": AWS Systems Manager User Guide, "Data
-            // elements and parameters"), so the simulated fleet runs that release.
-            AgentVersion: '3.3.2746.0',
+            // A current agent: 3.3.3572.0 (aws/amazon-ssm-agent release of 2025-12-10); the release
+            // document's ENV_VAR parameters need 3.3.2746.0 or later ("agents before 3.3.2746.0
+            // ignore interpolationType": AWS Systems Manager User Guide; deployctl doctor checks it).
+            AgentVersion: SSM_AGENT_VERSION,
             IsLatestVersion: true,
             PlatformType: 'Linux',
             PlatformName: 'Amazon Linux',
@@ -182,7 +182,9 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           StandardOutputUrl: '',
           StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
           StandardErrorUrl: '',
-          CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
+          CloudWatchOutputConfig: command.logGroup
+            ? { CloudWatchLogGroupName: command.logGroup, CloudWatchOutputEnabled: true }
+            : { CloudWatchOutputEnabled: false },
         };
       },
     },
