@@ -55,14 +55,20 @@ export class Authorizer {
   readonly denials: Denial[] = [];
   /** Distinct allowed requests by role (what the controller's runs actually needed). */
   readonly granted = new Map<string, { roleArn: string; request: IamRequest; via: string }>();
-  private readonly evaluator = new PolicyEvaluator();
+  private evaluator = new PolicyEvaluator();
   private readonly callers = new Map<string, Caller>();
   enabled = true;
 
   constructor(
-    readonly model: PolicyModel,
+    public model: PolicyModel,
     readonly world: WorldLookup,
   ) {}
+
+  /** Enforces another model from now on (tests that remove a statement from a running sandbox). */
+  useModel(model: PolicyModel): void {
+    this.model = model;
+    this.evaluator = new PolicyEvaluator();
+  }
 
   /** The role a principal use (function, state machine, project, instance tag) assumes. */
   roleOf(match: (use: PrincipalUse) => boolean): RoleModel | undefined {

@@ -22,7 +22,7 @@ import type { PolicyDocument, PolicyModel, PrincipalUse, RoleModel } from './mod
 const ROOT = resolve(__dirname, '../..');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'deploy-controller-iam');
 /** Bump when the model's shape changes. */
-const MODEL_VERSION = '2';
+const MODEL_VERSION = '3';
 
 /** Names the sandbox gives the resources it simulates. */
 export interface SandboxNames {
@@ -147,6 +147,15 @@ export async function synthesizePolicyModel(
       names: overrides,
     });
     Object.assign(overrides, physicalIds);
+    // The log group each function writes to (LoggingConfig.LogGroup).
+    for (const [functionName, fn] of controller.functions.byName) {
+      const logging = templates[controller.stackName]?.Resources?.[logicalId(fn)]?.Properties
+        ?.LoggingConfig as { LogGroup?: unknown } | undefined;
+      if (logging?.LogGroup)
+        extra[`lambdaLogGroup/${functionName}`] = String(
+          resolver.resolve(controller.stackName, logging.LogGroup),
+        );
+    }
     for (const [project, role] of projects) {
       const id = logicalId(project);
       const projectName = resolver.physicalName(controller.stackName, id);
