@@ -125,37 +125,6 @@ export function taskRequests(
   }
 }
 
-/**
- * What Lambda does with the function's role around its invocations: the log stream in its log
- * group (Lambda developer guide, "Defining Lambda function permissions with an execution role":
- * logs:CreateLogStream, logs:PutLogEvents) and, with active tracing, its trace segments ("Visualize
- * Lambda function invocations using AWS X-Ray": xray:PutTraceSegments, xray:PutTelemetryRecords).
- */
-export function lambdaRuntimeRequests(region: string, account: string, logGroup: string): IamRequest[] {
-  const arn = arnOf(region, account);
-  return [
-    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
-      action,
-      resource: arn('logs', `log-group:${logGroup}:log-stream:sandbox`),
-    })),
-    ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => ({ action, resource: '*' })),
-  ];
-}
-
-/**
- * A traced state machine's calls with its role (Step Functions developer guide, "Trace Step
- * Functions request data in AWS X-Ray": xray:PutTraceSegments, PutTelemetryRecords,
- * GetSamplingRules, GetSamplingTargets).
- */
-export function stateMachineTracingRequests(): IamRequest[] {
-  return [
-    'xray:PutTraceSegments',
-    'xray:PutTelemetryRecords',
-    'xray:GetSamplingRules',
-    'xray:GetSamplingTargets',
-  ].map((action) => ({ action, resource: '*' }));
-}
-
 /** Option value of an awsQuery OptionSettings list. */
 function option(input: Params, namespace: string, name: string): string | undefined {
   const settings = (input.OptionSettings as Params[] | undefined) ?? [];

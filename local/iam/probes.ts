@@ -2,8 +2,7 @@
  * What each role of the synthesized template must be allowed to do, as requests to simulate
  * against the deployed role (`deployctl doctor`, iam:SimulatePrincipalPolicy): every action of
  * every Allow statement, on a concrete resource its pattern covers (wildcards filled in), with
- * the context values its conditions ask for. The sandbox's mutation test proves each statement is
- * needed by some call of the controller (test/sandbox/iam-mutation.test.ts).
+ * the context values its conditions ask for.
  */
 import type { PolicyStatementJson, RoleModel } from './model';
 

@@ -14,14 +14,7 @@ import type { AgentVerdict } from '../services/ssm/model';
 import { Authorizer, type Denial } from './authorizer';
 import { installCallerKeys, runAs, type Caller } from './caller';
 import type { PolicyModel } from './model';
-import {
-  agentRequests,
-  buildRequests,
-  lambdaRuntimeRequests,
-  stateMachineTracingRequests,
-  taskRequests,
-  type TaskResourceRef,
-} from './on-behalf';
+import { agentRequests, buildRequests, taskRequests, type TaskResourceRef } from './on-behalf';
 import type { WorldLookup } from './operations';
 import { loadPolicyModel, type SandboxNames } from './synth-policies';
 
@@ -81,8 +74,6 @@ export async function createSandboxIam(options: SandboxIamOptions): Promise<Sand
     authorizer.noteKey(key, caller),
   );
   const roleOf = (match: Parameters<Authorizer['roleOf']>[0]) => authorizer.roleOf(match);
-  // Calls made once per function / state machine (Lambda's logs and traces, Step Functions' traces).
-  const runtimeChecked = new Set<string>();
   const projectRole = (projectName: string) =>
     roleOf((u) => u.kind === 'codebuild' && u.projectName === projectName);
 
@@ -93,18 +84,7 @@ export async function createSandboxIam(options: SandboxIamOptions): Promise<Sand
     stateMachineRole: (name) => roleOf((u) => u.kind === 'states' && u.stateMachineName === name)?.arn,
     runAs(functionName, fn) {
       const caller = authorizer.lambdaCaller(functionName);
-      if (!caller) return fn();
-      const logGroup = model.names[`lambdaLogGroup/${functionName}`];
-      if (logGroup && !runtimeChecked.has(functionName)) {
-        runtimeChecked.add(functionName);
-        // Lambda's own log and trace writes: refused, the function still runs (its logs are lost).
-        void authorizer.authorize(
-          caller,
-          lambdaRuntimeRequests(region, account, logGroup),
-          'lambda runtime logs and traces',
-        );
-      }
-      return runAs(caller, fn);
+      return caller ? runAs(caller, fn) : fn();
     },
     async authorizeTask(execution, resource, params) {
       // State machines registered by tests (fixtures) have no role in the stacks: not authorised.
@@ -113,10 +93,6 @@ export async function createSandboxIam(options: SandboxIamOptions): Promise<Sand
         roleArn: execution.stateMachine.roleArn,
         sessionName: execution.stateMachine.name,
       };
-      if (!runtimeChecked.has(execution.stateMachine.name)) {
-        runtimeChecked.add(execution.stateMachine.name);
-        void authorizer.authorize(caller, stateMachineTracingRequests(), 'states X-Ray tracing');
-      }
       const { requests, managedRule } = taskRequests(resource, params, region, account);
       const service = resource.kind === 'lambda-arn' ? 'lambda' : (resource.service ?? '');
       if (managedRule) {

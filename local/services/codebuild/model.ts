@@ -262,10 +262,11 @@ export class CodeBuildSimulator {
       plan.push([phase, seconds]);
       if (failure?.phase === phase) failedAt = phase;
     }
-    let at = 0;
-    plan.forEach(([phase, seconds], index) => {
+    // Each phase schedules the next when it starts: phases run in order however late timers fire.
+    const enter = (index: number, delaySeconds: number) => {
+      const [phase, seconds] = plan[index]!;
       build.timers.push(
-        this.options.clock.after(at * 1000, () => {
+        this.options.clock.after(delaySeconds * 1000, () => {
           const previous = build.phases[build.phases.length - 1];
           if (previous)
             this.endPhase(
@@ -276,13 +277,13 @@ export class CodeBuildSimulator {
           build.phases.push({ phaseType: phase, startTime: new Date() });
           build.currentPhase = phase;
           build.logLines.push(`[Container] Entering phase ${phase}`);
-          if (index === plan.length - 1) {
+          if (index === plan.length - 1)
             build.timers.push(this.options.clock.after(seconds * 1000, () => this.complete(build, failure)));
-          }
+          else enter(index + 1, seconds);
         }),
       );
-      at += seconds;
-    });
+    };
+    if (plan.length) enter(0, 0);
   }
 
   private endPhase(
