@@ -72,12 +72,7 @@ export async function describeEnvironment({ client, target }: Deps): Promise<Env
 /** Creates the application version from the artifact; a label that exists (retry, redeploy) is reused. */
 export async function createVersion(
   deps: Deps,
-  request: {
-    pipeline: string;
-    commitSha: string;
-    artifact: ArtifactLocation;
-    description?: string | undefined;
-  },
+  request: { pipeline: string; commitSha: string; artifact: ArtifactLocation; description?: string },
 ): Promise<CreateVersionResult> {
   const versionLabel = versionLabelFor(request.commitSha);
   const existing = await describeVersion(deps, versionLabel);

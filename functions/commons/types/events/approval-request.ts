@@ -41,7 +41,9 @@ const requestApprovalEvent = z.object({
   input,
   links: approvalLinks,
   /** The build and scan of this run (the pipeline's `$.build`), for the approval page. */
-  build: z.optional(z.object({ buildId: z.optional(z.string()), scanBuildId: z.optional(z.string()) })),
+  build: z.exactOptional(
+    z.object({ buildId: z.exactOptional(z.string()), scanBuildId: z.exactOptional(z.string()) }),
+  ),
 });
 export type RequestApprovalEvent = z.infer<typeof requestApprovalEvent>;
 

@@ -21,7 +21,7 @@ export const beanstalkDeployEvent = z.discriminatedUnion(
       pipeline: text,
       commitSha,
       artifact,
-      description: z.optional(z.string()),
+      description: z.exactOptional(z.string()),
     }),
     z.object({ action: z.literal('versionStatus'), pipeline: text, versionLabel: label }),
     z.object({ action: z.literal('startDeploy'), pipeline: text, versionLabel: label }),

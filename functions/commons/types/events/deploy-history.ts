@@ -40,7 +40,7 @@ export const deployHistoryEvent = z.discriminatedUnion(
       versionLabel: z.nullish(anyText),
       error: z.nullish(anyText),
       cause: z.nullish(anyText),
-      rolledBack: z.optional(z.boolean({ error: 'must be true or false' })),
+      rolledBack: z.exactOptional(z.boolean({ error: 'must be true or false' })),
     }),
     z.object({ action: z.literal('lastGood'), pipeline: text }),
   ],

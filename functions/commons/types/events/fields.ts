@@ -1,4 +1,8 @@
-/** Field schemas shared by the task events (zod/mini; messages say what the field must be). */
+/**
+ * Field schemas shared by the task events (zod/mini; messages say what the field must be).
+ * Optional fields use `z.exactOptional`: an event arrives as JSON, so a key is absent or has a
+ * value, and the inferred type then suits `exactOptionalPropertyTypes`.
+ */
 import * as z from 'zod/mini';
 import '../../zod-locale';
 
