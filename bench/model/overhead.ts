@@ -10,7 +10,7 @@
  * Transitions inside the build ║ scan Parallel are all charged, as if serial (an upper bound).
  */
 import type { PipelineSettings } from '../../functions/commons/config/schema';
-import { runPipeline, transitions, type Scenario, type WorldRun } from '../../test/statemachines/harness';
+import { runPipeline, transitions, type Scenario, type WorldRun } from '../support/pipeline-harness';
 import { lambdaMs, type LatencyModel } from './latency';
 
 /** Stage durations, minutes: what CodeBuild, Beanstalk and SSM take, and a person's approval. */
