@@ -159,6 +159,7 @@ export async function runTaskState(
 ): Promise<unknown> {
   // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
   await nextMacrotask();
+  await ctx.execution.entered(ctx.stateName);
   const { execution, stateName, resource } = ctx;
   const resourceType =
     resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
@@ -174,7 +175,11 @@ export async function runTaskState(
   };
   execution.activeTasks.set(stateName, invocation);
   const record = (type: string, details: Record<string, unknown>) => {
-    if (!invocation.abandoned && execution.status === 'RUNNING') execution.history.add(type, details);
+    const { causality } = execution.history;
+    const chain = causality.chainOfState(stateName);
+    // A stopped Parallel branch or Map iteration records nothing more (causality.ts).
+    if (!invocation.abandoned && execution.status === 'RUNNING' && !causality.isCancelled(chain))
+      execution.history.add(type, details, { chain });
   };
   const done = () => {
     if (execution.activeTasks.get(stateName) === invocation) execution.activeTasks.delete(stateName);
