@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { analyseFailure } from '../../functions/notifier/failure-analysis';
 import { RECORDED } from '../../scripts/record-sfn-histories';
-import { runPipeline, samplePipeline, type Scenario } from '../statemachines/harness';
+import { runPipeline, samplePipeline, type Scenario } from '../../bench/support/pipeline-harness';
 
 /** A history recorded by scripts/record-sfn-histories.ts, as the SDK hands it over (Date timestamps). */
 function recordedHistory(scenario: string): HistoryEvent[] {
