@@ -43,7 +43,7 @@ export interface ScenarioWorld {
   slack: Pick<SlackSink, 'messages'>;
   statusEvents: Pick<StatusEventBus, 'deadLetters' | 'idle'>;
   webhookSecret: string;
-  urls: { webhook: string };
+  urls: { webhook: string; aws: string };
   activateScenario(name: string): Scenario;
   liveCommit(pipeline: string): string | null;
   /** Every item of a DynamoDB table. */
@@ -231,7 +231,7 @@ async function until<T>(
  * --task-output '{}'`, `send-task-failure` and `stop-execution` send).
  */
 async function actThroughApi(
-  sandbox: Sandbox,
+  sandbox: ScenarioWorld,
   execution: Execution,
   action: 'console-approve' | 'console-reject' | 'stop',
 ): Promise<void> {
