@@ -246,7 +246,10 @@ function beanstalkRequests(
   }
 }
 
-/** S3 REST: GET/HEAD object -> s3:GetObject, PUT -> s3:PutObject, DELETE -> s3:DeleteObject. */
+/**
+ * S3 REST: GET/HEAD object -> s3:GetObject, PUT -> s3:PutObject, DELETE -> s3:DeleteObject; a
+ * bucket's listing (ListObjects, ListObjectsV2) -> s3:ListBucket on the bucket.
+ */
 function s3Requests(input: Input): IamRequest[] {
   const method = String(input.method ?? 'GET');
   const path = String(input.path ?? '/');
@@ -261,6 +264,9 @@ function s3Requests(input: Input): IamRequest[] {
     key = slash < 0 ? '' : path.slice(slash + 1);
   }
   key = decodeURIComponent(key);
+  // ListBuckets has no bucket: s3:ListAllMyBuckets on "*" (Service Authorization Reference,
+  // Amazon S3, ListAllMyBuckets has no resource type).
+  if (!bucket) return [{ action: 's3:ListAllMyBuckets', resource: '*' }];
   if (!key) return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` }];
   const action = method === 'PUT' ? 's3:PutObject' : method === 'DELETE' ? 's3:DeleteObject' : 's3:GetObject';
   return [{ action, resource: `arn:aws:s3:::${bucket}/${key}` }];

@@ -432,6 +432,19 @@ export class CodeBuildSimulator {
     return build;
   }
 
+  /** The projects' names (the pipelines' build and scan projects). */
+  projectNames(): string[] {
+    return Object.keys(this.options.projects);
+  }
+
+  /** Build ids in start order (oldest first), of one project or all. */
+  buildIds(project?: string): string[] {
+    return [...this.builds.values()]
+      .filter((b) => project === undefined || b.projectName === project)
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map((b) => b.id);
+  }
+
   /** Last log lines of a build (control API). */
   log(id: string): string[] {
     return this.builds.get(id)?.logLines ?? [];

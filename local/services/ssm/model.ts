@@ -99,9 +99,20 @@ export const OUTPUT_LIMIT = 2500;
 /** The SSM Agent version the simulated instances run (DescribeInstanceInformation). */
 export const SSM_AGENT_VERSION = '3.3.3572.0';
 
-/** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
+/** `i-0abc...` ids, deterministic per launch index. */
 function instanceId(index: number): string {
   return `i-0a1b2c3d4e5f60${index.toString(16).padStart(2, '0')}`;
+}
+
+/** A private address per launch index (10.0.1-3.20-219 for the first 200, then the next /24s). */
+function instanceIp(index: number): string {
+  return `10.0.${1 + (index % 3) + 3 * Math.floor(index / 200)}.${20 + (index % 200)}`;
+}
+
+/** Nominal metrics per launch index (a spread, never near the health gate's thresholds). */
+function nominal(index: number): Pick<Instance, 'cpuPercent' | 'memoryPercent' | 'diskPercent'> {
+  const spread = index % 20;
+  return { cpuPercent: 12 + spread * 3, memoryPercent: 41 + spread * 2, diskPercent: 55 + spread };
 }
 
 export class FleetSimulator {
@@ -110,6 +121,9 @@ export class FleetSimulator {
   /** Command output the agents streamed to CloudWatch Logs (CloudWatchOutputConfig). */
   readonly streamedOutput: StreamedOutput[] = [];
   private timers: NodeJS.Timeout[] = [];
+  /** Launch order of each instance (ids stay unique after terminations). */
+  private readonly launchIndex = new Map<string, number>();
+  private launched = 0;
 
   constructor(private readonly options: FleetOptions) {}
 
@@ -122,31 +136,38 @@ export class FleetSimulator {
   ): Instance[] {
     const out: Instance[] = [];
     for (let i = 0; i < count; i++) {
-      const index = this.instances.size;
+      const index = this.launched++;
       const id = instanceId(index);
       const instance: Instance = {
         id,
         name: `${tag.value}-${index + 1}`,
-        ip: `10.0.${1 + (index % 3)}.${20 + index}`,
+        ip: instanceIp(index),
         tags: { [tag.key]: tag.value, Name: `${tag.value}-${index + 1}` },
         pingStatus: 'Online',
-        cpuPercent: 12 + index * 3,
-        memoryPercent: 41 + index * 2,
-        diskPercent: 55 + index,
+        ...nominal(index),
         currentRelease: release,
         previousRelease: null,
         releases: release ? [release] : [],
         service: { name: service, state: 'active' },
       };
       this.instances.set(id, instance);
+      this.launchIndex.set(id, index);
       out.push(instance);
     }
     return out;
   }
 
-  /** Instances in id order (the order SSM reports and rolls through them). */
+  /** Terminates an instance: it leaves the fleet (commands already sent keep their invocations). */
+  terminate(id: string): void {
+    this.instances.delete(id);
+    this.launchIndex.delete(id);
+  }
+
+  /** Instances in launch order (the order SSM reports and rolls through them). */
   list(): Instance[] {
-    return [...this.instances.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.instances.values()].sort(
+      (a, b) => (this.launchIndex.get(a.id) ?? 0) - (this.launchIndex.get(b.id) ?? 0),
+    );
   }
 
   /** Applies a commit's unhealthy-instance fault (before the health gate runs). */
@@ -163,14 +184,8 @@ export class FleetSimulator {
 
   /** Back to nominal metrics and agents (scenario reset). */
   heal(): void {
-    this.list().forEach((instance, index) =>
-      Object.assign(instance, {
-        pingStatus: 'Online',
-        cpuPercent: 12 + index * 3,
-        memoryPercent: 41 + index * 2,
-        diskPercent: 55 + index,
-      }),
-    );
+    for (const instance of this.list())
+      Object.assign(instance, { pingStatus: 'Online', ...nominal(this.launchIndex.get(instance.id) ?? 0) });
   }
 
   private at(seconds: number, fn: () => void): void {
@@ -307,7 +322,13 @@ export class FleetSimulator {
   }
 
   private startInvocation(command: Command, invocation: Invocation): void {
-    const instance = this.instances.get(invocation.instanceId)!;
+    const instance = this.instances.get(invocation.instanceId);
+    if (!instance) {
+      // Terminated since the command was sent: "Undeliverable" ("Understanding command
+      // statuses", AWS Systems Manager User Guide).
+      Object.assign(invocation, { status: 'Failed', statusDetails: 'Undeliverable', ended: new Date() });
+      return;
+    }
     Object.assign(invocation, { status: 'InProgress', statusDetails: 'InProgress', started: new Date() });
     const finish = (ok: boolean, stdout: string[], stderr: string[] = []) => {
       Object.assign(invocation, {
@@ -488,6 +509,8 @@ export class FleetSimulator {
     this.commands.clear();
     this.instances.clear();
     this.streamedOutput.length = 0;
+    this.launchIndex.clear();
+    this.launched = 0;
   }
 }
 
