@@ -5,7 +5,7 @@
  * stages and durations. CodeBuild minutes are the same in both designs and left out.
  */
 import type { PipelineSettings } from '../functions/commons/config/schema';
-import { runPipeline, samplePipeline, transitions, type Scenario } from '../test/statemachines/harness';
+import { runPipeline, samplePipeline, transitions, type Scenario } from './support/pipeline-harness';
 import type { BenchTable } from './table';
 
 const PRICE = {
@@ -176,7 +176,7 @@ export async function run(): Promise<BenchTable[]> {
       ],
       rows,
       notes: [
-        'Transitions: every state entered plus every retry, from the local engine event logs (pipeline, Parallel branches, deploy sub-workflow); $0.000025 each.',
+        'Transitions: every state entered plus every retry, from the execution histories of the sandbox Step Functions runtime (pipeline, Parallel branches, deploy sub-workflow); $0.000025 each.',
         `Lambda: ${LAMBDA.memoryGb * 1024} MB arm64, ${LAMBDA.seconds * 1000} ms per invocation ($0.0000133334 per GB-s) + $0.20 per 1M requests; throttled attempts count as requests.`,
         `Durations: build ${MINUTES.build} min, scan ${MINUTES.scan}, health gate ${MINUTES.health}, approval ${MINUTES.approval} (not billed by CodePipeline), deploy ${MINUTES.deployEb} (Beanstalk) / ${MINUTES.deploySsm} (SSM), bake per pipelines.yaml, rollback ${MINUTES.rollback}.`,
         `Polls follow those durations at the waitSeconds the functions answer: version ${POLL_SECONDS.version} s, canary ${POLL_SECONDS.deploy} s, SSM ${POLL_SECONDS.ssm} s, bake ${POLL_SECONDS.bake} s, rollback ${POLL_SECONDS.rollback} s.`,

@@ -23,9 +23,38 @@ export function formatDuration(ms: number): string {
 
 const SILENT_STATES = new Set(['Pass', 'Choice']);
 
+/** Links of a waiting approval, from a TaskScheduled event's parameters (lambda:invoke.waitForTaskToken). */
+export function approvalLinksIn(
+  parameters: unknown,
+): { approveUrl: string; rejectUrl?: string; expiresAt?: string } | undefined {
+  if (typeof parameters !== 'string') return undefined;
+  try {
+    // lambda:invoke wraps the payload in Payload; a history may also record the payload itself.
+    const parsed = JSON.parse(parameters) as {
+      Payload?: { links?: Record<string, unknown> };
+      links?: Record<string, unknown>;
+    };
+    const links = (parsed.Payload ?? parsed).links;
+    if (typeof links?.approveUrl !== 'string') return undefined;
+    return {
+      approveUrl: links.approveUrl,
+      ...(typeof links.rejectUrl === 'string' && { rejectUrl: links.rejectUrl }),
+      ...(typeof links.expiresAt === 'string' && { expiresAt: links.expiresAt }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 export class LiveLog {
   private readonly entered = new Map<string, number>();
   private readonly realStart = new Map<string, number>();
+  /**
+   * Task states each execution is in, and the ones whose last attempt failed (caught, not ✓).
+   * A task event is attributed only when one Task is open (parallel branches stay unmarked).
+   */
+  private readonly openTasks = new Map<string, Set<string>>();
+  private readonly failedStates = new Set<string>();
 
   constructor(
     private readonly clock: SimClock,
@@ -57,17 +86,33 @@ export class LiveLog {
       this.line(execution, this.paint(YELLOW, '▶'), `${execution.name} started`);
     } else if (event.type.endsWith('StateEntered')) {
       this.entered.set(key(name), event.timestamp.getTime());
+      if (stateType === 'Task') {
+        const open = this.openTasks.get(execution.arn) ?? new Set<string>();
+        open.add(name);
+        this.openTasks.set(execution.arn, open);
+      }
       if (!SILENT_STATES.has(stateType) && stateType !== 'Succeed') this.line(execution, '…', name);
     } else if (event.type.endsWith('StateExited')) {
       const started = this.entered.get(key(name));
       this.entered.delete(key(name));
+      // A Task whose last attempt failed exits through its Catch: that is not a success.
+      const failed = this.failedStates.delete(key(name));
+      this.openTasks.get(execution.arn)?.delete(name);
       if (!SILENT_STATES.has(stateType))
         this.line(
           execution,
-          this.paint(GREEN, '✓'),
-          `${name}${started ? ` (${formatDuration(event.timestamp.getTime() - started)})` : ''}`,
+          failed ? this.paint(RED, '✗') : this.paint(GREEN, '✓'),
+          `${name}${started ? ` (${formatDuration(event.timestamp.getTime() - started)})` : ''}${failed ? ' - failed, caught' : ''}`,
         );
+    } else if (event.type === 'TaskScheduled') {
+      const links = approvalLinksIn(details?.parameters);
+      if (links) this.waitingForApproval(execution, links);
+    } else if (/^(Task|LambdaFunction)Succeeded$/.test(event.type)) {
+      const current = this.soleTask(execution);
+      if (current) this.failedStates.delete(key(current));
     } else if (/^(Task|LambdaFunction)(Failed|TimedOut)$|^LambdaFunctionStartFailed$/.test(event.type)) {
+      const current = this.soleTask(execution);
+      if (current) this.failedStates.add(key(current));
       const error = String(details?.error ?? '');
       const cause = String(details?.cause ?? '');
       let message = cause;
@@ -107,6 +152,28 @@ export class LiveLog {
         `${execution.name} ${status}${error} in ${sim} simulated (${real} s real)`,
       );
       this.realStart.delete(execution.arn);
+      this.openTasks.delete(execution.arn);
     }
+  }
+
+  private soleTask(execution: Execution): string | undefined {
+    const open = this.openTasks.get(execution.arn);
+    return open?.size === 1 ? [...open][0] : undefined;
+  }
+
+  /** A run starts waiting for a person: the deadline (simulated and real), the link and the commands. */
+  private waitingForApproval(execution: Execution, links: { approveUrl: string; expiresAt?: string }): void {
+    const expires = links.expiresAt ? Date.parse(links.expiresAt) : NaN;
+    let deadline = '';
+    if (Number.isFinite(expires)) {
+      const left = expires - this.clock.now();
+      const real = this.clock.toReal(left) / 1000;
+      deadline = ` until ${new Date(expires).toISOString().slice(11, 19)} (${formatDuration(left)} simulated, about ${real < 120 ? `${Math.round(real)} s` : `${Math.round(real / 60)} min`} real at x${this.clock.speedup})`;
+    }
+    this.line(execution, this.paint(YELLOW, '⏸'), `waiting for approval${deadline}`);
+    this.write(`${' '.repeat(30)}open      ${links.approveUrl}`);
+    this.write(
+      `${' '.repeat(30)}or run    deployctl approve ${execution.name}   (deployctl reject ${execution.name} --reason "...")`,
+    );
   }
 }

@@ -11,9 +11,13 @@ import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 
 export { startSandbox, type Sandbox, type SandboxOptions };
 
-function banner(sandbox: Sandbox): string {
+/** What `npm start` prints first: where everything is, and which pushes each pipeline takes. */
+export function banner(sandbox: Sandbox): string {
   const pipelines = sandbox.config.pipelines
-    .map((p) => `    ${p.name.padEnd(12)} ${sandbox.engine.stateMachineArn(`deploy-${p.name}`)}`)
+    .map(
+      (p) =>
+        `    ${p.name.padEnd(12)} pushes to ${p.repository} ${p.branch}  ->  ${sandbox.engine.stateMachineArn(`deploy-${p.name}`)}`,
+    )
     .join('\n');
   return [
     'deploy-controller local sandbox',
@@ -25,7 +29,7 @@ function banner(sandbox: Sandbox): string {
     `  Slack            ${sandbox.env.SLACK_WEBHOOK_URL === sandbox.urls.slack ? `sink at ${sandbox.urls.control}/slack` : 'your SLACK_WEBHOOK_URL'}`,
     `  speed-up         x${sandbox.speedup} (a 4-minute build takes ${(240 / sandbox.speedup).toFixed(1)} s)`,
     `  scenario         ${sandbox.faults.activeScenario.name}   (POST ${sandbox.urls.control}/scenario {"name": ...})`,
-    '  state machines',
+    '  pipelines        (repository and branch each one listens to -> its state machine)',
     pipelines,
     '',
     'Try: npx deployctl push microblog     (or sign events/github/push-microblog-main.json yourself)',

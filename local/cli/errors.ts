@@ -18,10 +18,17 @@ export class CliError extends Error {
 /** Exit code when the sandbox (or the given endpoint) does not answer. */
 export const EXIT_UNREACHABLE = 2;
 
-/** The one line printed when nothing listens on the sandbox endpoint. */
-export function sandboxNotRunning(url: string): CliError {
+/**
+ * The one line printed when nothing listens on the sandbox endpoint; for the webhook (`push`) it
+ * also says how to point at a sandbox started elsewhere.
+ */
+export function sandboxNotRunning(url: string, kind: 'endpoint' | 'webhook' = 'endpoint'): CliError {
+  const elsewhere =
+    kind === 'webhook'
+      ? ' If it runs on another port, pass --webhook-url <its webhook URL> or set PORT (npm start prints both).'
+      : ' If it runs on another port, pass --endpoint <url> or set SANDBOX_PORT.';
   return new CliError(
-    `The local sandbox is not running on ${url}. Start it with \`npm start\` in another shell, or pass --aws.`,
+    `The local sandbox is not running on ${url}. Start it with \`npm start\` in another shell, or pass --aws.${elsewhere}`,
     EXIT_UNREACHABLE,
   );
 }

@@ -130,7 +130,14 @@ export function timelineRows(
 function noteOf(step: Step): string | undefined {
   const parts: string[] = [];
   if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
-  if (step.status === 'waiting') parts.push('waiting for a task token (deployctl approve|reject)');
+  if (step.status === 'waiting') {
+    const expiresAt = step.waitingUntil;
+    parts.push(
+      expiresAt
+        ? `waiting for a decision until ${expiresAt.slice(0, 19).replace('T', ' ')} UTC (deployctl approve|reject)`
+        : 'waiting for a task token (deployctl approve|reject)',
+    );
+  }
   if (step.error || step.cause)
     parts.push([step.error, summarizeCause(step.cause)].filter(Boolean).join(': '));
   return parts.length ? parts.join('; ') : undefined;

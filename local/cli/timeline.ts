@@ -9,6 +9,7 @@
  * told apart by the values of their parameters (e.g. the CodeBuild project name).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { approvalLinksIn } from '../live-log';
 
 export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'aborted';
 
@@ -32,6 +33,9 @@ export interface Step {
   resource?: string;
   /** The execution a `states:startExecution` task started. */
   childExecutionArn?: string;
+  /** A waiting approval's deadline (ISO) and link, from the task's parameters. */
+  waitingUntil?: string;
+  approveUrl?: string;
 }
 
 export interface Timeline {
@@ -304,7 +308,12 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         if (!step) break;
         owner.set(event.id ?? -1, step);
         step.phase = type === 'TaskSubmitted' ? 'submitted' : 'started';
-        if (type === 'TaskSubmitted' && step.tokenWait) step.status = 'waiting';
+        if (type === 'TaskSubmitted' && step.tokenWait) {
+          step.status = 'waiting';
+          const links = approvalLinksIn(step.parameters);
+          if (links?.expiresAt) step.waitingUntil = links.expiresAt;
+          if (links) step.approveUrl = links.approveUrl;
+        }
         const child = step.resourceType === 'states' ? executionArnIn(str(info.output)) : undefined;
         if (child) step.childExecutionArn = child;
         break;
@@ -358,7 +367,16 @@ function publicStep(open: OpenStep): Step {
     attempts: open.attempts,
     depth: open.depth,
   };
-  for (const key of ['endedAt', 'error', 'cause', 'resourceType', 'resource', 'childExecutionArn'] as const) {
+  for (const key of [
+    'endedAt',
+    'error',
+    'cause',
+    'resourceType',
+    'resource',
+    'childExecutionArn',
+    'waitingUntil',
+    'approveUrl',
+  ] as const) {
     if (open[key] !== undefined) Object.assign(step, { [key]: open[key] });
   }
   return step;

@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { SimClock } from '../clock';
 import { ServiceError } from '../aws/service-error';
+import { Causality, ROOT_CHAIN } from './causality';
+import { EventOrder } from './event-order';
 import { History, payload, type HistoryEvent } from './history';
 import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
 import { classifyResource, type TaskResource } from './resources';
@@ -49,11 +50,17 @@ export interface Execution {
   done: Promise<void>;
   /** Tasks running now, by state name (so a timed-out one stops writing history). */
   activeTasks: Map<string, TaskInvocation>;
+  /**
+   * Names of the states retried, one entry per retry (Step Functions bills each retry as a state
+   * transition; the history shows it as a new TaskScheduled without a new TaskStateEntered).
+   */
+  retries: string[];
+  /** Resolves once the history holds the latest `…StateEntered` of this state (event-order.ts). */
+  entered(stateName: string): Promise<void>;
   abort(error?: string, cause?: string): void;
 }
 
-export interface EngineOptions extends Omit<IntegrationDeps, 'startNested' | 'clock'> {
-  clock: SimClock;
+export interface EngineOptions extends Omit<IntegrationDeps, 'startNested'> {
   /** Called when an execution starts (RUNNING) and when it ends. */
   onStatusChange?: (execution: Execution) => void;
   /** Called for every history event of every execution (live log). */
@@ -61,6 +68,8 @@ export interface EngineOptions extends Omit<IntegrationDeps, 'startNested' | 'cl
 }
 
 const NAME = /^[0-9A-Za-z_-]{1,80}$/;
+/** Definition texts the engine has validated already. */
+const validDefinitions = new Set<string>();
 
 export class StepFunctionsEngine {
   readonly stateMachines = new Map<string, StateMachineRecord>();
@@ -76,7 +85,7 @@ export class StepFunctionsEngine {
   }
 
   /** Registers (or replaces) a state machine; throws with the engine's validation messages or an unsupported Resource. */
-  register(name: string, definition: AslDefinition | string): StateMachineRecord {
+  register(name: string, definition: AslDefinition | string, roleArn?: string): StateMachineRecord {
     if (!NAME.test(name)) throw new ServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2);
     let parsed: AslDefinition;
@@ -96,8 +105,10 @@ export class StepFunctionsEngine {
       );
     }
     try {
-      // Validates with the engine's own rules (asl-validator), ARNs and paths included.
-      new StateMachine(parsed as never);
+      // Validates with the engine's own rules (asl-validator), ARNs and paths included; once per
+      // definition text in this process (validation takes about a second; tests register often).
+      if (!validDefinitions.has(text)) new StateMachine(parsed as never);
+      validDefinitions.add(text);
     } catch (error) {
       throw new ServiceError(
         'InvalidDefinition',
@@ -126,7 +137,7 @@ export class StepFunctionsEngine {
       definitionText: text,
       plan,
       engine: new StateMachine(plan.definition, { validationOptions: { noValidate: true } }),
-      roleArn: this.roleArn,
+      roleArn: roleArn ?? this.roleArn,
       createdAt: new Date(),
       stateTypes,
       tasks,
@@ -197,7 +208,7 @@ export class StepFunctionsEngine {
     input: unknown,
     parent?: Execution,
   ): Execution {
-    const history = new History();
+    const history = new History(new Causality(machine.definition));
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     const execution: Execution = {
@@ -212,17 +223,27 @@ export class StepFunctionsEngine {
       children: [],
       done,
       activeTasks: new Map(),
+      retries: [],
+      entered: () => Promise.resolve(),
       abort: () => undefined,
     };
     parent?.children.push(execution);
     this.executions.set(arn, execution);
-    history.subscribe((event) => this.options.onHistoryEvent?.(execution, event));
-    history.add('ExecutionStarted', {
-      input: text,
-      inputDetails: { truncated: false },
-      roleArn: machine.roleArn,
-      stateMachineArn: machine.arn,
+    history.subscribe((event) => {
+      this.options.clock.touch?.();
+      this.options.onHistoryEvent?.(execution, event);
     });
+    // The first state's event follows event 0, not ExecutionStarted (causality.ts).
+    history.add(
+      'ExecutionStarted',
+      {
+        input: text,
+        inputDetails: { truncated: false },
+        roleArn: machine.roleArn,
+        stateMachineArn: machine.arn,
+      },
+      { advance: false },
+    );
     this.options.onStatusChange?.(execution);
 
     const placeholderToken = `sandbox-task-token-placeholder:${randomUUID()}`;
@@ -253,19 +274,49 @@ export class StepFunctionsEngine {
         },
       },
     });
-    let stopRequest: { error?: string; cause?: string } | undefined;
+    let stopRequest: StopRequest | undefined;
     execution.abort = (error?: string, cause?: string) => {
-      if (execution.status !== 'RUNNING') return;
-      stopRequest = { ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
+      if (execution.status !== 'RUNNING' || stopRequest) return;
+      stopRequest = {
+        status: 'ABORTED',
+        ...(error !== undefined && { error }),
+        ...(cause !== undefined && { cause }),
+      };
       for (const child of execution.children)
         child.abort('States.Aborted', 'the parent execution was stopped');
       run.abort();
     };
+    // The state machine's TimeoutSeconds runs on the simulated clock (the engine's own timer would
+    // count real seconds). "TimeoutSeconds: the maximum time an execution of the state machine can
+    // run; if it runs longer, the execution fails with a States.Timeout error" (Amazon States
+    // Language specification, "Top-level fields"); the execution ends TIMED_OUT.
+    const limit = machine.definition.TimeoutSeconds;
+    const timeoutTimer =
+      typeof limit === 'number'
+        ? this.options.clock.after(limit * 1000, () => {
+            if (execution.status !== 'RUNNING' || stopRequest) return;
+            stopRequest = {
+              status: 'TIMED_OUT',
+              error: 'States.Timeout',
+              cause: 'The execution did not complete within its TimeoutSeconds',
+            };
+            for (const child of execution.children)
+              child.abort('States.Aborted', 'the parent execution timed out');
+            run.abort();
+          })
+        : undefined;
+    const order = new EventOrder<EngineEvent>(
+      history.causality,
+      (state) => machine.stateTypes.get(state) ?? 'Task',
+      (event) => this.convert(execution, event, stopRequest),
+    );
+    execution.entered = (stateName) => order.entered(stateName);
     const consume = async () => {
-      for await (const event of run.eventLogs)
-        this.convert(execution, event as unknown as EngineEvent, stopRequest);
+      for await (const event of run.eventLogs) order.push(event as unknown as EngineEvent);
+      order.flush();
     };
     void Promise.allSettled([consume(), run.result]).then(() => {
+      this.options.clock.cancel(timeoutTimer);
       if (execution.status === 'RUNNING') {
         // The engine ended without a terminal event (should not happen): record it as failed.
         this.finish(execution, 'FAILED', {
@@ -304,50 +355,64 @@ export class StepFunctionsEngine {
             ...(details.error !== undefined && { error: details.error }),
             ...(details.cause !== undefined && { cause: details.cause }),
           };
-    execution.history.add(type, eventDetails);
+    // The end follows the last top-level event: the Fail state, or the failure nothing caught.
+    execution.history.add(type, eventDetails, { chain: ROOT_CHAIN });
     this.options.tokens.finishExecution(execution.arn);
     for (const task of execution.activeTasks.values()) task.abandoned = true;
     this.options.onStatusChange?.(execution);
   }
 
-  /** One engine event into AWS history events. */
-  private convert(
-    execution: Execution,
-    event: EngineEvent,
-    stopRequest: { error?: string; cause?: string } | undefined,
-  ): void {
+  /** One engine event into AWS history events, each placed in its causal chain (causality.ts). */
+  private convert(execution: Execution, event: EngineEvent, stopRequest: StopRequest | undefined): void {
     const { history } = execution;
+    const { causality } = history;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
     switch (event.type) {
       case 'StateEntered': {
-        const type = typeOf(event.state.name);
-        history.add(`${type}StateEntered`, {
-          name: event.state.name,
-          input: payload(event.state.input),
-          inputDetails: { truncated: false },
-        });
-        if (type === 'Parallel') history.add('ParallelStateStarted');
-        if (type === 'Map')
-          history.add('MapStateStarted', {
-            length: mapLength(execution.stateMachine, event.state.name, event.state.input),
-          });
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainFor(name, event.index);
+        if (causality.isCancelled(chain)) return;
+        history.add(
+          `${type}StateEntered`,
+          { name, input: payload(event.state.input), inputDetails: { truncated: false } },
+          { chain },
+        );
+        if (type === 'Parallel') {
+          const started = history.add('ParallelStateStarted', undefined, { chain });
+          causality.startBranches(name, started.id);
+        }
+        if (type === 'Map') {
+          const length = mapLength(execution.stateMachine, name, event.state.input);
+          const started = history.add('MapStateStarted', { length }, { chain });
+          causality.startMap(name, started.id, length);
+        }
         return;
       }
       case 'StateExited': {
-        const type = typeOf(event.state.name);
-        if (type === 'Parallel') history.add('ParallelStateSucceeded');
-        if (type === 'Map') history.add('MapStateSucceeded');
-        history.add(`${type}StateExited`, {
-          name: event.state.name,
-          output: payload(event.state.output),
-          outputDetails: { truncated: false },
-        });
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainOfState(name);
+        if (causality.isCancelled(chain)) return;
+        // A Parallel or Map ends when its last branch or iteration does: both events follow that
+        // one. One whose failure was caught exits right after its …StateFailed.
+        const succeeded = (type === 'Parallel' || type === 'Map') && !causality.hasFailed(name);
+        const inner = succeeded ? { previous: causality.joined(name) } : {};
+        if (succeeded) history.add(`${type}StateSucceeded`, undefined, { ...inner, advance: false });
+        history.add(
+          `${type}StateExited`,
+          { name, output: payload(event.state.output), outputDetails: { truncated: false } },
+          { chain, ...inner },
+        );
         return;
       }
       case 'StateFailed': {
-        const type = typeOf(event.state.name);
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainOfState(name);
+        if (causality.isCancelled(chain)) return;
         if (type === 'Task' && event.Error === 'States.Timeout') {
-          const invocation = execution.activeTasks.get(event.state.name);
+          const invocation = execution.activeTasks.get(name);
           if (invocation && !invocation.abandoned) {
             invocation.abandoned = true;
             invocation.onTimeout();
@@ -360,33 +425,52 @@ export class StepFunctionsEngine {
                 error: 'States.Timeout',
                 cause: 'The task did not complete within its TimeoutSeconds',
               },
+              { chain },
             );
           }
         }
-        if (type === 'Parallel')
-          history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
-        if (type === 'Map')
-          history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        if (type === 'Parallel' || type === 'Map') {
+          history.add(
+            `${type}StateFailed`,
+            { error: event.Error, cause: causeText(event.Cause) },
+            { chain, previous: causality.failedInner(name, (id) => history.typeOf(id)) },
+          );
+          causality.cancelInner(name);
+        }
         return;
       }
-      case 'MapIterationStarted':
+      case 'StateRetried':
+        execution.retries.push(event.state.name);
+        return;
+      case 'MapIterationStarted': {
+        const index = event.index ?? 0;
+        const link = causality.startIteration(event.parentState.name, index);
+        history.add(event.type, { name: event.parentState.name, index }, link);
+        return;
+      }
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
-        history.add(event.type, { name: event.parentState.name, index: event.index });
+        history.add(
+          event.type,
+          { name: event.parentState.name, index: event.index },
+          { chain: `${event.parentState.name}[${event.index}]`, advance: false },
+        );
         return;
       case 'ExecutionSucceeded':
         return this.finish(execution, 'SUCCEEDED', { output: payload(event.output) });
       case 'ExecutionFailed':
         return this.finish(execution, 'FAILED', { error: event.Error, cause: causeText(event.Cause) });
-      case 'ExecutionAborted':
-        return this.finish(execution, 'ABORTED', stopRequest ?? {});
+      case 'ExecutionAborted': {
+        const { status, ...details } = stopRequest ?? { status: 'ABORTED' as const };
+        return this.finish(execution, status, details);
+      }
       case 'ExecutionTimeout':
         return this.finish(execution, 'TIMED_OUT', {
           error: 'States.Timeout',
           cause: 'The execution did not complete within its TimeoutSeconds',
         });
       default:
-        // ParallelBranch*, StateRetried, StateCaught: AWS records no event of its own for these.
+        // ParallelBranch*, StateCaught: AWS records no event of its own for these.
         return;
     }
   }
@@ -404,12 +488,20 @@ export class StepFunctionsEngine {
   }
 }
 
+/** Why the engine was told to abort: StopExecution, or the execution's TimeoutSeconds. */
+interface StopRequest {
+  status: 'ABORTED' | 'TIMED_OUT';
+  error?: string;
+  cause?: string;
+}
+
 interface EngineEvent {
   type: string;
   timestamp: number;
   state: { name: string; type: string; input: unknown; output?: unknown };
   parentState: { name: string };
-  index: number;
+  /** The Map iteration an event belongs to (events forwarded from a Map iteration carry it). */
+  index?: number;
   Error: string;
   Cause: unknown;
   output: unknown;

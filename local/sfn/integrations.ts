@@ -7,7 +7,7 @@
  * LambdaFunction*), and fails with the error names Step Functions uses.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { SimClock } from '../clock';
+import type { EngineClock } from './clock';
 import type { Execution } from './engine';
 import { payload } from './history';
 import { functionNameOf, type TaskResource } from './resources';
@@ -66,10 +66,14 @@ export type LambdaResult =
 export type BuildRecord = Record<string, unknown> & { id: string; buildStatus: string };
 
 export interface IntegrationDeps {
-  clock: SimClock;
+  clock: EngineClock;
   region: string;
   account: string;
   tokens: TaskTokens;
+  /**
+   * Runs the function: resolves with its payload or its function error; rejects with a
+   * `TaskFailure` for a Lambda service error (`Lambda.TooManyRequestsException`, ...).
+   */
   invokeLambda(functionName: string, payload: unknown): Promise<LambdaResult>;
   /** A Lambda service-side fault to raise instead of invoking (throttling), if any. */
   lambdaServiceFault?(functionName: string, stateKey: string): { error: string; cause: string } | undefined;
@@ -78,6 +82,15 @@ export interface IntegrationDeps {
   dynamodb(operation: string, params: Record<string, unknown>): Promise<unknown>;
   putEvents(params: Record<string, unknown>): unknown;
   startNested(stateMachineArn: string, input: string, name?: string): Execution;
+  /**
+   * Authorises a Task's calls with the state machine's role before they are made: an error name
+   * and cause to fail the task with, or undefined (local/iam).
+   */
+  authorizeTask?(
+    execution: Execution,
+    resource: TaskResource,
+    params: Record<string, unknown>,
+  ): Promise<{ error: string; cause: string } | undefined>;
 }
 
 /** One run of a Task state (retries make new ones). */
@@ -146,6 +159,7 @@ export async function runTaskState(
 ): Promise<unknown> {
   // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
   await nextMacrotask();
+  await ctx.execution.entered(ctx.stateName);
   const { execution, stateName, resource } = ctx;
   const resourceType =
     resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
@@ -161,7 +175,11 @@ export async function runTaskState(
   };
   execution.activeTasks.set(stateName, invocation);
   const record = (type: string, details: Record<string, unknown>) => {
-    if (!invocation.abandoned && execution.status === 'RUNNING') execution.history.add(type, details);
+    const { causality } = execution.history;
+    const chain = causality.chainOfState(stateName);
+    // A stopped Parallel branch or Map iteration records nothing more (causality.ts).
+    if (!invocation.abandoned && execution.status === 'RUNNING' && !causality.isCancelled(chain))
+      execution.history.add(type, details, { chain });
   };
   const done = () => {
     if (execution.activeTasks.get(stateName) === invocation) execution.activeTasks.delete(stateName);
@@ -186,6 +204,8 @@ export async function runTaskState(
     try {
       let result: LambdaResult;
       try {
+        const denied = await deps.authorizeTask?.(execution, resource, {});
+        if (denied) throw new TaskFailure(denied.error, denied.cause);
         result = await invoke(deps, resource.functionName, input, `${execution.arn}#${stateName}`);
       } catch (error) {
         if (error instanceof TaskFailure)
@@ -254,7 +274,7 @@ export async function runTaskState(
   };
 
   const TimeoutError = await statesTimeoutError();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: object | undefined;
   // A plain Lambda invocation's duration is the handler's own compute time, which passes in real
   // time: its timeout is real seconds. Everything else (builds, nested runs, a person deciding)
   // happens in the simulated world and times out on the simulated clock.
@@ -285,13 +305,18 @@ export async function runTaskState(
   try {
     return await (timedOut ? Promise.race([work, timedOut]) : work);
   } finally {
-    if (realTime) clearTimeout(timer);
+    if (realTime) clearTimeout(timer as NodeJS.Timeout | undefined);
     else deps.clock.cancel(timer);
     done();
   }
 
   async function perform(): Promise<unknown> {
     const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
+    const denied = await deps.authorizeTask?.(execution, resource, params);
+    if (denied) {
+      if (resource.pattern === 'token' && token) deps.tokens.finish(token, 'settled');
+      return fail(denied.error, denied.cause);
+    }
     // ------------------------------------------------------------ .waitForTaskToken
     if (resource.pattern === 'token') {
       if (!token || !settled || !JSON.stringify(params).includes(token)) {

@@ -5,9 +5,10 @@
  *   sandbox, which reads the value and sleeps on the simulated clock (the engine's override is a
  *   fixed number per state and could not scale a value known only at run time);
  * - Retry `IntervalSeconds` / `MaxDelaySeconds` are divided by the speed-up;
- * - Task timeouts (`TimeoutSeconds`, `TimeoutSecondsPath`) are enforced by the sandbox on the
- *   simulated clock, so the engine's own timer is set out of reach (its default is 60 real
- *   seconds; AWS's is 99,999,999 seconds).
+ * - Task timeouts (`TimeoutSeconds`, `TimeoutSecondsPath`) and the execution's `TimeoutSeconds`
+ *   are enforced by the sandbox on the simulated clock, so the engine's own timer is set out of
+ *   reach (its default is 60 real seconds; AWS's is 99,999,999 seconds).
+ * At an infinite speed-up (the virtual clock of tests) waits and retry intervals take no real time.
  * The original definition is kept for the console view and the history's state types.
  */
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -61,15 +62,13 @@ export interface EnginePlan {
 /** Private Parameters key carrying a TimeoutSecondsPath value to the sandbox's handler. */
 export const TIMEOUT_KEY = '__sandboxTimeoutSeconds';
 
-const scaled = (seconds: number, speedup: number) => Math.min(MAX_TIMER_SECONDS, seconds / speedup);
-
 /** The engine's copy of a definition at `speedup` simulated seconds per real second. */
 export function planForEngine(original: AslDefinition, speedup: number): EnginePlan {
   const definition = JSON.parse(JSON.stringify(original)) as AslDefinition;
   const waitTimeOverrides: Record<string, number> = {};
   const dynamicWaits = new Map<string, AslState>();
-  if (typeof definition.TimeoutSeconds === 'number')
-    definition.TimeoutSeconds = scaled(definition.TimeoutSeconds, speedup);
+  // The execution's TimeoutSeconds is enforced by the engine on the simulated clock (engine.ts).
+  delete definition.TimeoutSeconds;
   for (const { name, state } of allStates(definition)) {
     if (state.Type === 'Wait') {
       if (typeof state.Seconds === 'number') {

@@ -34,7 +34,7 @@ describe('bin/deployctl', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'The local sandbox is not running on http://127.0.0.1:9. Start it with `npm start` in another shell, or pass --aws.\n',
+      'The local sandbox is not running on http://127.0.0.1:9. Start it with `npm start` in another shell, or pass --aws. If it runs on another port, pass --endpoint <url> or set SANDBOX_PORT.\n',
     );
   });
 });

@@ -36,7 +36,7 @@ describe('when the sandbox is not running', () => {
     expect(run).toEqual({
       code: 2,
       out: '',
-      err: `The local sandbox is not running on http://127.0.0.1:${port}. Start it with \`npm start\` in another shell, or pass --aws.`,
+      err: `The local sandbox is not running on http://127.0.0.1:${port}. Start it with \`npm start\` in another shell, or pass --aws. If it runs on another port, pass --endpoint <url> or set SANDBOX_PORT.`,
     });
   });
 
@@ -45,19 +45,27 @@ describe('when the sandbox is not running', () => {
     expect(run).toEqual({
       code: 2,
       out: '',
-      err: `The local sandbox is not running on http://127.0.0.1:${port}/webhooks/github. Start it with \`npm start\` in another shell, or pass --aws.`,
+      err: `The local sandbox is not running on http://127.0.0.1:${port}/webhooks/github. Start it with \`npm start\` in another shell, or pass --aws. If it runs on another port, pass --webhook-url <its webhook URL> or set PORT (npm start prints both).`,
     });
   });
 
   it('--endpoint overrides SANDBOX_PORT', async () => {
     const run = await deployctl(env, '--endpoint', `http://127.0.0.1:${port}/`, 'executions');
     expect(run.err).toBe(
-      `The local sandbox is not running on http://127.0.0.1:${port}. Start it with \`npm start\` in another shell, or pass --aws.`,
+      `The local sandbox is not running on http://127.0.0.1:${port}. Start it with \`npm start\` in another shell, or pass --aws. If it runs on another port, pass --endpoint <url> or set SANDBOX_PORT.`,
     );
   });
 });
 
 describe('global options and usage errors', () => {
+  it('--help shows the default webhook URL and endpoint', async () => {
+    const run = await deployctl({}, '--help');
+    expect(run.out.replace(/\s+/g, ' ')).toContain(
+      '--webhook-url <url> GitHub webhook URL for push (default: http://127.0.0.1:$PORT/webhooks/github, PORT default 3000; with --aws: $WEBHOOK_URL)',
+    );
+    expect(run.out.replace(/\s+/g, ' ')).toContain('(default: http://127.0.0.1:$SANDBOX_PORT or :4566)');
+  });
+
   it.each([
     [
       ['--endpoint', 'localhost:4566', 'executions'],

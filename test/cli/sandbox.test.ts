@@ -3,7 +3,9 @@
  * speed-up): push, executions, show (with --follow), approve and reject, rollback, Slack
  * messages, scenarios, and the errors a user gets for bad arguments.
  */
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { banner } from '../../local/start';
 import { deployctl, startedName, until } from './support';
 
 let sandbox: Sandbox;
@@ -20,8 +22,18 @@ afterAll(async () => {
 });
 
 const executionArn = (name: string) => [...sandbox.engine.executions.values()].find((e) => e.name === name)!;
+// Waiting starts when the request's Lambda has returned (TaskSubmitted), not when the token exists.
 const waitingForApproval = (name: string) =>
-  until(() => sandbox.tokens.list().some((t) => t.executionArn === executionArn(name)?.arn));
+  until(
+    () =>
+      sandbox.tokens.list().some((t) => t.executionArn === executionArn(name)?.arn) &&
+      executionArn(name).history.events.some(
+        (e) =>
+          e.type === 'TaskSubmitted' &&
+          (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
+            'invoke.waitForTaskToken',
+      ),
+  );
 const SHA_1 = '1111111111111111111111111111111111111111';
 const SHA_2 = '2222222222222222222222222222222222222222';
 
@@ -74,9 +86,14 @@ describe('approve and reject', () => {
     const name = startedName((await cli('push', 'retail-bank')).out);
     await waitingForApproval(name);
     const waiting = await cli('show', name);
-    expect(waiting.out).toMatch(/WAITING\s+Wait for approval/);
-    expect(waiting.out.split('\n').pop()).toBe(
-      `RUNNING - waiting at "Wait for approval": deployctl approve ${name} (or reject)`,
+    // The deadline and the link come with the waiting step.
+    expect(waiting.out).toMatch(
+      /WAITING\s+Wait for approval {2}waiting for a decision until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(deployctl approve\|reject\)/,
+    );
+    expect(waiting.out.split('\n').pop()).toMatch(
+      new RegExp(
+        `^RUNNING - waiting at "Wait for approval": deployctl approve ${name} \\(or reject\\) before \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, or open http://127\\.0\\.0\\.1:\\d+/approvals/`,
+      ),
     );
 
     const approved = await cli('approve', name, '--by', 'Ada Lovelace');
@@ -135,6 +152,32 @@ describe('approve and reject', () => {
       new RegExp(`Approve: +${base}/[0-9a-f-]{36}\\?decision=approve&expires=\\d+&sig=`),
     );
     expect(run.out).toMatch(new RegExp(`Reject: +${base}/[0-9a-f-]{36}\\?decision=reject&`));
+  });
+});
+
+describe('first hour', () => {
+  it('the start banner says which repository and branch each pipeline listens to', () => {
+    const text = banner(sandbox);
+    expect(text).toMatch(/retail-bank +pushes to example-org\/retail-bank main {2}-> {2}arn:aws:states:/);
+    expect(text).toMatch(/microblog +pushes to example-org\/microblog main/);
+  });
+
+  it("the simulated SSM agents run a release that honours the document's ENV_VAR parameters (>= 3.3.2746.0)", async () => {
+    const ssm = new SSMClient({
+      endpoint: sandbox.urls.aws,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: 'AKIASANDBOXLOCAL0000',
+        secretAccessKey: 'sandbox-local-secret-not-a-real-key',
+      },
+    });
+    const out = await ssm.send(new DescribeInstanceInformationCommand({}));
+    const versions = (out.InstanceInformationList ?? []).map((i) => i.AgentVersion!.split('.').map(Number));
+    expect(versions.length).toBeGreaterThan(0);
+    for (const v of versions) {
+      const [a, b, c] = v as [number, number, number];
+      expect(a * 1e8 + b * 1e5 + c).toBeGreaterThanOrEqual(3 * 1e8 + 3 * 1e5 + 2746);
+    }
   });
 });
 

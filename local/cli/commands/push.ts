@@ -83,7 +83,7 @@ export async function pushDelivery(
   } catch (error) {
     if (networkCode(error))
       throw ctx.mode === 'sandbox'
-        ? sandboxNotRunning(ctx.webhookUrl)
+        ? sandboxNotRunning(ctx.webhookUrl, 'webhook')
         : new CliError(`Cannot reach ${ctx.webhookUrl} (${networkCode(error)}).`, 2);
     throw error;
   }

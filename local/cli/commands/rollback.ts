@@ -20,6 +20,7 @@ import type { CliContext } from '../context';
 import { CliError } from '../errors';
 import { checkPipeline, describeExecution, listExecutions, listStateMachines } from '../executions';
 import { exitCodeFor, showExecution } from './show';
+import { SANDBOX_PATHS } from '../sandbox-api';
 
 export interface RollbackOptions {
   /** Roll back to this version label (a good one from the history) instead of the newest good. */
@@ -102,6 +103,18 @@ async function updatedInstances(ctx: CliContext, record: DeploymentRecord): Prom
   );
 }
 
+/**
+ * "Now" where the run happens: the sandbox's simulated clock (`/_sandbox/health` `now`), so the
+ * rollback's name sorts with the executions around it; the local clock against AWS.
+ */
+export async function serviceNow(ctx: CliContext): Promise<Date> {
+  if (ctx.mode !== 'sandbox') return new Date();
+  const health = await ctx.sandbox().request<{ now?: unknown }>('GET', SANDBOX_PATHS.health);
+  const now =
+    typeof health.now === 'string' || typeof health.now === 'number' ? new Date(health.now) : new Date(NaN);
+  return Number.isNaN(now.getTime()) ? new Date() : now;
+}
+
 export async function rollbackCommand(
   ctx: CliContext,
   pipeline: string,
@@ -131,7 +144,7 @@ export async function rollbackCommand(
     rollbackTo: { found: true, versionLabel: target.versionLabel, commitSha: target.commitSha ?? null },
   };
   if (settings.target.kind === 'ec2-ssm') input.instanceIds = await updatedInstances(ctx, target);
-  const name = `rollback-${pipeline}-${new Date()
+  const name = `rollback-${pipeline}-${(await serviceNow(ctx))
     .toISOString()
     .replace(/[^0-9]/g, '')
     .slice(0, 14)}`.slice(0, 80);

@@ -89,8 +89,11 @@ export async function showExecution(
 function running(tree: ExecutionTree): string {
   const waiting = tree.timeline.steps.find((s) => s.status === 'waiting');
   const name = tree.executionArn.split(':').pop();
+  const until = waiting?.waitingUntil
+    ? ` before ${waiting.waitingUntil.slice(0, 19).replace('T', ' ')} UTC`
+    : '';
   return waiting
-    ? `RUNNING - waiting at "${waiting.name}": deployctl approve ${name} (or reject)`
+    ? `RUNNING - waiting at "${waiting.name}": deployctl approve ${name} (or reject)${until}${waiting?.approveUrl ? `, or open ${waiting.approveUrl}` : ''}`
     : `RUNNING - deployctl show ${name} --follow`;
 }
 

@@ -12,20 +12,21 @@ import {
   pipelineSubstitutions,
   renderDefinition,
 } from '../../../statemachines/definitions';
-import type {
-  ChildExecution,
-  LocalIntegrations,
-  StartBuildParams,
-} from '../../../statemachines/local-integrations';
-import { runLocal, type LocalRunResult } from '../../../statemachines/local-run';
-import { fakeResources } from '../../statemachines/harness';
+import type { LambdaResult } from '../../../local/sfn/integrations';
+import { LocalStepFunctions } from '../../../local/sfn/standalone';
+import {
+  fakeResources,
+  runResult,
+  type RunResult,
+  type StartBuildParams,
+} from '../../../bench/support/pipeline-harness';
 
 export interface LambdaCall {
   fn: string;
   payload: Record<string, unknown>;
 }
 
-export interface ReleaseRun extends LocalRunResult {
+export interface ReleaseRun extends RunResult {
   lambdaCalls: LambdaCall[];
   builds: StartBuildParams[];
 }
@@ -76,47 +77,39 @@ export async function runRelease(
   ssm: SSMClient,
 ): Promise<ReleaseRun> {
   const values = { ...pipelineSubstitutions(settings, fakeResources), ...deploySubstitutions(fakeResources) };
-  const pipeline = renderDefinition('pipeline', values);
-  const deploySsm = renderDefinition('deploy-ssm', values);
   const lambdaCalls: LambdaCall[] = [];
   const builds: StartBuildParams[] = [];
-  const fnName = (arn: string) => arn.replace(/^.*:function:deploy-controller-/, '');
+  const fnName = (name: string) => name.replace(/^(.*:function:)?deploy-controller-/, '');
 
-  const integrations: LocalIntegrations = {
-    invokeLambda: async (functionArn, raw) => {
-      const fn = fnName(functionArn);
-      const payload = raw as Record<string, unknown>;
-      lambdaCalls.push({ fn, payload });
-      // The real ssm-deploy for what reaches SSM; its status polling is scripted.
-      if (fn === 'ssm-deploy' && payload.action !== 'releaseStatus') return ssmDeploy(payload, ssm);
-      return scripted(settings, fn, payload);
+  const sfn = new LocalStepFunctions({
+    world: {
+      invokeLambda: async (functionName, raw): Promise<LambdaResult> => {
+        const fn = fnName(functionName);
+        const payload = raw as Record<string, unknown>;
+        lambdaCalls.push({ fn, payload });
+        try {
+          // The real ssm-deploy for what reaches SSM; its status polling is scripted.
+          if (fn === 'ssm-deploy' && payload.action !== 'releaseStatus')
+            return { payload: await ssmDeploy(payload, ssm) };
+          return { payload: scripted(settings, fn, payload) };
+        } catch (error) {
+          return { errorType: (error as Error).name, errorMessage: (error as Error).message };
+        }
+      },
+      startBuild: (raw) => {
+        const params = raw as unknown as StartBuildParams;
+        builds.push(params);
+        return { id: `${params.ProjectName}:1`, buildStatus: 'IN_PROGRESS', phases: [] };
+      },
+      buildFinished: async (id) => ({
+        id,
+        buildStatus: 'SUCCEEDED',
+        phases: [{ phaseType: 'BUILD', phaseStatus: 'SUCCEEDED' }, { phaseType: 'COMPLETED' }],
+      }),
     },
-    waitForTaskToken: async () => {
-      throw new Error('the release world has no approvals (microblog needs none)');
-    },
-    startBuildSync: async (params) => {
-      builds.push(params);
-      return {
-        Id: `${params.ProjectName}:1`,
-        BuildStatus: 'SUCCEEDED',
-        Phases: [{ PhaseType: 'BUILD', PhaseStatus: 'SUCCEEDED' }, { PhaseType: 'COMPLETED' }],
-      };
-    },
-    startExecutionSync: async (stateMachineArn, childInput): Promise<ChildExecution> => {
-      if (!stateMachineArn.endsWith(':deploy-ssm'))
-        throw new Error(`unexpected child state machine ${stateMachineArn}`);
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:child`;
-      const run = await runLocal(deploySsm, childInput, { executionArn, integrations });
-      return {
-        executionArn,
-        status: run.status,
-        output: run.output,
-        ...(run.error ? { error: run.error } : {}),
-        ...(run.cause !== undefined ? { cause: run.cause } : {}),
-      };
-    },
-  };
-  const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:deploy-microblog:evidence';
-  const run = await runLocal(pipeline, input, { executionArn, integrations });
-  return { ...run, lambdaCalls, builds };
+  });
+  sfn.register(`deploy-${settings.name}`, JSON.stringify(renderDefinition('pipeline', values)));
+  sfn.register('deploy-ssm', JSON.stringify(renderDefinition('deploy-ssm', values)));
+  const execution = await sfn.run(sfn.engine.stateMachineArn(`deploy-${settings.name}`), input, 'evidence');
+  return { ...runResult(execution), lambdaCalls, builds };
 }

@@ -1,13 +1,18 @@
 /**
- * Runs the real ASL files (placeholders filled by pipelineSubstitutions with fake ARNs) on the local
- * engine against a scripted world: fake task functions that answer with the contract shapes of
- * functions/commons/types/tasks.ts, a fake CodeBuild, a person who approves or not. Jest-free, so the
- * workflow-cost benchmark runs the same scenarios.
+ * Runs the real ASL files (placeholders filled by pipelineSubstitutions with fake ARNs) on the
+ * sandbox's Step Functions runtime (local/sfn, the same engine, integrations and history as
+ * :4566) against a scripted world: fake task functions that answer with the contract shapes of
+ * functions/commons/types/tasks.ts, a fake CodeBuild, a person who approves or not. Jest-free: the
+ * state machine tests (test/statemachines) and the benchmarks run the same scenarios.
  */
 import { join } from 'node:path';
 import { findPipeline, loadConfig } from '../../functions/commons/config/load-config';
 import type { PipelineSettings } from '../../functions/commons/config/schema';
 import type { PipelineInput } from '../../functions/commons/types/pipeline-input';
+import type { Execution } from '../../local/sfn/engine';
+import type { HistoryEvent } from '../../local/sfn/history';
+import { TaskFailure, type BuildRecord, type LambdaResult } from '../../local/sfn/integrations';
+import { LocalStepFunctions } from '../../local/sfn/standalone';
 import {
   deploySubstitutions,
   pipelineSubstitutions,
@@ -15,14 +20,6 @@ import {
   type DefinitionName,
   type PipelineResources,
 } from '../../statemachines/definitions';
-import type {
-  ChildExecution,
-  CodeBuildBuild,
-  LocalIntegrations,
-  StartBuildParams,
-} from '../../statemachines/local-integrations';
-import { runLocal, type LocalRunResult } from '../../statemachines/local-run';
-
 const ACCOUNT = 'arn:aws:%s:eu-west-1:123456789012';
 const arn = (service: string, rest: string) => `${ACCOUNT.replace('%s', service)}:${rest}`;
 
@@ -69,18 +66,61 @@ export interface TaskCall {
   payload: Record<string, unknown>;
 }
 
-export interface WorldRun extends LocalRunResult {
+/** Parameters the ASL passes to CodeBuild StartBuild. */
+export interface StartBuildParams {
+  ProjectName: string;
+  SourceVersion: string;
+  TimeoutInMinutesOverride?: number;
+  EnvironmentVariablesOverride: { Name: string; Type: 'PLAINTEXT'; Value: string }[];
+}
+
+/** How an execution ended, as DescribeExecution and GetExecutionHistory report it. */
+export interface RunResult {
+  status: Execution['status'];
+  /** The output, parsed. */
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** The execution history (GetExecutionHistory's events). */
+  events: HistoryEvent[];
+  /** States entered, in history order (including Parallel branches). */
+  visited: string[];
+  /** One entry per retry, by state name. */
+  retried: string[];
+}
+
+export interface WorldRun extends RunResult {
   calls: TaskCall[];
   /** Lambda invocations including throttled attempts (each is billed as a request). */
   invocations: number;
   builds: StartBuildParams[];
-  children: (LocalRunResult & { definition: DefinitionName; input: unknown })[];
-  /** States entered in the pipeline (including Parallel branches), in order. */
-  visited: string[];
+  children: (RunResult & { definition: DefinitionName; input: unknown })[];
+}
+
+/** The names of the states entered, in history order. */
+export function statesEntered(events: HistoryEvent[]): string[] {
+  return events.flatMap((e) =>
+    e.type.endsWith('StateEntered') ? [(e.stateEnteredEventDetails as { name: string }).name] : [],
+  );
+}
+
+/** An ended execution as a RunResult. */
+export function runResult(execution: Execution): RunResult {
+  const events = [...execution.history.events];
+  return {
+    status: execution.status,
+    ...(execution.output !== undefined && { output: JSON.parse(execution.output) as unknown }),
+    ...(execution.error !== undefined && { error: execution.error }),
+    ...(execution.cause !== undefined && { cause: execution.cause }),
+    events,
+    visited: statesEntered(events),
+    retried: [...execution.retries],
+  };
 }
 
 export const COMMIT = '4c5e2f1a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e';
-export const EXECUTION_ARN = arn('states', 'execution:deploy-retail-bank:4c5e2f1a-delivery');
+/** The pipeline execution's name (its ARN: `…:execution:deploy-<pipeline>:<name>`). */
+export const EXECUTION_NAME = '4c5e2f1a-delivery';
 
 /** A pipeline input as the webhook starts it. */
 export function pipelineInput(pipeline: string): PipelineInput {
@@ -100,6 +140,7 @@ export function pipelineInput(pipeline: string): PipelineInput {
   };
 }
 
+/** A function error (`name` is the errorType) or, named `Lambda.*`, a Lambda service error. */
 class NamedError extends Error {
   constructor(name: string, message: string) {
     super(message);
@@ -107,7 +148,8 @@ class NamedError extends Error {
   }
 }
 
-const phases = (failed?: string): CodeBuildBuild['Phases'] => {
+/** CodeBuild's build phases (BatchGetBuilds `phases`), the failed one marked FAILED. */
+const phases = (failed?: string): { phaseType: string; phaseStatus?: string }[] => {
   const order = [
     'SUBMITTED',
     'QUEUED',
@@ -121,8 +163,8 @@ const phases = (failed?: string): CodeBuildBuild['Phases'] => {
     'FINALIZING',
   ];
   return [
-    ...order.map((PhaseType) => ({ PhaseType, PhaseStatus: PhaseType === failed ? 'FAILED' : 'SUCCEEDED' })),
-    { PhaseType: 'COMPLETED' },
+    ...order.map((phaseType) => ({ phaseType, phaseStatus: phaseType === failed ? 'FAILED' : 'SUCCEEDED' })),
+    { phaseType: 'COMPLETED' },
   ];
 };
 
@@ -136,7 +178,6 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
   };
   const calls: TaskCall[] = [];
   const builds: StartBuildParams[] = [];
-  const children: WorldRun['children'] = [];
   const counters = new Map<string, number>();
   const next = (key: string) => {
     const n = counters.get(key) ?? 0;
@@ -296,59 +337,73 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
     }
   };
 
-  const fnName = (functionArn: string) => functionArn.replace(/^.*:function:deploy-controller-/, '');
-  const integrations: LocalIntegrations = {
-    invokeLambda: async (functionArn, payload) =>
-      answer(fnName(functionArn), payload as Record<string, unknown>),
-    waitForTaskToken: async (functionArn, payload) => {
-      answer(fnName(functionArn), payload as Record<string, unknown>);
+  const fnName = (functionName: string) => functionName.replace(/^(.*:function:)?deploy-controller-/, '');
+  const decide = (token: string) => {
+    // The person decides a moment after the request was posted.
+    if (scenario.approval === 'expire') return;
+    setImmediate(() => {
       if (scenario.approval === 'reject')
-        throw new NamedError('ApprovalRejected', 'Rejected by bob: not during the freeze');
-      if (scenario.approval === 'expire') throw new NamedError('States.Timeout', '');
-      return { decision: 'approved', by: 'bob', at: '2026-11-20T10:15:00Z' };
-    },
-    startBuildSync: async (params) => {
-      builds.push(params);
-      const scan = params.ProjectName === fakeResources.scanProjectName;
-      const failed = scan
-        ? scenario.scan === 'vulnerable'
-          ? 'BUILD'
-          : undefined
-        : { ok: undefined, 'tests-fail': 'BUILD', 'install-fail': 'INSTALL' }[scenario.build ?? 'ok'];
-      return {
-        Id: `${params.ProjectName}:${scan ? 'scan' : 'build'}-1`,
-        BuildStatus: failed ? 'FAILED' : 'SUCCEEDED',
-        Phases: phases(failed),
-      };
-    },
-    startExecutionSync: async (stateMachineArn, input): Promise<ChildExecution> => {
-      const definition: DefinitionName = stateMachineArn.endsWith(':deploy-beanstalk')
-        ? 'deploy-beanstalk'
-        : 'deploy-ssm';
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:child-${children.length + 1}`;
-      const run = await runLocal(definitions[definition], input, { executionArn, integrations });
-      children.push({ ...run, definition, input });
-      return {
-        executionArn,
-        status: run.status,
-        output: run.output,
-        ...(run.error ? { error: run.error } : {}),
-        ...(run.cause !== undefined ? { cause: run.cause } : {}),
-      };
-    },
+        sfn.tokens.fail(token, 'ApprovalRejected', 'Rejected by bob: not during the freeze');
+      else sfn.tokens.succeed(token, { decision: 'approved', by: 'bob', at: '2026-11-20T10:15:00Z' });
+    });
   };
-
-  const run = await runLocal(definitions.pipeline, pipelineInput(settings.name), {
-    executionArn: EXECUTION_ARN,
-    integrations,
+  const finished = new Map<string, BuildRecord>();
+  const sfn = new LocalStepFunctions({
+    world: {
+      invokeLambda: async (functionName, raw): Promise<LambdaResult> => {
+        const payload = raw as Record<string, unknown>;
+        try {
+          const result = answer(fnName(functionName), payload);
+          if (fnName(functionName) === 'approval-request' && payload.action === 'request')
+            decide(String(payload.taskToken));
+          return { payload: result };
+        } catch (error) {
+          const { name, message } = error as Error;
+          // Lambda service errors are the integration's own; function errors carry the payload.
+          if (name.startsWith('Lambda.')) throw new TaskFailure(name, message);
+          return { errorType: name, errorMessage: message };
+        }
+      },
+      startBuild: (raw) => {
+        const params = raw as unknown as StartBuildParams;
+        builds.push(params);
+        const scan = params.ProjectName === fakeResources.scanProjectName;
+        const failed = scan
+          ? scenario.scan === 'vulnerable'
+            ? 'BUILD'
+            : undefined
+          : { ok: undefined, 'tests-fail': 'BUILD', 'install-fail': 'INSTALL' }[scenario.build ?? 'ok'];
+        const id = `${params.ProjectName}:${scan ? 'scan' : 'build'}-1`;
+        finished.set(id, {
+          id,
+          projectName: params.ProjectName,
+          sourceVersion: params.SourceVersion,
+          buildStatus: failed ? 'FAILED' : 'SUCCEEDED',
+          phases: phases(failed),
+        });
+        return { id, projectName: params.ProjectName, buildStatus: 'IN_PROGRESS', phases: [] };
+      },
+      buildFinished: async (id) => finished.get(id)!,
+    },
   });
-  const visited = run.events.flatMap((e) => (e.type === 'StateEntered' ? [e.state.name] : []));
-  return { ...run, calls, invocations, builds, children, visited };
+  for (const name of ['pipeline', 'deploy-beanstalk', 'deploy-ssm'] as const)
+    sfn.register(name === 'pipeline' ? `deploy-${settings.name}` : name, JSON.stringify(definitions[name]));
+
+  const execution = await sfn.run(
+    sfn.engine.stateMachineArn(`deploy-${settings.name}`),
+    pipelineInput(settings.name),
+    EXECUTION_NAME,
+  );
+  const children = execution.children.map((child) => ({
+    ...runResult(child),
+    definition: child.stateMachine.name as DefinitionName,
+    input: JSON.parse(child.input) as unknown,
+  }));
+  return { ...runResult(execution), calls, invocations, builds, children };
 }
 
 /** State transitions as AWS bills them: every state entered (and every retry), in the pipeline and its sub-workflows. */
 export function transitions(run: WorldRun): number {
-  const entered = (r: LocalRunResult) =>
-    r.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
-  return entered(run) + run.children.reduce((sum, child) => sum + entered(child), 0);
+  const billed = (r: RunResult) => r.visited.length + r.retried.length;
+  return billed(run) + run.children.reduce((sum, child) => sum + billed(child), 0);
 }
