@@ -9,6 +9,7 @@
  * - failed: anything else that ended badly (Ready on our version with errors, terminated, ...).
  */
 import type { BeanstalkDeployStatus } from '../commons/types/tasks';
+import { cutText } from '../commons/text';
 
 export interface EnvironmentSnapshot {
   /** Launching | Updating | Ready | Terminating | Terminated | Aborting | LinkingFrom | LinkingTo */
@@ -85,7 +86,7 @@ export function isFailureEvent(event: BeanstalkEventRecord): boolean {
 /** One event as a log line, bounded so a chatty message cannot blow the state's 256 KB payload. */
 export function formatEvent(event: BeanstalkEventRecord): string {
   const message = event.message.replace(/\s+/g, ' ').trim();
-  return `${event.date.toISOString()} ${event.severity} ${message.length > 300 ? `${message.slice(0, 297)}...` : message}`;
+  return `${event.date.toISOString()} ${event.severity} ${cutText(message, 300, { ellipsis: '...' })}`;
 }
 
 function evaluationWait(input: ClassifyInput, newestFirst: BeanstalkEventRecord[]): number | null {

@@ -9,6 +9,11 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
+/** One SSM command id, or the ids of a rollback's batches (50 instances each) joined by commas. */
+const COMMAND_IDS = /^[0-9a-f-]{36}(?:,[0-9a-f-]{36}){0,9}$/;
+/** Ten SendCommand batches of 50 (the fleet sizes the sandbox models go up to 500). */
+export const MAX_ROLLBACK_INSTANCES = 500;
+
 const text = z
   .string({ error: 'must be a non-empty string' })
   .check(z.minLength(1, { error: 'must be a non-empty string' }));
@@ -28,7 +33,11 @@ const schema = z.discriminatedUnion(
     z.object({
       action: z.literal('releaseStatus'),
       pipeline: text,
-      commandId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, { error: 'must be an SSM command id' })),
+      commandId: z.string().check(
+        z.regex(COMMAND_IDS, {
+          error: 'must be an SSM command id, or up to 10 of them comma-separated (a rollback in batches)',
+        }),
+      ),
     }),
     z.object({
       action: z.literal('rollback'),
@@ -41,7 +50,9 @@ const schema = z.discriminatedUnion(
         )
         .check(
           z.minLength(1, { error: 'must name at least one instance' }),
-          z.maxLength(50, { error: 'may name at most 50 instances (SendCommand limit)' }),
+          z.maxLength(MAX_ROLLBACK_INSTANCES, {
+            error: `may name at most ${MAX_ROLLBACK_INSTANCES} instances (the largest fleet the controller releases to)`,
+          }),
         ),
       commitSha: z.nullable(sha),
     }),

@@ -12,6 +12,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { Ec2SsmTarget } from '../commons/config/schema';
+import { cutText } from '../commons/text';
 import type { ArtifactLocation, StartReleaseResult } from '../commons/types/tasks';
 import { classifyRelease, type InvocationSnapshot, type ReleaseClassification } from './classify-release';
 import { tailOutput } from './output-tail';
@@ -39,6 +40,18 @@ export const DELIVERY_TIMEOUT_SECONDS = 3600;
 /** Output of failed instances is re-read in full (ListCommandInvocations keeps only its start). */
 const MAX_FULL_OUTPUT_READS = 10;
 
+/** The pipeline's release steps as the document's releaseEnvironment / releaseCommands values. */
+export function releaseStepParameters(
+  release: Ec2SsmTarget['release'] | undefined,
+): Pick<DocumentParameters, 'releaseEnvironment' | 'releaseCommands'> {
+  return {
+    releaseEnvironment: Object.entries(release?.environment ?? {})
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' '),
+    releaseCommands: (release?.commands ?? []).join(','),
+  };
+}
+
 function parametersFor(
   deps: Deps,
   action: 'release' | 'rollback',
@@ -54,6 +67,7 @@ function parametersFor(
     appDirectory: deps.target.appDirectory,
     healthUrl: deps.target.healthUrl,
     pythonVersion: deps.pythonVersion,
+    ...releaseStepParameters(deps.target.release),
   });
 }
 
@@ -89,28 +103,78 @@ export function startRelease(
     MaxConcurrency: deps.target.maxConcurrency,
     MaxErrors: deps.target.maxErrors,
     Parameters: toCommandParameters(parameters),
-    Comment: `${deps.pipeline} release ${commitSha.slice(0, 12)}`.slice(0, 100),
+    Comment: cutText(`${deps.pipeline} release ${commitSha.slice(0, 12)}`, 100),
   });
 }
 
 /**
- * Switches the given instances back (to `commitSha` when installed there, else to their previous
- * release), MaxConcurrency at a time. MaxErrors is 100%: one instance failing to roll back must
- * not stop the others from getting back to a known-good release.
+ * SendCommand's InstanceIds holds at most 50 ids (botocore ssm/2014-11-06 service-2.json,
+ * `InstanceIdList` max 50; SendCommand API reference, InstanceIds: "you can specify up to 50 IDs").
  */
-export function rollback(
+export const SEND_COMMAND_MAX_INSTANCE_IDS = 50;
+
+/** Joins the command ids of a rollback sent in batches; releaseStatus reads them all back. */
+export const COMMAND_ID_SEPARATOR = ',';
+
+/**
+ * Some batches of a rollback were sent and a later one could not be: not retried by the state
+ * machine (a resend would switch the first batches again), reported with what was sent.
+ */
+export class RollbackPartiallySentError extends Error {
+  override readonly name = 'RollbackPartiallySentError';
+}
+
+/** `items` in consecutive groups of at most `size`. */
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Switches the given instances back (to `commitSha` when installed there, else to their previous
+ * release), MaxConcurrency at a time within each batch of 50 ids (one SendCommand per batch, the
+ * batches run side by side). MaxErrors is 100%: one instance failing to roll back must not stop
+ * the others from getting back to a known-good release. The result's commandId lists every
+ * batch's command id, comma-separated, for releaseStatus.
+ */
+export async function rollback(
   deps: Deps,
   instanceIds: string[],
   commitSha: string | null,
 ): Promise<StartReleaseResult> {
   const parameters = parametersFor(deps, 'rollback', commitSha ?? 'previous');
-  return send(deps, {
-    InstanceIds: instanceIds,
-    MaxConcurrency: deps.target.maxConcurrency,
-    MaxErrors: '100%',
-    Parameters: toCommandParameters(parameters),
-    Comment: `${deps.pipeline} rollback to ${commitSha ? commitSha.slice(0, 12) : 'previous'}`.slice(0, 100),
-  });
+  const unique = [...new Set(instanceIds)];
+  const groups = batches(unique, SEND_COMMAND_MAX_INSTANCE_IDS);
+  const sent: StartReleaseResult[] = [];
+  for (const [index, group] of groups.entries()) {
+    const part = groups.length > 1 ? ` (${index + 1}/${groups.length})` : '';
+    try {
+      sent.push(
+        await send(deps, {
+          InstanceIds: group,
+          MaxConcurrency: deps.target.maxConcurrency,
+          MaxErrors: '100%',
+          Parameters: toCommandParameters(parameters),
+          Comment: cutText(
+            `${deps.pipeline} rollback to ${commitSha ? commitSha.slice(0, 12) : 'previous'}${part}`,
+            100,
+          ),
+        }),
+      );
+    } catch (error) {
+      if (sent.length === 0) throw error;
+      throw new RollbackPartiallySentError(
+        `rollback sent to ${sent.length * SEND_COMMAND_MAX_INSTANCE_IDS} of ${unique.length} instances ` +
+          `(commands ${sent.map((s) => s.commandId).join(', ')}); batch ${index + 1} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  return {
+    commandId: sent.map((s) => s.commandId).join(COMMAND_ID_SEPARATOR),
+    startedAt: sent[0]!.startedAt,
+  };
 }
 
 function pluginOutput(invocation: CommandInvocation): string {
@@ -155,29 +219,47 @@ async function fullOutput(
   }
 }
 
-/** Where the release stands on each instance. */
+/** The status of a batched command as one: running while any runs, Success only when all succeeded. */
+function mergeCommandStatus(statuses: string[]): string {
+  for (const running of ['Cancelling', 'InProgress', 'Pending'])
+    if (statuses.includes(running)) return 'InProgress';
+  const bad = statuses.find((s) => s !== 'Success');
+  return bad ?? 'Success';
+}
+
+/** Where the release (or a rollback sent in batches: comma-separated command ids) stands on each instance. */
 export async function releaseStatus(deps: Deps, commandId: string): Promise<ReleaseClassification> {
-  const commands = await deps.client.send(new ListCommandsCommand({ CommandId: commandId }));
-  const command = commands.Commands?.[0];
-  if (!command) throw new Error(`SSM command ${commandId} was not found`);
-  const invocations = await listInvocations(deps.client, commandId);
+  const ids = commandId.split(COMMAND_ID_SEPARATOR);
+  const statuses: string[] = [];
+  const details: string[] = [];
+  let targetCount = 0;
   let fullReads = 0;
   const snapshots: InvocationSnapshot[] = [];
-  for (const invocation of invocations) {
-    const instanceId = invocation.InstanceId ?? 'unknown';
-    const status = String(invocation.Status ?? 'Pending');
-    let output = pluginOutput(invocation);
-    if ((status === 'Failed' || status === 'TimedOut') && fullReads < MAX_FULL_OUTPUT_READS) {
-      fullReads += 1;
-      output = await fullOutput(deps.client, commandId, instanceId, output);
+  for (const id of ids) {
+    const commands = await deps.client.send(new ListCommandsCommand({ CommandId: id }));
+    const command = commands.Commands?.[0];
+    if (!command) throw new Error(`SSM command ${id} was not found`);
+    statuses.push(String(command.Status ?? 'Pending'));
+    if (command.StatusDetails) details.push(command.StatusDetails);
+    const invocations = await listInvocations(deps.client, id);
+    targetCount += command.TargetCount ?? invocations.length;
+    for (const invocation of invocations) {
+      const instanceId = invocation.InstanceId ?? 'unknown';
+      const status = String(invocation.Status ?? 'Pending');
+      let output = pluginOutput(invocation);
+      if ((status === 'Failed' || status === 'TimedOut') && fullReads < MAX_FULL_OUTPUT_READS) {
+        fullReads += 1;
+        output = await fullOutput(deps.client, id, instanceId, output);
+      }
+      snapshots.push({ instanceId, status, outputTail: tailOutput(output) });
     }
-    snapshots.push({ instanceId, status, outputTail: tailOutput(output) });
   }
+  const status = mergeCommandStatus(statuses);
   return classifyRelease(
     {
-      status: String(command.Status ?? 'Pending'),
-      ...(command.StatusDetails ? { statusDetails: command.StatusDetails } : {}),
-      targetCount: command.TargetCount ?? snapshots.length,
+      status,
+      ...(details.length > 0 ? { statusDetails: [...new Set(details)].join('; ') } : {}),
+      targetCount,
     },
     snapshots,
   );

@@ -5,6 +5,7 @@
  * in the Lambda rather than as an opaque InvalidParameters from SSM, and again by SSM, and again
  * by the script. None of them can hold a space, quote, `$`, backtick, `;`, `|`, `&` or newline.
  */
+import { cutText } from '../commons/text';
 
 export const DOCUMENT_PARAMETER_PATTERNS = {
   action: /^(release|rollback)$/,
@@ -18,6 +19,19 @@ export const DOCUMENT_PARAMETER_PATTERNS = {
   appDirectory: /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){1,8}$/,
   healthUrl: /^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]{0,200}$/,
   pythonVersion: /^3\.[0-9]{1,2}$/,
+  /**
+   * Environment of the release steps: up to 10 space-separated `NAME=value` words, e.g.
+   * `FLASK_APP=microblog.py`; empty for none.
+   */
+  releaseEnvironment:
+    /^([A-Z][A-Z0-9_]{0,63}=[A-Za-z0-9_.:/@+-]{0,200}( [A-Z][A-Z0-9_]{0,63}=[A-Za-z0-9_.:/@+-]{0,200}){0,9})?$/,
+  /**
+   * Release steps run after the venv, comma-separated, each a program of the release's venv
+   * (`venv/bin/<name>`) and its literal arguments, e.g. `flask db upgrade,flask translate compile`;
+   * empty for none. The script splits them itself: no word is ever evaluated by a shell.
+   */
+  releaseCommands:
+    /^([a-z0-9][a-z0-9_.-]{0,63}( [A-Za-z0-9_.:/@=+-]{1,128}){0,15}(,[a-z0-9][a-z0-9_.-]{0,63}( [A-Za-z0-9_.:/@=+-]{1,128}){0,15}){0,9})?$/,
 } as const;
 
 export type DocumentParameterName = keyof typeof DOCUMENT_PARAMETER_PATTERNS;
@@ -31,7 +45,7 @@ export class InvalidReleaseParameterError extends Error {
 /** Shows a rejected value safely: JSON-escaped (newlines visible), at most 60 characters. */
 function show(value: string): string {
   const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+  return text.length > 60 ? `${cutText(text, 57, { ellipsis: '' })}..."` : text;
 }
 
 /** Checks every value against its pattern; throws one error listing every problem. */

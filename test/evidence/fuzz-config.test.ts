@@ -17,6 +17,7 @@ import {
 } from '../../functions/commons/config/load-config';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import { validateDocumentParameters } from '../../functions/ssm-deploy/parameters';
+import { releaseStepParameters } from '../../functions/ssm-deploy/operations';
 
 const SAMPLE_TEXT = readFileSync(DEFAULT_CONFIG_PATH, 'utf8');
 const sample = () => parseYaml(SAMPLE_TEXT) as Record<string, unknown>;
@@ -438,6 +439,7 @@ describe('what the configuration accepts, the SSM document accepts', () => {
             appDirectory: target.appDirectory,
             healthUrl: target.healthUrl,
             pythonVersion: settings.build.pythonVersion,
+            ...releaseStepParameters(target.release),
           }),
         ).not.toThrow();
       }),

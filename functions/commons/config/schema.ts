@@ -88,10 +88,52 @@ const elasticBeanstalk = z
     }),
     canary: z
       .object({
+        // NewVersionPercent accepts 1-100 (EB developer guide, "General options for all
+        // environments", aws:elasticbeanstalk:trafficsplitting); a canary keeps it at most 50.
         percent: percent(1, 50),
-        evaluationMinutes: int(1, 60, ' minutes'),
+        // EvaluationTime: 3-600 minutes (same page and namespace); Beanstalk refuses anything else.
+        evaluationMinutes: int(3, 600, ' minutes (Elastic Beanstalk EvaluationTime)'),
       })
       .strict(),
+  })
+  .strict();
+
+/** Names a release step may not set: they change how programs are found and run. */
+const RESERVED_ENVIRONMENT =
+  /^(PATH|HOME|IFS|ENV|BASH_ENV|SHELL|SHELLOPTS|PS4|LD_[A-Z0-9_]*|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP)$/;
+
+/**
+ * What runs in the new release after its venv is built and before the switch (migrations,
+ * translations, or nothing), e.g. microblog: FLASK_APP=microblog.py, flask db upgrade, flask
+ * translate compile. Reaches the instance as the Command document's releaseEnvironment and
+ * releaseCommands parameters (their allowedPatterns), never from a commit or a branch.
+ */
+const release = z
+  .object({
+    environment: z
+      .record(
+        z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, {
+          error: 'must be an upper-case variable name such as FLASK_APP',
+        }),
+        z.string().regex(/^[A-Za-z0-9_.:/@+-]{0,200}$/, {
+          error: 'must be at most 200 letters, digits and _ . : / @ + - (no spaces or quotes)',
+        }),
+      )
+      .refine((env) => Object.keys(env).length <= 10, { error: 'may set at most 10 variables' })
+      .refine((env) => !Object.keys(env).some((name) => RESERVED_ENVIRONMENT.test(name)), {
+        error:
+          'may not set PATH, HOME, IFS, LD_*, PYTHONPATH or other variables that change how programs run',
+      })
+      .default({}),
+    commands: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}( [A-Za-z0-9_.:/@=+-]{1,128}){0,15}$/, {
+          error:
+            'must be a program of the release venv and its arguments, such as "flask db upgrade" (single spaces; letters, digits and _ . : / @ = + -)',
+        }),
+      )
+      .max(10, { error: 'may list at most 10 commands' })
+      .default([]),
   })
   .strict();
 
@@ -129,6 +171,7 @@ const ec2Ssm = z
         error: 'must be a count such as "1" or a share such as "33%"',
       })
       .default('1'),
+    release: release.default({ environment: {}, commands: [] }),
     maxErrors: z
       .string()
       .regex(/^([0-9]{1,3}|[0-9]{1,2}%|100%)$/, {
