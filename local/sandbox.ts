@@ -53,6 +53,7 @@ import { CodeBuildSimulator, type ProjectKind } from './services/codebuild/model
 import { FleetSimulator } from './services/ssm/model';
 import { FUNCTION_NAMES, LambdaRuntime, type LambdaRuntimeOptions } from './services/lambda/runtime';
 import { SlackSink } from './sim/slack-sink';
+import { limitsChecks } from './limits';
 import { StatusEventBus } from './services/events/status-events';
 
 export const REGION = 'us-east-1';
@@ -369,7 +370,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandboxRef: { current?: Sandbox } = {};
   const aws = new AwsServer({
     region: REGION,
-    checks: [...(options.checks ?? [])],
+    checks: [...(options.checks ?? []), ...limitsChecks()],
     jsonServices: [
       stepFunctionsService(engine, tokens),
       ssmProvider(fleet),

@@ -72,7 +72,8 @@ export const OUTPUT_LIMIT = 2500;
 
 /** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
 function instanceId(index: number): string {
-  return `i-0a1b2c3d4e5f60${index.toString(16).padStart(2, '0')}`;
+  // EC2 ids are i- and 8 or 17 hex characters (botocore ssm InstanceId pattern): 17 here.
+  return `i-0a1b2c3d4e5f6${index.toString(16).padStart(4, '0')}`;
 }
 
 export class FleetSimulator {
