@@ -2,8 +2,8 @@
  * The SSM side of a rolling EC2 release. Each function takes the client (built once in
  * commons/clients) and the pipeline's target; parameter rules and status reading live beside.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
   SendCommandCommand,
@@ -15,6 +15,7 @@ import type { Ec2SsmTarget } from '../commons/config/schema';
 import { cutText } from '../commons/text';
 import type { ArtifactLocation, StartReleaseResult } from '../commons/types/tasks';
 import { classifyRelease, type InvocationSnapshot, type ReleaseClassification } from './classify-release';
+import { instanceOutput } from './command-output';
 import { tailOutput } from './output-tail';
 import { toCommandParameters, validateDocumentParameters, type DocumentParameters } from './parameters';
 
@@ -27,6 +28,10 @@ export interface Deps {
   documentName: string;
   /** SSM_LOG_GROUP: CloudWatch Logs group for command output (optional). */
   logGroup?: string | undefined;
+  /** SSM_OUTPUT_BUCKET: S3 bucket for the commands' complete output (optional), under OUTPUT_PREFIX. */
+  outputBucket?: string | undefined;
+  /** Reads the end of a long output from outputBucket. */
+  s3?: S3Client | undefined;
   now?: () => Date;
 }
 
@@ -37,8 +42,15 @@ export interface Deps {
  */
 export const DELIVERY_TIMEOUT_SECONDS = 3600;
 
-/** Output of failed instances is re-read in full (ListCommandInvocations keeps only its start). */
-const MAX_FULL_OUTPUT_READS = 10;
+/**
+ * Output tails are kept for failed (and timed-out) instances only, and for at most this many of
+ * them: a tail is up to 2,000 characters, and the status travels in the state's payload, whose
+ * limit is 256 KiB (Step Functions quotas) even for a fleet of hundreds.
+ */
+export const MAX_OUTPUT_TAILS = 10;
+
+/** Key prefix of the commands' complete output in SSM_OUTPUT_BUCKET (OutputS3KeyPrefix). */
+export const OUTPUT_PREFIX = 'ssm-output';
 
 /** The pipeline's release steps as the document's releaseEnvironment / releaseCommands values. */
 export function releaseStepParameters(
@@ -46,9 +58,9 @@ export function releaseStepParameters(
 ): Pick<DocumentParameters, 'releaseEnvironment' | 'releaseCommands'> {
   return {
     releaseEnvironment: Object.entries(release?.environment ?? {})
-      .map(([name, value]) => `${name}=${value}`)
-      .join(' '),
-    releaseCommands: (release?.commands ?? []).join(','),
+      .map(([name, value]) => `${name}:${value}`)
+      .join('+'),
+    releaseCommands: (release?.commands ?? []).map((command) => command.split(' ').join('+')).join(':'),
   };
 }
 
@@ -83,6 +95,10 @@ async function send(
       TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
       ...(deps.logGroup
         ? { CloudWatchOutputConfig: { CloudWatchLogGroupName: deps.logGroup, CloudWatchOutputEnabled: true } }
+        : {}),
+      // The complete output in S3 (GetCommandInvocation keeps only the first 24,000 characters).
+      ...(deps.outputBucket
+        ? { OutputS3BucketName: deps.outputBucket, OutputS3KeyPrefix: `${OUTPUT_PREFIX}/${deps.pipeline}` }
         : {}),
     }),
   );
@@ -199,26 +215,6 @@ async function listInvocations(client: SSMClient, commandId: string): Promise<Co
   return all;
 }
 
-async function fullOutput(
-  client: SSMClient,
-  commandId: string,
-  instanceId: string,
-  fallback: string,
-): Promise<string> {
-  try {
-    const out = await client.send(
-      new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
-    );
-    const text = [out.StandardOutputContent, out.StandardErrorContent]
-      .map((part) => (part ?? '').trimEnd())
-      .filter(Boolean)
-      .join('\n');
-    return text || fallback;
-  } catch {
-    return fallback; // the summary output is still worth reporting
-  }
-}
-
 /** The status of a batched command as one: running while any runs, Success only when all succeeded. */
 function mergeCommandStatus(statuses: string[]): string {
   for (const running of ['Cancelling', 'InProgress', 'Pending'])
@@ -233,7 +229,7 @@ export async function releaseStatus(deps: Deps, commandId: string): Promise<Rele
   const statuses: string[] = [];
   const details: string[] = [];
   let targetCount = 0;
-  let fullReads = 0;
+  let tails = 0;
   const snapshots: InvocationSnapshot[] = [];
   for (const id of ids) {
     const commands = await deps.client.send(new ListCommandsCommand({ CommandId: id }));
@@ -246,12 +242,13 @@ export async function releaseStatus(deps: Deps, commandId: string): Promise<Rele
     for (const invocation of invocations) {
       const instanceId = invocation.InstanceId ?? 'unknown';
       const status = String(invocation.Status ?? 'Pending');
-      let output = pluginOutput(invocation);
-      if ((status === 'Failed' || status === 'TimedOut') && fullReads < MAX_FULL_OUTPUT_READS) {
-        fullReads += 1;
-        output = await fullOutput(deps.client, id, instanceId, output);
+      let outputTail = '';
+      if ((status === 'Failed' || status === 'TimedOut') && tails < MAX_OUTPUT_TAILS) {
+        tails += 1;
+        const sources = { ssm: deps.client, s3: deps.s3, logGroup: deps.logGroup };
+        outputTail = tailOutput(await instanceOutput(sources, id, instanceId, pluginOutput(invocation)));
       }
-      snapshots.push({ instanceId, status, outputTail: tailOutput(output) });
+      snapshots.push({ instanceId, status, outputTail });
     }
   }
   const status = mergeCommandStatus(statuses);

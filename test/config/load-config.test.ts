@@ -170,12 +170,12 @@ describe('validation names the field, the value and what is allowed', () => {
     [
       'release environment that changes how programs run',
       (d) => (ec2(d).target.release = { environment: { LD_PRELOAD: '/tmp/x.so' } }),
-      /release\.environment.*may not set PATH/,
+      /release\.environment = .*variable "LD_PRELOAD" may not be set/,
     ],
     [
       'release environment value with a space',
       (d) => (ec2(d).target.release = { environment: { FLASK_APP: 'app.py extra' } }),
-      /release\.environment\.FLASK_APP = "app.py extra": must be at most 200 letters/,
+      /release\.environment = .*variable "FLASK_APP" must be a string of at most 200 letters/,
     ],
     [
       'instance tag',

@@ -39,7 +39,8 @@ function load(run: () => PipelinesConfig): Outcome {
 }
 
 /** `pipelines[1].target.service` or `(top level)`, then ` = <value>: ` or `: `, then the rule. */
-const PROBLEM = /^(\(top level\)|[A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*)(?: = .{1,64}?: |: )\S.*$/s;
+// Field names are letters; variable names under target.release.environment (FLASK_APP) add _ and digits.
+const PROBLEM = /^(\(top level\)|[A-Za-z]+(?:\[\d+\]|\.[A-Za-z][A-Za-z0-9_]*)*)(?: = .{1,64}?: |: )\S.*$/s;
 
 function problemPath(problem: string): Path {
   const text = PROBLEM.exec(problem)?.[1] ?? '';

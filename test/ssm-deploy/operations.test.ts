@@ -58,8 +58,8 @@ describe('startRelease', () => {
         healthUrl: ['http://127.0.0.1:5000/'],
         pythonVersion: ['3.11'],
         // microblog's release steps come from pipelines.yaml (target.release), not from the document
-        releaseEnvironment: ['FLASK_APP=microblog.py'],
-        releaseCommands: ['flask db upgrade,flask translate compile'],
+        releaseEnvironment: ['FLASK_APP:microblog.py'],
+        releaseCommands: ['flask+db+upgrade:flask+translate+compile'],
       },
     });
     expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input.CloudWatchOutputConfig).toBeUndefined();

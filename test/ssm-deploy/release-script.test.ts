@@ -75,8 +75,8 @@ function runDocument(parameters: Record<string, string>) {
     appDirectory: appDir,
     healthUrl: 'http://127.0.0.1:5000/',
     pythonVersion: '3.11',
-    releaseEnvironment: 'FLASK_APP=microblog.py',
-    releaseCommands: 'flask db upgrade,flask translate compile',
+    releaseEnvironment: 'FLASK_APP:microblog.py',
+    releaseCommands: 'flask+db+upgrade:flask+translate+compile',
     ...parameters,
   };
   for (const [name, value] of Object.entries(values)) env[`SSM_${name}`] = value;
@@ -152,8 +152,8 @@ test('an app without release steps runs none (nothing of microblog is assumed)',
 
 test('release steps and their environment come from the parameters, split without a shell', () => {
   const result = runDocument({
-    releaseEnvironment: 'FLASK_APP=shop.py APP_MODE=release',
-    releaseCommands: 'flask db upgrade --directory migrations,flask assets build',
+    releaseEnvironment: 'FLASK_APP:shop.py+APP_MODE:release',
+    releaseCommands: 'flask+db+upgrade+--directory+migrations:flask+assets+build',
   });
   expect(result.status).toBe(0);
   expect(calls()).toContain('flask shop.py db upgrade --directory migrations');
@@ -161,7 +161,7 @@ test('release steps and their environment come from the parameters, split withou
 });
 
 test('a release step that is not a program of the venv stops the release before the switch', () => {
-  const result = runDocument({ releaseCommands: 'gunicorn --check-config' });
+  const result = runDocument({ releaseCommands: 'gunicorn+--check-config' });
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain("is not in the release's venv");
   expect(existsSync(join(appDir, 'current'))).toBe(false);
