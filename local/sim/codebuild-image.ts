@@ -33,7 +33,7 @@ export const STANDARD_7_DEFAULT_PYTHON = '3.11';
 
 export interface InstallPhase {
   /** `phases.install.runtime-versions` of the buildspec (values may name `$VARIABLES`). */
-  runtimeVersions?: Record<string, unknown>;
+  runtimeVersions?: Record<string, unknown> | undefined;
   /** `phases.install.commands`. */
   commands: string[];
 }
