@@ -427,6 +427,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     AWS_DEFAULT_REGION: REGION,
     PIPELINE_ROUTES: JSON.stringify(buildRoutes(config, (p) => stateMachineArn(stateMachineName(p)))),
     SSM_DOCUMENT_NAME: RELEASE_DOCUMENT,
+    // SSM writes each invocation's complete output here (the Lambda reads the end of long ones).
+    SSM_OUTPUT_BUCKET: ARTIFACTS_BUCKET,
     APPROVAL_BASE_URL: webhookBase,
     // Handlers that tell a person what to do (notices, approval pages) speak of the sandbox:
     // `deployctl ...` without --aws, and the speed-up.

@@ -14,6 +14,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { cutTextStart } from '../commons/text';
 
 /** GetCommandInvocation's StandardOutputContent holds at most this many characters. */
 export const API_STDOUT_LIMIT = 24_000;
@@ -52,7 +53,8 @@ async function s3Tail(s3: S3Client, url: string): Promise<string | null> {
     new GetObjectCommand({ Bucket: location.bucket, Key: location.key, Range: `bytes=-${TAIL_BYTES}` }),
   );
   const text = (await out.Body?.transformToString('utf-8')) ?? '';
-  return text.replace(/^\uFFFD+/, '');
+  // An endpoint that ignores Range sends the whole object: keep its end all the same.
+  return cutTextStart(text, TAIL_BYTES, { ellipsis: '' }).replace(/^\uFFFD+/, '');
 }
 
 function logStreams(sources: OutputSources, commandId: string, instanceId: string, plugin: string): string {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runInstallPhase, selectPython } from '../../local/sim/codebuild-image';
+import { runInstallPhase, selectPython } from '../../local/services/codebuild/image';
 
 const dir = join(__dirname, '..', '..', 'buildspecs');
 const installOf = (text: string) => {

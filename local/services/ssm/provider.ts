@@ -2,9 +2,9 @@
  * SSM's wire API (JSON 1.1, `X-Amz-Target: AmazonSSM.<Operation>`) over the simulated fleet:
  * DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation.
  */
-import type { JsonService } from '../../aws/server';
+import type { JsonService, RequestContext } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
-import { OUTPUT_LIMIT, type Command, type FleetSimulator } from './model';
+import { OUTPUT_LIMIT, outputKey, type Command, type FleetSimulator } from './model';
 
 /** A command as ListCommands / SendCommand describe it. */
 function describeCommand(c: Command) {
@@ -155,7 +155,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           ),
         };
       },
-      GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
+      GetCommandInvocation: (
+        input: { CommandId?: string; InstanceId?: string; PluginName?: string },
+        ctx: RequestContext,
+      ) => {
         const command = fleet.commands.get(String(input.CommandId));
         const invocation = command?.invocations.get(String(input.InstanceId));
         if (!command || !invocation)
@@ -164,6 +167,19 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
           : 0;
         const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
+        // GetCommandInvocation (API reference, botocore ssm/2014-11-06): StandardOutputContent is
+        // "the first 24,000 characters written by the plugin to stdout ... if ExecutionStatus is
+        // neither Succeeded nor Failed, then this string is empty"; StandardErrorContent the first
+        // 8,000 characters of stderr once finished; the URLs point at the complete output in S3
+        // when the command was sent with OutputS3BucketName, and are empty otherwise.
+        const hasOutput = invocation.status === 'Success' || invocation.status === 'Failed';
+        const step = command.documentName.endsWith('AWS-RunShellScript')
+          ? '0.awsrunShellScript'
+          : 'releaseService';
+        const url = (stream: 'stdout' | 'stderr') =>
+          command.outputS3 && invocation[stream]
+            ? `https://s3.${ctx.region}.amazonaws.com/${command.outputS3.bucket}/${outputKey(command, invocation.instanceId, stream, step)}`
+            : '';
         return {
           CommandId: command.id,
           InstanceId: invocation.instanceId,
@@ -178,10 +194,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           Status: invocation.status,
           StatusDetails: invocation.statusDetails,
           // Like SSM, output is there once the plugin has finished.
-          StandardOutputContent: done ? invocation.stdout.slice(0, 24000) : '',
-          StandardOutputUrl: '',
+          StandardOutputContent: hasOutput ? invocation.stdout.slice(0, 24000) : '',
+          StandardOutputUrl: done ? url('stdout') : '',
           StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
-          StandardErrorUrl: '',
+          StandardErrorUrl: done ? url('stderr') : '',
           CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
         };
       },
