@@ -46,7 +46,8 @@ export function optionProblem(setting: OptionSetting): string | null {
   const where = `(Namespace: '${setting.Namespace}', OptionName: '${setting.OptionName}')`;
   const range = NUMERIC[key];
   if (range) {
-    if (!/^-?[0-9]+$/.test(value)) return `Invalid option value: '${value}' ${where}: Value is not an integer.`;
+    if (!/^-?[0-9]+$/.test(value))
+      return `Invalid option value: '${value}' ${where}: Value is not an integer.`;
     const number = Number(value);
     if (number < range.min)
       return `Invalid option value: '${value}' ${where}: Value is less than minimum allowed value: ${range.min}`;
@@ -66,7 +67,8 @@ export function beanstalkOptionsCheck(call: AwsCall): ServiceError | undefined {
   if (!Array.isArray(settings)) return undefined;
   for (const setting of settings) {
     const problem = optionProblem(setting);
-    if (problem) return new ServiceError('InvalidParameterValue', `Configuration validation exception: ${problem}`);
+    if (problem)
+      return new ServiceError('InvalidParameterValue', `Configuration validation exception: ${problem}`);
   }
   return undefined;
 }

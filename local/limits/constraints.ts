@@ -93,7 +93,10 @@ export function violations(
   if (!shape || value === undefined || value === null) return [];
   const out: Violation[] = [];
   const fail = (constraint: string) =>
-    out.push({ path, message: `Value '${show(value)}' at '${path}' failed to satisfy constraint: ${constraint}` });
+    out.push({
+      path,
+      message: `Value '${show(value)}' at '${path}' failed to satisfy constraint: ${constraint}`,
+    });
   const sized = (size: number, what: 'length' | 'value') => {
     if (shape.min !== undefined && size < shape.min)
       fail(`Member must have ${what} greater than or equal to ${shape.min}`);

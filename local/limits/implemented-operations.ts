@@ -3,50 +3,51 @@
  * each comes from. scripts/generate-aws-constraints.ts reads this list; test/limits checks it
  * against the services the sandbox registers, so a new operation cannot go unconstrained.
  */
-export const IMPLEMENTED_OPERATIONS: Readonly<Record<string, { model: string; operations: readonly string[] }>> =
-  {
-    sfn: {
-      model: 'stepfunctions',
-      operations: [
-        'DescribeExecution',
-        'DescribeStateMachine',
-        'GetExecutionHistory',
-        'ListExecutions',
-        'ListStateMachines',
-        'SendTaskFailure',
-        'SendTaskHeartbeat',
-        'SendTaskSuccess',
-        'StartExecution',
-        'StopExecution',
-      ],
-    },
-    ssm: {
-      model: 'ssm',
-      operations: [
-        'DescribeInstanceInformation',
-        'GetCommandInvocation',
-        'ListCommandInvocations',
-        'ListCommands',
-        'SendCommand',
-      ],
-    },
-    codebuild: {
-      model: 'codebuild',
-      operations: ['BatchGetBuilds', 'BatchGetReports', 'StartBuild', 'StopBuild'],
-    },
-    elasticbeanstalk: {
-      model: 'elasticbeanstalk',
-      operations: [
-        'CreateApplicationVersion',
-        'DeleteApplicationVersion',
-        'DescribeApplicationVersions',
-        'DescribeEnvironmentHealth',
-        'DescribeEnvironments',
-        'DescribeEvents',
-        'UpdateEnvironment',
-      ],
-    },
-    secretsmanager: { model: 'secretsmanager', operations: ['GetSecretValue', 'PutSecretValue'] },
-    cloudwatch: { model: 'cloudwatch', operations: ['DescribeAlarms'] },
-    events: { model: 'events', operations: ['PutEvents'] },
-  };
+export const IMPLEMENTED_OPERATIONS: Readonly<
+  Record<string, { model: string; operations: readonly string[] }>
+> = {
+  sfn: {
+    model: 'stepfunctions',
+    operations: [
+      'DescribeExecution',
+      'DescribeStateMachine',
+      'GetExecutionHistory',
+      'ListExecutions',
+      'ListStateMachines',
+      'SendTaskFailure',
+      'SendTaskHeartbeat',
+      'SendTaskSuccess',
+      'StartExecution',
+      'StopExecution',
+    ],
+  },
+  ssm: {
+    model: 'ssm',
+    operations: [
+      'DescribeInstanceInformation',
+      'GetCommandInvocation',
+      'ListCommandInvocations',
+      'ListCommands',
+      'SendCommand',
+    ],
+  },
+  codebuild: {
+    model: 'codebuild',
+    operations: ['BatchGetBuilds', 'BatchGetReports', 'StartBuild', 'StopBuild'],
+  },
+  elasticbeanstalk: {
+    model: 'elasticbeanstalk',
+    operations: [
+      'CreateApplicationVersion',
+      'DeleteApplicationVersion',
+      'DescribeApplicationVersions',
+      'DescribeEnvironmentHealth',
+      'DescribeEnvironments',
+      'DescribeEvents',
+      'UpdateEnvironment',
+    ],
+  },
+  secretsmanager: { model: 'secretsmanager', operations: ['GetSecretValue', 'PutSecretValue'] },
+  cloudwatch: { model: 'cloudwatch', operations: ['DescribeAlarms'] },
+  events: { model: 'events', operations: ['PutEvents'] },
+};
