@@ -17,5 +17,10 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|@octokit)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  // Synthesizes the IAM policy model the sandbox enforces once, before the workers start.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
+  // A handle left open by some suite keeps jest alive after the run ("Jest did not exit"), which
+  // would hang CI. Exit once every suite is done; finding the handle is an open task.
+  forceExit: true,
 };

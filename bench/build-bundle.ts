@@ -1,50 +1,18 @@
 /**
- * Builds a Lambda handler (`functions/<name>/handler.ts`) with esbuild exactly as it is deployed,
- * and a naive build of the same handler for comparison. The CDK stack reuses
- * `LAMBDA_ESBUILD_OPTIONS` (via `cdkBundlingOptions`) so the bench measures what ships.
+ * Builds a Lambda handler (`functions/<name>/handler.ts`) with esbuild exactly as it is deployed
+ * (`LAMBDA_ESBUILD_OPTIONS` of infra/lambda-esbuild.ts, which the CDK stack bundles with), and a
+ * naive build of the same handler for comparison, so the bench measures what ships.
  */
 import { build, type BuildOptions } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { LAMBDA_ESBUILD_OPTIONS } from '../infra/lambda-esbuild';
+
+export { LAMBDA_ESBUILD_OPTIONS, LAMBDA_UNUSED_CREDENTIAL_MODULES } from '../infra/lambda-esbuild';
 
 export const ROOT = resolve(__dirname, '..');
 export const FUNCTIONS_DIR = join(ROOT, 'functions');
-
-/**
- * Credential sources the SDK's default chain loads only after the environment variables fail
- * (shared ini files, SSO, credential_process, web identity, EC2 instance metadata). Lambda
- * always sets the environment variables, so these never run there; left out of the bundle they
- * save about 120 KB (with the nested STS/SSO clients they pull in). Their `import()` stays in the
- * code and would resolve to the runtime's own SDK copy if ever reached.
- */
-export const LAMBDA_UNUSED_CREDENTIAL_MODULES = [
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-web-identity',
-  '@smithy/credential-provider-imds',
-];
-
-/**
- * How every function is bundled for Lambda (nodejs22.x): one minified CommonJS file with the AWS
- * SDK inside (no dependence on the runtime's copy for anything that runs), ESM entry points
- * preferred so esbuild can tree-shake the SDK, source map written beside it, not inlined.
- */
-export const LAMBDA_ESBUILD_OPTIONS = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  // A separate .map file, not inlined (an inline map would be parsed at every cold start).
-  sourcemap: 'external',
-  treeShaking: true,
-  mainFields: ['module', 'main'],
-  external: LAMBDA_UNUSED_CREDENTIAL_MODULES,
-  legalComments: 'none',
-  logLevel: 'warning',
-} as const satisfies BuildOptions;
 
 /** The naive comparison: the same bundle without minifying, externals or ESM entry points. */
 export const NAIVE_ESBUILD_OPTIONS = {
@@ -56,19 +24,6 @@ export const NAIVE_ESBUILD_OPTIONS = {
   sourcemap: false,
   logLevel: 'warning',
 } as const satisfies BuildOptions;
-
-/**
- * The same choices in the shape of CDK's `NodejsFunction` `bundling` props; the stack passes the
- * enum values (`OutputFormat.CJS`, `SourceMapMode.EXTERNAL`) it imports itself.
- */
-export const cdkBundlingOptions = {
-  minify: LAMBDA_ESBUILD_OPTIONS.minify,
-  sourceMap: true, // with sourceMapMode EXTERNAL, as above
-  target: LAMBDA_ESBUILD_OPTIONS.target,
-  mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-  externalModules: [...LAMBDA_UNUSED_CREDENTIAL_MODULES],
-  esbuildArgs: { '--tree-shaking': 'true', '--legal-comments': 'none' },
-};
 
 export type BuildKind = 'deployed' | 'naive';
 

@@ -4,7 +4,7 @@
  * event time the AWS latency model charges. No wall clock is read: the figures are the same on every
  * run and machine (test/bench/overhead-model.test.ts checks two runs give identical figures).
  */
-import { samplePipeline } from '../test/statemachines/harness';
+import { samplePipeline } from './support/pipeline-harness';
 import { latencyModel } from './model/latency';
 import { modelRun, type ModelScenario, type ModelledRun } from './model/overhead';
 import type { BenchTable } from './table';

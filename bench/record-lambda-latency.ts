@@ -33,7 +33,7 @@ async function handlerTimes(): Promise<Map<string, number[]>> {
   });
   try {
     for (const name of SCENARIOS) {
-      sandbox.reset();
+      await sandbox.reset();
       await runScenario(sandbox, name);
     }
     const times = new Map<string, number[]>();

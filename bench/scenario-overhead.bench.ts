@@ -107,7 +107,7 @@ export async function run(): Promise<BenchTable[]> {
   const rows: (string | number)[][] = [];
   try {
     for (const name of sandbox.scenarios.keys()) {
-      sandbox.reset();
+      await sandbox.reset();
       const invocationsBefore = sandbox.lambda.invocations.length;
       const result = await runScenario(sandbox, name);
       const executions = result.actual.pushes.flatMap((p) =>

@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { signDelivery, type SignedDelivery } from '../events/sign-delivery';
-import { MemoryStepFunctions } from '../test/evidence/support/memory-sfn';
-import { startWebhookServer } from '../test/evidence/support/webhook-server';
+import { MemoryStepFunctions } from './support/memory-sfn';
+import { startWebhookServer } from './support/webhook-server';
 import type { BenchTable } from './table';
 
 const SECRET = 'bench-webhook-secret-0c3a';

@@ -5,7 +5,7 @@
  * stages and durations. CodeBuild minutes are the same in both designs and left out.
  */
 import type { PipelineSettings } from '../functions/commons/config/schema';
-import { runPipeline, samplePipeline, transitions, type Scenario } from '../test/statemachines/harness';
+import { runPipeline, samplePipeline, transitions, type Scenario } from './support/pipeline-harness';
 import type { BenchTable } from './table';
 
 const PRICE = {

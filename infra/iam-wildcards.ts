@@ -29,8 +29,10 @@ export const WILDCARD_RULES: WildcardRule[] = [
     finding: /^Resource::\*$/,
     reason:
       'Only actions without resource-level permissions: X-Ray trace upload (tracing on every function and state machine), ' +
-      'CloudWatch Logs vended-log delivery of Step Functions, SSM DescribeInstanceInformation and command results, ' +
-      'and the EC2/Auto Scaling/ELB Describe calls of a Beanstalk deployment. iam-audit.test.ts pins the exact action list.',
+      'CloudWatch Logs vended-log delivery of Step Functions, logs:DescribeLogGroups of the SSM agent (it looks the output group up when it may not create it), ' +
+      'SSM DescribeInstanceInformation and command results, Step Functions SendTaskSuccess/SendTaskFailure (no resource types: a task token names its execution), ' +
+      'CloudWatch DescribeAlarms of verify (composite alarms are returned only when it is granted on *: DescribeAlarms API reference), ' +
+      'and the EC2/Auto Scaling/ELB Describe calls of a Beanstalk deployment. test/infra/policies.test.ts pins the exact action list.',
   },
   {
     path: /\/StateMachines\//,
@@ -100,11 +102,12 @@ export const WILDCARD_RULES: WildcardRule[] = [
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
     finding: re(
-      `${ARN}ec2:(${REGION_ACCOUNT}(instance|volume|network-interface|subnet|security-group|launch-template|key-pair)|<AWS::Region>::image)/\\*`,
+      `${ARN}ec2:(${REGION_ACCOUNT}(instance|volume|network-interface|subnet|security-group|launch-template|key-pair|vpc)|<AWS::Region>::image)/\\*`,
     ),
     reason:
       'The canary instances Beanstalk launches: RunInstances/CreateTags/TerminateInstances on instances and volumes only with the elasticbeanstalk:environment-name tag of a configured environment; ' +
-      "the launch's subnets, security groups, launch template and AMI are the environment's own.",
+      "the launch's subnets, security groups, launch template and AMI are the environment's own; the immutable stack's launch template and security group " +
+      '(created in the environment VPC) carry the same tag (AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy grants these on *).',
   },
   {
     path: /\/Functions\/BeanstalkDeployRole\//,
@@ -112,7 +115,13 @@ export const WILDCARD_RULES: WildcardRule[] = [
       `${ARN}(iam::<AWS::AccountId>:role/\\*elasticbeanstalk\\*|s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/\\*)`,
     ),
     reason:
-      "iam:PassRole of Beanstalk's instance and service roles (name pattern, and only to ec2/elasticbeanstalk), and Beanstalk's own storage bucket in this region, which the update reads and writes.",
+      "iam:PassRole of Beanstalk's instance and service roles (name pattern, and only to ec2, elasticbeanstalk, autoscaling and cloudformation), and Beanstalk's own storage bucket in this region, which the update reads and writes.",
+  },
+  {
+    path: /\/Functions\/BeanstalkDeployRole\//,
+    finding: re(`${ARN}logs:${REGION_ACCOUNT}log-group:/aws/elasticbeanstalk/[^/]+/\\*`),
+    reason:
+      'The log groups Beanstalk creates for a configured environment when instance logs stream to CloudWatch Logs (/aws/elasticbeanstalk/<environment>/<log file>).',
   },
 ];
 

@@ -16,12 +16,38 @@
  * | GET  | /_sandbox/builds | builds with phases and log lines |
  * | GET  | /_sandbox/github | commit statuses the notifier posted |
  * | POST | /_sandbox/github/repos/{owner}/{repo}/statuses/{sha} | the GitHub status API sink |
+ * | POST | /_sandbox/fleet | `{instances: N}` (1-500): each EC2 target's fleet resized on the live release |
  * | POST | /_sandbox/reset | back to the initial world |
+ *
+ * It reads the sandbox through `ControlTarget` only.
  */
 import type { RawRequest, RawResponse } from './aws/server';
-import type { Faults } from './faults';
-import type { Sandbox } from './sandbox';
-import { faultsSchema, runScenario } from './scenarios';
+import type { SimClock } from './clock';
+import type { FaultBook, Faults } from './faults';
+import { faultsSchema, type Scenario, type ScenarioResult } from './scenarios';
+import type { CodeBuildSimulator } from './services/codebuild/model';
+import type { StatusEventBus } from './services/events/status-events';
+import type { Instance } from './services/ssm/model';
+import type { SlackSink } from './sim/slack-sink';
+import { FLEET_LIMITS } from './world';
+
+/** What the control API needs from the sandbox. */
+export interface ControlTarget {
+  speedup: number;
+  clock: Pick<SimClock, 'date'>;
+  faults: Pick<FaultBook, 'activeScenario' | 'activate' | 'slackDown'>;
+  scenarios: ReadonlyMap<string, Scenario>;
+  slack: Pick<SlackSink, 'handle' | 'messages' | 'refused'>;
+  statusEvents: Pick<StatusEventBus, 'deliveries' | 'deadLetters'>;
+  codebuild: Pick<CodeBuildSimulator, 'builds' | 'describe' | 'log'>;
+  githubStatuses: unknown[];
+  state(): Promise<Record<string, unknown>>;
+  activateScenario(name: string): Scenario;
+  runScenario(name: string): Promise<ScenarioResult>;
+  /** Sets every EC2 target's fleet size; RangeError outside FLEET_LIMITS. */
+  resizeFleet(instances: number): { pipeline: string; instances: Instance[] }[];
+  reset(): Promise<void>;
+}
 
 const json = (status: number, body: unknown): RawResponse => ({
   status,
@@ -40,6 +66,7 @@ export const CONTROL_ENDPOINTS = [
   'GET /_sandbox/notifications',
   'GET /_sandbox/builds',
   'GET /_sandbox/github',
+  'POST /_sandbox/fleet {"instances": N}',
   'POST /_sandbox/reset',
 ];
 
@@ -54,7 +81,8 @@ function body(request: RawRequest): Record<string, unknown> | undefined {
   }
 }
 
-export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise<RawResponse> {
+/** Answers one control API request. */
+export async function controlApi(sandbox: ControlTarget, request: RawRequest): Promise<RawResponse> {
   const path = request.path.replace(/\/+$/, '') || '/_sandbox';
   const route = `${request.method} ${path}`;
   if (path.startsWith('/_sandbox/slack/')) return sandbox.slack.handle(request);
@@ -77,7 +105,7 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
     if (!sandbox.scenarios.has(run[1]!))
       return json(404, { error: `unknown scenario "${run[1]}"`, known: [...sandbox.scenarios.keys()] });
     try {
-      return json(200, await runScenario(sandbox, run[1]!));
+      return json(200, await sandbox.runScenario(run[1]!));
     } catch (error) {
       return json(500, { error: (error as Error).message });
     }
@@ -93,7 +121,7 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
         scenario: sandbox.faults.activeScenario.name,
       });
     case 'GET /_sandbox/state':
-      return json(200, sandbox.state());
+      return json(200, await sandbox.state());
     case 'GET /_sandbox/scenarios':
       return json(200, {
         active: sandbox.faults.activeScenario.name,
@@ -146,9 +174,35 @@ export async function controlApi(sandbox: Sandbox, request: RawRequest): Promise
       });
     case 'GET /_sandbox/github':
       return json(200, { statuses: sandbox.githubStatuses });
+    case 'POST /_sandbox/fleet': {
+      const instances = body(request)?.instances;
+      if (
+        typeof instances !== 'number' ||
+        !Number.isInteger(instances) ||
+        instances < FLEET_LIMITS.min ||
+        instances > FLEET_LIMITS.max
+      )
+        return json(400, {
+          error: `body must be {"instances": N} with N a whole number from ${FLEET_LIMITS.min} to ${FLEET_LIMITS.max}; got ${JSON.stringify(instances ?? null)}`,
+        });
+      const fleets = sandbox.resizeFleet(instances);
+      return json(200, {
+        instances,
+        fleets: fleets.map((f) => ({
+          pipeline: f.pipeline,
+          instances: f.instances.map((i) => ({
+            id: i.id,
+            name: i.name,
+            tags: i.tags,
+            pingStatus: i.pingStatus,
+            currentRelease: i.currentRelease,
+          })),
+        })),
+      });
+    }
     case 'POST /_sandbox/reset':
-      sandbox.reset();
-      return json(200, { reset: true, state: sandbox.state() });
+      await sandbox.reset();
+      return json(200, { reset: true, state: await sandbox.state() });
     default:
       return json(404, { error: `no sandbox endpoint ${route}`, endpoints: CONTROL_ENDPOINTS });
   }

@@ -19,9 +19,36 @@ import { z } from 'zod';
 import { signDelivery } from '../events/sign-delivery';
 import { SEVERITIES } from '../functions/commons/config/schema';
 import { targetKeyOf } from '../functions/commons/target-key';
-import type { Faults } from './faults';
-import type { Sandbox } from './sandbox';
-import type { Execution } from './sfn/engine';
+import type { PipelinesConfig } from '../functions/commons/config/schema';
+import { DeployHistoryTable, DeployLocksTable } from '../functions/commons/tables';
+import type { SimClock } from './clock';
+import type { FaultBook, Faults } from './faults';
+import type { Execution, StepFunctionsEngine } from './sfn/engine';
+import type { TaskTokens } from './sfn/task-tokens';
+import type { Item } from './services/dynamodb/model';
+import type { BeanstalkSimulator } from './services/elasticbeanstalk/model';
+import type { StatusEventBus } from './services/events/status-events';
+import type { FleetSimulator } from './services/ssm/model';
+import type { SlackSink } from './sim/slack-sink';
+
+/** What the scenario runner needs from the sandbox. */
+export interface ScenarioWorld {
+  config: PipelinesConfig;
+  clock: Pick<SimClock, 'now' | 'sleep' | 'isStopped'>;
+  tokens: Pick<TaskTokens, 'list' | 'succeed' | 'fail'>;
+  engine: Pick<StepFunctionsEngine, 'executions'>;
+  faults: Pick<FaultBook, 'setCommit'>;
+  fleet: Pick<FleetSimulator, 'heal'>;
+  beanstalk: Pick<BeanstalkSimulator, 'setHealth'>;
+  slack: Pick<SlackSink, 'messages'>;
+  statusEvents: Pick<StatusEventBus, 'deadLetters' | 'idle'>;
+  webhookSecret: string;
+  urls: { webhook: string; aws: string };
+  activateScenario(name: string): Scenario;
+  liveCommit(pipeline: string): string | null;
+  /** Every item of a DynamoDB table. */
+  tableItems(table: string): Promise<Item[]>;
+}
 
 export const SCENARIOS_DIR = resolve(__dirname, '../scenarios');
 
@@ -180,7 +207,7 @@ const SAMPLE_FOR_APP: Record<string, string> = {
 };
 
 async function until<T>(
-  sandbox: Sandbox,
+  sandbox: ScenarioWorld,
   read: () => T | undefined,
   simTimeoutMs: number,
   what: string,
@@ -204,7 +231,7 @@ async function until<T>(
  * --task-output '{}'`, `send-task-failure` and `stop-execution` send).
  */
 async function actThroughApi(
-  sandbox: Sandbox,
+  sandbox: ScenarioWorld,
   execution: Execution,
   action: 'console-approve' | 'console-reject' | 'stop',
 ): Promise<void> {
@@ -229,7 +256,7 @@ async function actThroughApi(
 
 /** Acts on the approval the way a person would: opens the link (confirmation page), then submits it. */
 async function decideApproval(
-  sandbox: Sandbox,
+  sandbox: ScenarioWorld,
   execution: Execution,
   decision: Scenario['approval'],
 ): Promise<void> {
@@ -284,7 +311,7 @@ function attr(item: Record<string, unknown> | undefined, name: string): string |
 }
 
 /** Plays one scenario end to end and compares the outcome with its expectations. */
-export async function runScenario(sandbox: Sandbox, name: string): Promise<ScenarioResult> {
+export async function runScenario(sandbox: ScenarioWorld, name: string): Promise<ScenarioResult> {
   const scenario = sandbox.activateScenario(name);
   const settings = sandbox.config.pipelines.find((p) => p.name === scenario.app);
   if (!settings) throw new Error(`scenario ${name}: no pipeline "${scenario.app}" in pipelines.yaml`);
@@ -363,16 +390,13 @@ export async function runScenario(sandbox: Sandbox, name: string): Promise<Scena
     'status notifications',
   );
 
-  const history = sandbox.dynamodb.tables.get('deploy-history');
-  const locks = sandbox.dynamodb.tables.get('deploy-locks');
-  const lockItem = locks
-    ? [...locks.items.values()].find((item) => attr(item, 'targetKey') === targetKeyOf(settings))
-    : undefined;
+  const history = await sandbox.tableItems(DeployHistoryTable.localName);
+  const locks = await sandbox.tableItems(DeployLocksTable.localName);
+  const lockItem = locks.find((item) => attr(item, 'targetKey') === targetKeyOf(settings));
   const pushes: PushResult[] = executions.map(({ commitSha, execution }) => {
-    const record =
-      execution && history
-        ? [...history.items.values()].find((item) => attr(item, 'executionArn') === execution.arn)
-        : undefined;
+    const record = execution
+      ? history.find((item) => attr(item, 'executionArn') === execution.arn)
+      : undefined;
     return {
       commitSha,
       executionArn: execution?.arn ?? null,

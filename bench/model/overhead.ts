@@ -1,6 +1,6 @@
 /**
  * A deterministic overhead model of one deployment. The real ASL files run on the local engine
- * against the scripted world (test/statemachines/harness.ts): that gives every state transition and
+ * against the scripted world (bench/support/pipeline-harness.ts): that gives every state transition and
  * every Lambda call, in order. Time is then charged only by the latency model (bench/model/latency.ts)
  * and by the documented stage durations below, never by this machine's clock, so the same
  * scenario gives the same figures on every run and every machine.
@@ -10,7 +10,7 @@
  * Transitions inside the build ║ scan Parallel are all charged, as if serial (an upper bound).
  */
 import type { PipelineSettings } from '../../functions/commons/config/schema';
-import { runPipeline, transitions, type Scenario, type WorldRun } from '../../test/statemachines/harness';
+import { runPipeline, transitions, type Scenario, type WorldRun } from '../support/pipeline-harness';
 import { lambdaMs, type LatencyModel } from './latency';
 
 /** Stage durations, minutes: what CodeBuild, Beanstalk and SSM take, and a person's approval. */

@@ -28,7 +28,13 @@ export const manifest = defineFunction({
     { kind: 'table', table: ApprovalsTable, access: 'readWrite' },
     { kind: 'secret', secret: 'approvalLinkKey' },
     { kind: 'secret', secret: 'slackWebhookSecret' },
-    { kind: 'pipelineStateMachines', actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
+    // No resource types (Service Authorization Reference, Step Functions): the task token names
+    // the execution, so a grant on the state machines would never match.
+    {
+      kind: 'anyResource',
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      reason: 'SendTaskSuccess and SendTaskFailure have no resource types',
+    },
     // "This run is no longer waiting": the page reads the run's status before offering a decision.
     { kind: 'pipelineExecutions', actions: ['states:DescribeExecution'] },
   ],

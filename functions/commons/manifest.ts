@@ -56,6 +56,12 @@ export type Grant =
   | { readonly kind: 'pipelineBuildResults' }
   /** CloudWatch actions on the alarms named in pipelines.yaml (`verify.alarms`); none when no alarm is named. */
   | { readonly kind: 'configuredAlarms'; readonly actions: readonly string[] }
+  /**
+   * Actions AWS authorises on `*` only (no resource types in the Service Authorization Reference,
+   * or, like DescribeAlarms for composite alarms, answered in full only when granted on `*`);
+   * `reason` says which, and infra/iam-wildcards.ts lists the action.
+   */
+  | { readonly kind: 'anyResource'; readonly actions: readonly string[]; readonly reason: string }
   /** A policy on the deploy targets of pipelines.yaml (infra/constructs/target-permissions.ts). */
   | {
       readonly kind: 'targets';

@@ -2,8 +2,7 @@
  * The DeployHistory item and the pure rules around it: what a start records, how long texts are
  * cut, and which deployment counts as the last good one. No I/O here (see history-store.ts).
  */
-import type { PipelineInput } from '../commons/types/pipeline-input';
-import type { DeploymentOutcome, LastGoodResult } from '../commons/types/tasks';
+import type { DeploymentOutcome, HistoryStartInput, LastGoodResult } from '../commons/types/tasks';
 import { cutText } from '../commons/text';
 
 /** One deployment (one pipeline execution) as stored in DeployHistory. */
@@ -47,7 +46,7 @@ export function trimCause(cause: string): string {
 
 /** Fields a start records about the commit and who pushed it. */
 export function startFields(
-  input: PipelineInput,
+  input: HistoryStartInput,
 ): Omit<DeploymentRecord, 'pipeline' | 'executionArn' | 'startedAt' | 'outcome'> {
   return {
     commitSha: input.commitSha,

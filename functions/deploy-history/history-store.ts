@@ -5,8 +5,7 @@
  */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeployHistoryTable, HISTORY_BY_STARTED_AT, tableName } from '../commons/tables';
-import type { PipelineInput } from '../commons/types/pipeline-input';
-import type { DeploymentOutcome, LastGoodResult } from '../commons/types/tasks';
+import type { DeploymentOutcome, HistoryStartInput, LastGoodResult } from '../commons/types/tasks';
 import { lastGoodOf, startFields, trimCause, type DeploymentRecord } from './history-record';
 
 /** Where and when to write; `table` defaults to DEPLOY_HISTORY_TABLE. */
@@ -66,7 +65,7 @@ async function update(
 /** Records that an execution started (idempotent; keeps an outcome recorded earlier). */
 export function recordStart(
   executionArn: string,
-  input: PipelineInput,
+  input: HistoryStartInput,
   options: HistoryOptions,
 ): Promise<DeploymentRecord> {
   const now = (options.now ?? (() => new Date()))().toISOString();

@@ -1,42 +1,6 @@
-/** Validates the deploy-lock task event (types/tasks.ts DeployLockEvent) with field-naming errors. */
-import * as z from 'zod/mini';
-import '../commons/zod-locale';
-import type { DeployLockEvent } from '../commons/types/tasks';
+/** Validates the deploy-lock task event (functions/commons/types/events/deploy-lock.ts). */
+import { parseEvent } from '../commons/parse-event';
+import { deployLockEvent } from '../commons/types/events/deploy-lock';
 
-/** The state machine passed an event this function cannot use. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
-
-const text = z
-  .string({ error: 'must be a non-empty string' })
-  .check(z.minLength(1, { error: 'must be a non-empty string' }));
-const timestamp = text.check(
-  z.refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO 8601 timestamp' }),
-);
-
-const schema = z.discriminatedUnion(
-  'action',
-  [
-    z.object({
-      action: z.literal('acquire'),
-      pipeline: text,
-      commitSha: text,
-      executionArn: text,
-      receivedAt: timestamp,
-    }),
-    z.object({ action: z.literal('release'), pipeline: text, executionArn: text }),
-  ],
-  { error: 'action must be "acquire" or "release"' },
-);
-
-export function parseDeployLockEvent(event: unknown): DeployLockEvent {
-  const result = schema.safeParse(event);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`,
-    );
-    throw new InvalidEventError(`deploy-lock event is not valid: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
+/** The event, validated; throws InvalidEventError naming every bad field. */
+export const parseDeployLockEvent = parseEvent(deployLockEvent, 'deploy-lock');

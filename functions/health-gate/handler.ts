@@ -15,15 +15,15 @@ import { elasticBeanstalk } from '../commons/clients/elastic-beanstalk';
 import { ssm } from '../commons/clients/ssm';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
+import { parseEvent } from '../commons/parse-event';
+import { healthGateEvent } from '../commons/types/events/health-gate';
 import type { HealthGateResult } from '../commons/types/tasks';
 import { healthCheckTimeoutMs, runHealthGate, type HealthGateClients } from './health-gate';
 
 const logger = createLogger('health-gate');
 
-/** The state machine passed an event this function cannot use. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+/** The event, validated; throws InvalidEventError naming every bad field. */
+const parseHealthGateEvent = parseEvent(healthGateEvent, 'health-gate');
 
 /** The task without the Lambda wrapper. */
 export async function healthGate(
@@ -31,9 +31,7 @@ export async function healthGate(
   clients: HealthGateClients = { elasticBeanstalk, ssm },
   sleep?: (ms: number) => Promise<void>,
 ): Promise<HealthGateResult> {
-  const pipeline = (raw as { pipeline?: unknown } | null)?.pipeline;
-  if (typeof pipeline !== 'string' || pipeline === '')
-    throw new InvalidEventError('health-gate event is not valid: pipeline: must be a non-empty string');
+  const { pipeline } = parseHealthGateEvent(raw);
   logger.appendKeys({ pipeline });
   const settings = getPipelineSettings(pipeline);
   try {

@@ -165,6 +165,39 @@ class History {
       });
   }
 
+  /**
+   * The events that led to `end`, newest first: `end`, the event it names as previousEventId, and
+   * so on back to the start. Step Functions chains previousEventId causally (each Parallel branch
+   * and Map iteration on its own chain; API reference, HistoryEvent), so this is the path that
+   * failed, without the events of branches that did not.
+   */
+  ancestry(end: HistoryEvent): HistoryEvent[] {
+    const path: HistoryEvent[] = [];
+    const seen = new Set<number>();
+    let current: HistoryEvent | undefined = end;
+    while (current && current.id !== undefined && !seen.has(current.id)) {
+      seen.add(current.id);
+      path.push(current);
+      current = current.previousEventId ? this.byId.get(current.previousEventId) : undefined;
+    }
+    return path;
+  }
+
+  /** The event that ended the run (ExecutionFailed, ...), else the newest event. */
+  end(): HistoryEvent | undefined {
+    return (
+      this.events.findLast(
+        (e) =>
+          e.type === 'ExecutionFailed' || e.type === 'ExecutionTimedOut' || e.type === 'ExecutionAborted',
+      ) ?? this.events.at(-1)
+    );
+  }
+
+  /** Whether a failure event was retried away (a later attempt was scheduled from it). */
+  wasRetried(event: HistoryEvent): boolean {
+    return this.retried.has(event.id ?? -1);
+  }
+
   /** Names of states entered, in order (with the event ids). */
   entered(): { id: number; type: string; name: string }[] {
     return this.events
@@ -266,9 +299,45 @@ function judgeRollback(
   return { ...base, outcome: 'not-run' };
 }
 
-/** The step to show: the first real failure, else the last work state before the cleanup began. */
+/**
+ * The failure that made the run fail: walking back from the end along previousEventId, the
+ * nearest task failure that no Retry recovered and that is not part of the cleanup path (a failed
+ * rollback or lock release is reported under "rollback", not as the failed step).
+ */
+function failureInAncestry(history: History): (StepFailure & { id: number }) | undefined {
+  const end = history.end();
+  if (!end) return undefined;
+  for (const event of history.ancestry(end)) {
+    if (!event.type || !FAILURE_TYPES.has(event.type) || history.wasRetried(event)) continue;
+    const state = history.stateOf(event);
+    if (state && CLEANUP_STATE.test(state)) continue;
+    const details = detailsOf(event);
+    return {
+      id: event.id ?? 0,
+      state,
+      error: effectiveError(details?.error, details?.cause),
+      cause: details?.cause ?? null,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The step to show: the failure in the end's ancestry, else the nearest work state on that path
+ * before the cleanup began, else (a history without causal links) the last work state entered
+ * before the cleanup.
+ */
 function pickFailedStep(history: History, primary: StepFailure | undefined): string | null {
   if (primary?.state) return primary.state;
+  const end = history.end();
+  const onPath = end
+    ? history
+        .ancestry(end)
+        .filter((e) => e.type && WORK_STATE_TYPES.has(e.type))
+        .map((e) => detailsOf(e)?.name ?? '')
+        .find((name) => name && !CLEANUP_STATE.test(name))
+    : undefined;
+  if (onPath) return onPath;
   const entered = history.entered();
   const firstCleanup = entered.find((s) => CLEANUP_STATE.test(s.name));
   const before = entered.filter(
@@ -291,7 +360,10 @@ export function analyseFailure(
   const error = terminal.error ?? fallback.error ?? null;
   const cause = terminal.cause ?? fallback.cause ?? null;
   const failures = history.terminalFailures();
-  const primary = failures.find((f) => !f.state || !ROLLBACK_STATE.test(f.state)) ?? failures[0];
+  const primary =
+    (status === 'FAILED' ? failureInAncestry(history) : undefined) ??
+    failures.find((f) => !f.state || !ROLLBACK_STATE.test(f.state)) ??
+    failures[0];
   const rollback = judgeRollback(history, status, error, failures);
 
   let failedStep: string | null;

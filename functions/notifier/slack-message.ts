@@ -6,10 +6,10 @@
 import { commitUrl, executionConsoleUrl } from '../commons/console-links';
 import type { SlackMessage } from '../commons/slack/post-message';
 import { cutMrkdwn, cutText } from '../commons/text';
-import { ErrorNames } from '../commons/types/tasks';
 import { summariseCause } from './cause-text';
 import type { NoticeInput } from './execution-input';
 import type { FailureAnalysis, RollbackSummary } from './failure-analysis';
+import { diedOutsideCatch } from './run-cleanup';
 import { safeText } from './scrub';
 import type { ExecutionStatus } from './status-event';
 
@@ -25,20 +25,6 @@ export interface NoticeContext {
   /** What the notifier cleaned up for a run that ended outside its Catch paths (run-cleanup.ts). */
   cleanup?: string;
 }
-
-/** Fail states of the pipeline: the run already cleaned up, so redriving would only re-enter the Fail state. */
-const NAMED_FAIL_ERRORS = new Set<string>([
-  ErrorNames.BuildFailed,
-  ErrorNames.TestsFailed,
-  ErrorNames.ScanFailed,
-  ErrorNames.HealthGateFailed,
-  ErrorNames.ApprovalExpired,
-  ErrorNames.ApprovalRejected,
-  ErrorNames.DeployFailed,
-  ErrorNames.CanaryReverted,
-  ErrorNames.VerifyFailedRolledBack,
-  ErrorNames.RollbackFailed,
-]);
 
 /** Escapes Slack mrkdwn control characters (`&`, `<`, `>`). */
 export function escapeMrkdwn(text: string): string {
@@ -145,8 +131,9 @@ const ROLLBACK_ACTION_NEEDED = new Set<RollbackSummary['outcome']>(['not-run', '
 
 function commands(context: NoticeContext, analysis: FailureAnalysis, env: NodeJS.ProcessEnv): string {
   const lines: string[] = [];
-  const redrivable =
-    analysis.status !== 'FAILED' || !analysis.error || !NAMED_FAIL_ERRORS.has(analysis.error);
+  // A run that ended in one of the pipeline's Fail states already cleaned up: redriving would only
+  // re-enter that Fail state.
+  const redrivable = diedOutsideCatch(analysis.status, analysis.error);
   const sha = context.input.commitSha;
   if (redrivable && !inSandbox(env)) {
     lines.push(

@@ -4,7 +4,7 @@
  * milliseconds; `input` is null when the event would be too large (then DescribeExecution).
  */
 import * as z from 'zod/mini';
-import '../commons/zod-locale';
+import { parseEvent } from '../commons/parse-event';
 
 export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -60,16 +60,15 @@ export class InvalidStatusEventError extends Error {
   override readonly name = 'InvalidStatusEventError';
 }
 
-/** Validates the raw EventBridge event. */
+const parseEventBridgeEvent = parseEvent(eventSchema, 'notifier', {
+  error: InvalidStatusEventError,
+  summary: 'not a Step Functions status change event',
+  root: '(event)',
+});
+
+/** Validates the raw EventBridge event; throws InvalidStatusEventError naming every bad field. */
 export function parseStatusChange(event: unknown): StatusChange {
-  const result = eventSchema.safeParse(event);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`,
-    );
-    throw new InvalidStatusEventError(`not a Step Functions status change event: ${problems.join('; ')}`);
-  }
-  const { id, detail } = result.data;
+  const { id, detail } = parseEventBridgeEvent(event);
   return {
     eventId: id,
     executionArn: detail.executionArn,

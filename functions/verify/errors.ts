@@ -8,7 +8,5 @@ export class AlarmNotFoundError extends Error {
   override readonly name = 'AlarmNotFoundError';
 }
 
-/** The state machine passed an event this function cannot use. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+/** The state machine passed an event this function cannot use (one class for every function). */
+export { InvalidEventError } from '../commons/parse-event';

@@ -13,43 +13,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import * as z from 'zod/mini';
-import '../commons/zod-locale';
 import { cloudWatch } from '../commons/clients/cloudwatch';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
-import type { AlarmCheckResult, SmokeTestResult, VerifyEvent } from '../commons/types/tasks';
+import { parseEvent } from '../commons/parse-event';
+import { verifyEvent } from '../commons/types/events/verify';
+import type { AlarmCheckResult, SmokeTestResult } from '../commons/types/tasks';
 import { bakeStatus, describeAlarms, judgeAlarms } from './alarm-check';
-import { InvalidEventError } from './errors';
 import { runSmokeTest, smokeTestUrl, type SmokeTestOptions } from './smoke-test';
 
 const logger = createLogger('verify');
 
-const text = z
-  .string({ error: 'must be a non-empty string' })
-  .check(z.minLength(1, { error: 'must be a non-empty string' }));
-const eventSchema = z.discriminatedUnion(
-  'action',
-  [
-    z.object({ action: z.literal('smokeTest'), pipeline: text }),
-    z.object({
-      action: z.literal('alarmCheck'),
-      pipeline: text,
-      bakeStartedAt: text.check(
-        z.refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO 8601 timestamp' }),
-      ),
-    }),
-  ],
-  { error: 'action must be "smokeTest" or "alarmCheck"' },
-);
-
-function parseEvent(raw: unknown): VerifyEvent {
-  const result = eventSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new InvalidEventError(
-    `verify event is not valid: ${result.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`,
-  );
-}
+/** The event, validated; throws InvalidEventError naming every bad field. */
+const parseVerifyEvent = parseEvent(verifyEvent, 'verify');
 
 function backoffFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.SMOKE_TEST_BACKOFF_MS;
@@ -71,7 +47,7 @@ export async function verify(
   raw: unknown,
   deps: VerifyDependencies = { cloudWatch },
 ): Promise<SmokeTestResult | AlarmCheckResult> {
-  const event = parseEvent(raw);
+  const event = parseVerifyEvent(raw);
   logger.appendKeys({ pipeline: event.pipeline });
   const settings = getPipelineSettings(event.pipeline).verify;
   if (event.action === 'smokeTest') {

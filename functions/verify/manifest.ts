@@ -15,6 +15,14 @@ export const manifest = defineFunction({
       description: 'pause before the 2nd smoke test attempt, doubling, at most 10 s (default 1000)',
     },
   },
-  // The alarms named in pipelines.yaml, nothing else.
-  grants: [{ kind: 'configuredAlarms', actions: ['cloudwatch:DescribeAlarms'] }],
+  // The alarms named in pipelines.yaml: DescribeAlarms returns a composite alarm only when the
+  // permission is granted on `*` (DescribeAlarms, CloudWatch API reference), so a narrower grant
+  // would read a composite alarm in verify.alarms as missing and roll a good deploy back.
+  grants: [
+    {
+      kind: 'anyResource',
+      actions: ['cloudwatch:DescribeAlarms'],
+      reason: 'composite alarms are returned only when DescribeAlarms is granted on *',
+    },
+  ],
 });

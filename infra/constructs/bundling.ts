@@ -1,12 +1,12 @@
 /**
  * esbuild options for the deployed bundles, shared with the bundle benchmark
- * (bench/build-bundle.ts `cdkBundlingOptions`) so the bench measures what ships. CDK runs esbuild
+ * (infra/lambda-esbuild.ts, which bench/build-bundle.ts builds with) so the bench measures what ships. CDK runs esbuild
  * locally: no Docker, no network. CommonJS output: an ESM bundle that contains the AWS SDK needs
  * a createRequire banner or its first call fails with `Dynamic require of "node:https"`; CJS has
  * no such trap. The SDK is bundled (only credential providers Lambda never reaches stay out).
  */
 import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { cdkBundlingOptions } from '../../bench/build-bundle';
+import { cdkBundlingOptions } from '../lambda-esbuild';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 
 /**

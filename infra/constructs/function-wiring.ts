@@ -19,6 +19,7 @@ import type { ControllerSecrets } from './secrets';
 import type { Storage } from './storage';
 import {
   addStatements,
+  attachManagedStatements,
   beanstalkDeployStatements,
   beanstalkReadStatements,
   beanstalkTargets,
@@ -215,8 +216,15 @@ function applyGrant(stack: Stack, props: WiringProps, fn: NodejsFunction, grant:
         ),
       ]);
       return;
+    case 'anyResource':
+      addStatements(fn, statement(grant.actions, ['*']));
+      return;
     case 'targets':
-      addStatements(fn, targetStatements(stack, props, grant.policy));
+      // The Beanstalk update policy is large: its own managed policy keeps the role's inline
+      // policy under IAM's size limit (CDK would otherwise split it at synth time).
+      if (grant.policy === 'beanstalkDeploy')
+        attachManagedStatements(fn, 'BeanstalkUpdatePolicy', targetStatements(stack, props, grant.policy));
+      else addStatements(fn, targetStatements(stack, props, grant.policy));
       return;
   }
 }

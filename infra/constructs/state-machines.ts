@@ -181,7 +181,7 @@ export class ControllerStateMachines extends Construct {
             stack.formatArn({
               service: 'events',
               resource: 'rule',
-              resourceName: 'StepFunctionsGetEventsForCodeBuildStartBuildRule',
+              resourceName: 'StepFunctionsGetEventForCodeBuildStartBuildRule',
             }),
           ],
         }),

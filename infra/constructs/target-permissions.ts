@@ -4,7 +4,9 @@
  * statement uses Resource "*" and says why (test/infra/iam-audit.test.ts keeps the list honest).
  */
 import type { Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
 import type {
   PipelinesConfig,
   Ec2SsmTarget,
@@ -52,12 +54,18 @@ export function beanstalkReadStatements(stack: Stack, targets: ElasticBeanstalkT
 }
 
 /**
- * Everything a TrafficSplitting deployment needs. Elastic Beanstalk runs UpdateEnvironment with
- * the caller's permissions: it updates its CloudFormation stack (`awseb-e-*`), which creates a
- * temporary Auto Scaling group and target group for the canary, shifts listener weights and
- * terminates the old instances. Those calls are scoped to Beanstalk's own naming (`awseb-*`)
- * and tags (`elasticbeanstalk:environment-name`); only Describe calls, which have no
- * resource-level permissions, use "*".
+ * Everything a TrafficSplitting deployment (and its Immutable rollback) needs. Elastic Beanstalk
+ * runs UpdateEnvironment with the caller's permissions: it updates its CloudFormation stack
+ * (`awseb-e-*-stack`) and builds a temporary `awseb-e-*-immutable-stack` (launch template,
+ * security group, Auto Scaling group, instances registered with the environment's target group),
+ * passes the instance role on, creates the environment's log groups (instance log streaming) and
+ * reads and writes its `elasticbeanstalk-<region>-<account>` bucket. The actions are those of AWS's
+ * managed policy AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy (AWS Managed Policy
+ * reference, v8), scoped here to Beanstalk's own names (`awseb-*`), the configured environments'
+ * tag `elasticbeanstalk:environment-name` (Beanstalk tags the resources it creates with it:
+ * Elastic Beanstalk developer guide, "Tagging Elastic Beanstalk environments") and log groups;
+ * only Describe calls, which have no resource-level permissions, use "*". local/iam/on-behalf.ts
+ * models the same calls in the sandbox.
  */
 export function beanstalkDeployStatements(
   stack: Stack,
@@ -100,14 +108,17 @@ export function beanstalkDeployStatements(
     new PolicyStatement({
       actions: [
         's3:GetObject',
+        's3:GetObjectVersion',
         's3:PutObject',
-        's3:ListBucket',
-        's3:GetBucketLocation',
-        's3:GetBucketPolicy',
+        's3:DeleteObject',
         's3:GetObjectAcl',
         's3:PutObjectAcl',
       ],
-      resources: [ebBucket, `${ebBucket}/*`],
+      resources: [`${ebBucket}/*`],
+    }),
+    new PolicyStatement({
+      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy'],
+      resources: [ebBucket],
     }),
     new PolicyStatement({
       actions: [
@@ -119,6 +130,9 @@ export function beanstalkDeployStatements(
         'cloudformation:ListStackResources',
         'cloudformation:UpdateStack',
         'cloudformation:CancelUpdateStack',
+        // The temporary immutable stack of a TrafficSplitting or Immutable deployment.
+        'cloudformation:CreateStack',
+        'cloudformation:DeleteStack',
       ],
       resources: [arn(stack, 'cloudformation', 'stack/awseb-e-*/*')],
     }),
@@ -164,7 +178,7 @@ export function beanstalkDeployStatements(
     }),
     // The canary's instances: launched from Beanstalk's launch template, only with the environment tag.
     new PolicyStatement({
-      actions: ['ec2:RunInstances', 'ec2:CreateTags'],
+      actions: ['ec2:RunInstances'],
       resources: [arn(stack, 'ec2', 'instance/*'), arn(stack, 'ec2', 'volume/*')],
       conditions: { StringEquals: { 'aws:RequestTag/elasticbeanstalk:environment-name': environments } },
     }),
@@ -180,20 +194,74 @@ export function beanstalkDeployStatements(
       ],
     }),
     new PolicyStatement({
-      actions: ['ec2:TerminateInstances', 'ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
-      resources: [arn(stack, 'ec2', 'instance/*'), arn(stack, 'ec2', 'launch-template/*')],
+      actions: [
+        'ec2:TerminateInstances',
+        'ec2:CreateLaunchTemplateVersion',
+        'ec2:ModifyLaunchTemplate',
+        'ec2:DeleteLaunchTemplate',
+        'ec2:DeleteLaunchTemplateVersions',
+        'ec2:DeleteSecurityGroup',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:RevokeSecurityGroupIngress',
+        'ec2:RevokeSecurityGroupEgress',
+      ],
+      resources: [
+        arn(stack, 'ec2', 'instance/*'),
+        arn(stack, 'ec2', 'launch-template/*'),
+        arn(stack, 'ec2', 'security-group/*'),
+      ],
       conditions: { StringEquals: { 'aws:ResourceTag/elasticbeanstalk:environment-name': environments } },
+    }),
+    // The immutable stack's own launch template and security group, created with the environment tag.
+    new PolicyStatement({
+      actions: ['ec2:CreateLaunchTemplate', 'ec2:CreateSecurityGroup'],
+      resources: [arn(stack, 'ec2', 'launch-template/*'), arn(stack, 'ec2', 'security-group/*')],
+      conditions: { StringEquals: { 'aws:RequestTag/elasticbeanstalk:environment-name': environments } },
+    }),
+    new PolicyStatement({
+      actions: ['ec2:CreateSecurityGroup'],
+      resources: [arn(stack, 'ec2', 'vpc/*')],
+    }),
+    // Tags only as part of creating the launch template and the instances (ec2:CreateAction).
+    new PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [
+        arn(stack, 'ec2', 'instance/*'),
+        arn(stack, 'ec2', 'volume/*'),
+        arn(stack, 'ec2', 'launch-template/*'),
+        arn(stack, 'ec2', 'security-group/*'),
+      ],
+      conditions: {
+        StringEquals: {
+          'ec2:CreateAction': ['CreateLaunchTemplate', 'CreateSecurityGroup', 'RunInstances'],
+          'aws:RequestTag/elasticbeanstalk:environment-name': environments,
+        },
+      },
+    }),
+    // Instance log streaming: the environment's log groups.
+    new PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteLogGroup'],
+      resources: environments.map((e) => arn(stack, 'logs', `log-group:/aws/elasticbeanstalk/${e}/*`)),
     }),
     new PolicyStatement({
       actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
       resources: [arn(stack, 'cloudwatch', 'alarm:awseb-e-*')],
     }),
-    // Beanstalk passes its instance profile role to the canary instances.
+    // Beanstalk passes its roles on: the instance role to the launch template (ec2), the Auto
+    // Scaling group and the CloudFormation stack that create them.
     new PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [`arn:${stack.partition}:iam::${stack.account}:role/*elasticbeanstalk*`],
       conditions: {
-        StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] },
+        StringEquals: {
+          'iam:PassedToService': [
+            'ec2.amazonaws.com',
+            'elasticbeanstalk.amazonaws.com',
+            'autoscaling.amazonaws.com',
+            'cloudformation.amazonaws.com',
+          ],
+        },
       },
     }),
     new PolicyStatement({
@@ -285,6 +353,16 @@ export function ssmHealthStatements(stack: Stack, targets: Ec2SsmTarget[]): Poli
     ),
     commandResults(),
   ];
+}
+
+/**
+ * Statements in a customer managed policy of their own, attached to the function's role (a child
+ * of the role, so its findings are acknowledged with the role's).
+ */
+export function attachManagedStatements(fn: IFunction, id: string, statements: PolicyStatement[]): void {
+  const role = fn.role;
+  if (!role) throw new Error(`${fn.node.path} has no role to attach ${id} to`);
+  new ManagedPolicy(role as unknown as Construct, id, { statements, roles: [role] });
 }
 
 /** Things the grants need from the stack (kept for call sites that only hold a construct). */

@@ -4,7 +4,7 @@
  * volumes, nginx on :80 in front of gunicorn. The instance role may read this pipeline's releases
  * from the artifacts bucket and write the release output to the controller's log group.
  */
-import { Tags } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Tags } from 'aws-cdk-lib';
 import {
   BlockDeviceVolume,
   EbsDeviceVolumeType,
@@ -66,6 +66,25 @@ export class MicroblogFleet extends Construct {
       }),
     );
     props.commandOutputLogs.grantWrite(this.role);
+    // The SSM agent creates the output log group before it streams, or, refused, looks it up; if
+    // neither works it turns streaming off (amazon-ssm-agent,
+    // agent/framework/processor/executer/iohandler/iohandler.go and
+    // agent/agentlogstocloudwatch/cloudwatchlogspublisher/cloudwatchlogsservice.go CreateLogGroup).
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogGroup'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: props.commandOutputLogs.logGroupName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // DescribeLogGroups has no resource-level permission (Service Authorization Reference).
+    this.role.addToPolicy(new PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc,

@@ -90,6 +90,8 @@ export interface AwsServerOptions {
   jsonServices: JsonService[];
   queryServices: QueryService[];
   s3: (request: RawRequest) => RawResponse | Promise<RawResponse>;
+  /** Names an S3 request's operation as the API reference does (`ListObjectsV2`, `GetObject`, …). */
+  s3Operation?: (request: RawRequest) => string;
   control: (request: RawRequest) => RawResponse | Promise<RawResponse>;
   /** Fault injection: an error to answer instead of running the operation. */
   fault?: (service: string, operation: string, fingerprint: string) => ServiceError | undefined;
@@ -384,7 +386,7 @@ export class AwsServer {
   }
 
   private async s3(raw: RawRequest, requestId: string): Promise<RawResponse> {
-    const operation = `${raw.method} object`;
+    const operation = this.options.s3Operation?.(raw) ?? `${raw.method} object`;
     const refusal = await this.refused('s3', operation, raw, raw);
     const fault = refusal ?? this.injected('s3', operation, raw.body);
     const answer = fault

@@ -12,6 +12,7 @@ import {
   type GlobalOptions,
 } from './context';
 import { decideCommand } from './commands/decide';
+import { doctorCommand } from './commands/doctor';
 import { executionsCommand } from './commands/executions';
 import { pushCommand } from './commands/push';
 import { rollbackCommand } from './commands/rollback';
@@ -116,6 +117,20 @@ export function buildProgram(
     .action((app: string, opts: { sha?: string; message?: string; branch?: string; delivery?: string }) =>
       act((ctx) => pushCommand(ctx, app, opts)),
     );
+
+  program
+    .command('doctor')
+    .summary('preflight: is the account (or the sandbox) ready for the first push?')
+    .description(
+      'check what a first push needs, one line per check (✓, or ✗ with the fix), exit 1 on any ✗:\n' +
+        'every role the controller runs as, simulated (iam:SimulatePrincipalPolicy) for each action its\n' +
+        'synthesized policy grants; each Beanstalk environment has an Application Load Balancer and\n' +
+        'enhanced health; the tagged instances are Online with SSM Agent 3.3.2746.0 or later; CodeBuild\n' +
+        'holds a GitHub source credential; each secret holds a real value; each verify alarm exists.\n' +
+        'With --aws: run it after `npx cdk deploy` and before the first push.',
+    )
+    .addHelpText('after', examples('deployctl doctor', 'deployctl --aws doctor'))
+    .action(() => act((ctx) => doctorCommand(ctx)));
 
   program
     .command('executions')

@@ -39,14 +39,17 @@ export interface ConstraintsFile {
  * The error code each service answers a request validation failure with: JSON services
  * `ValidationException` (the code their models list for it, e.g. Step Functions and SSM); CodeBuild
  * `InvalidInputException` (its only input-error code in the model); awsQuery services (Elastic
- * Beanstalk, CloudWatch) `InvalidParameterValue`, and `MissingParameter` for a missing member.
+ * Beanstalk, CloudWatch) `InvalidParameterValue`, and `MissingParameter` for a missing member; IAM
+ * (awsQuery) `InvalidInput` (InvalidInputException's wire code in botocore's iam model, the input error
+ * SimulatePrincipalPolicy lists).
  */
 const INVALID_CODE: Record<string, string> = {
   codebuild: 'InvalidInputException',
   elasticbeanstalk: 'InvalidParameterValue',
   cloudwatch: 'InvalidParameterValue',
+  iam: 'InvalidInput',
 };
-const QUERY_SERVICES = new Set(['elasticbeanstalk', 'cloudwatch']);
+const QUERY_SERVICES = new Set(['elasticbeanstalk', 'cloudwatch', 'iam']);
 const NUMERIC = new Set(['integer', 'long', 'float', 'double']);
 
 /** The checked-in constraints file. */

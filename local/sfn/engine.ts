@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ServiceError } from '../aws/service-error';
+import { Causality, ROOT_CHAIN } from './causality';
+import { EventOrder } from './event-order';
 import { History, payload, type HistoryEvent } from './history';
 import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
 import { classifyResource, type TaskResource } from './resources';
@@ -53,6 +55,8 @@ export interface Execution {
    * transition; the history shows it as a new TaskScheduled without a new TaskStateEntered).
    */
   retries: string[];
+  /** Resolves once the history holds the latest `…StateEntered` of this state (event-order.ts). */
+  entered(stateName: string): Promise<void>;
   abort(error?: string, cause?: string): void;
 }
 
@@ -81,7 +85,7 @@ export class StepFunctionsEngine {
   }
 
   /** Registers (or replaces) a state machine; throws with the engine's validation messages or an unsupported Resource. */
-  register(name: string, definition: AslDefinition | string): StateMachineRecord {
+  register(name: string, definition: AslDefinition | string, roleArn?: string): StateMachineRecord {
     if (!NAME.test(name)) throw new ServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2);
     let parsed: AslDefinition;
@@ -133,7 +137,7 @@ export class StepFunctionsEngine {
       definitionText: text,
       plan,
       engine: new StateMachine(plan.definition, { validationOptions: { noValidate: true } }),
-      roleArn: this.roleArn,
+      roleArn: roleArn ?? this.roleArn,
       createdAt: new Date(),
       stateTypes,
       tasks,
@@ -204,7 +208,7 @@ export class StepFunctionsEngine {
     input: unknown,
     parent?: Execution,
   ): Execution {
-    const history = new History();
+    const history = new History(new Causality(machine.definition));
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     const execution: Execution = {
@@ -220,6 +224,7 @@ export class StepFunctionsEngine {
       done,
       activeTasks: new Map(),
       retries: [],
+      entered: () => Promise.resolve(),
       abort: () => undefined,
     };
     parent?.children.push(execution);
@@ -228,12 +233,17 @@ export class StepFunctionsEngine {
       this.options.clock.touch?.();
       this.options.onHistoryEvent?.(execution, event);
     });
-    history.add('ExecutionStarted', {
-      input: text,
-      inputDetails: { truncated: false },
-      roleArn: machine.roleArn,
-      stateMachineArn: machine.arn,
-    });
+    // The first state's event follows event 0, not ExecutionStarted (causality.ts).
+    history.add(
+      'ExecutionStarted',
+      {
+        input: text,
+        inputDetails: { truncated: false },
+        roleArn: machine.roleArn,
+        stateMachineArn: machine.arn,
+      },
+      { advance: false },
+    );
     this.options.onStatusChange?.(execution);
 
     const placeholderToken = `sandbox-task-token-placeholder:${randomUUID()}`;
@@ -295,9 +305,15 @@ export class StepFunctionsEngine {
             run.abort();
           })
         : undefined;
+    const order = new EventOrder<EngineEvent>(
+      history.causality,
+      (state) => machine.stateTypes.get(state) ?? 'Task',
+      (event) => this.convert(execution, event, stopRequest),
+    );
+    execution.entered = (stateName) => order.entered(stateName);
     const consume = async () => {
-      for await (const event of run.eventLogs)
-        this.convert(execution, event as unknown as EngineEvent, stopRequest);
+      for await (const event of run.eventLogs) order.push(event as unknown as EngineEvent);
+      order.flush();
     };
     void Promise.allSettled([consume(), run.result]).then(() => {
       this.options.clock.cancel(timeoutTimer);
@@ -339,46 +355,64 @@ export class StepFunctionsEngine {
             ...(details.error !== undefined && { error: details.error }),
             ...(details.cause !== undefined && { cause: details.cause }),
           };
-    execution.history.add(type, eventDetails);
+    // The end follows the last top-level event: the Fail state, or the failure nothing caught.
+    execution.history.add(type, eventDetails, { chain: ROOT_CHAIN });
     this.options.tokens.finishExecution(execution.arn);
     for (const task of execution.activeTasks.values()) task.abandoned = true;
     this.options.onStatusChange?.(execution);
   }
 
-  /** One engine event into AWS history events. */
+  /** One engine event into AWS history events, each placed in its causal chain (causality.ts). */
   private convert(execution: Execution, event: EngineEvent, stopRequest: StopRequest | undefined): void {
     const { history } = execution;
+    const { causality } = history;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
     switch (event.type) {
       case 'StateEntered': {
-        const type = typeOf(event.state.name);
-        history.add(`${type}StateEntered`, {
-          name: event.state.name,
-          input: payload(event.state.input),
-          inputDetails: { truncated: false },
-        });
-        if (type === 'Parallel') history.add('ParallelStateStarted');
-        if (type === 'Map')
-          history.add('MapStateStarted', {
-            length: mapLength(execution.stateMachine, event.state.name, event.state.input),
-          });
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainFor(name, event.index);
+        if (causality.isCancelled(chain)) return;
+        history.add(
+          `${type}StateEntered`,
+          { name, input: payload(event.state.input), inputDetails: { truncated: false } },
+          { chain },
+        );
+        if (type === 'Parallel') {
+          const started = history.add('ParallelStateStarted', undefined, { chain });
+          causality.startBranches(name, started.id);
+        }
+        if (type === 'Map') {
+          const length = mapLength(execution.stateMachine, name, event.state.input);
+          const started = history.add('MapStateStarted', { length }, { chain });
+          causality.startMap(name, started.id, length);
+        }
         return;
       }
       case 'StateExited': {
-        const type = typeOf(event.state.name);
-        if (type === 'Parallel') history.add('ParallelStateSucceeded');
-        if (type === 'Map') history.add('MapStateSucceeded');
-        history.add(`${type}StateExited`, {
-          name: event.state.name,
-          output: payload(event.state.output),
-          outputDetails: { truncated: false },
-        });
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainOfState(name);
+        if (causality.isCancelled(chain)) return;
+        // A Parallel or Map ends when its last branch or iteration does: both events follow that
+        // one. One whose failure was caught exits right after its …StateFailed.
+        const succeeded = (type === 'Parallel' || type === 'Map') && !causality.hasFailed(name);
+        const inner = succeeded ? { previous: causality.joined(name) } : {};
+        if (succeeded) history.add(`${type}StateSucceeded`, undefined, { ...inner, advance: false });
+        history.add(
+          `${type}StateExited`,
+          { name, output: payload(event.state.output), outputDetails: { truncated: false } },
+          { chain, ...inner },
+        );
         return;
       }
       case 'StateFailed': {
-        const type = typeOf(event.state.name);
+        const name = event.state.name;
+        const type = typeOf(name);
+        const chain = causality.chainOfState(name);
+        if (causality.isCancelled(chain)) return;
         if (type === 'Task' && event.Error === 'States.Timeout') {
-          const invocation = execution.activeTasks.get(event.state.name);
+          const invocation = execution.activeTasks.get(name);
           if (invocation && !invocation.abandoned) {
             invocation.abandoned = true;
             invocation.onTimeout();
@@ -391,22 +425,36 @@ export class StepFunctionsEngine {
                 error: 'States.Timeout',
                 cause: 'The task did not complete within its TimeoutSeconds',
               },
+              { chain },
             );
           }
         }
-        if (type === 'Parallel')
-          history.add('ParallelStateFailed', { error: event.Error, cause: causeText(event.Cause) });
-        if (type === 'Map')
-          history.add('MapStateFailed', { error: event.Error, cause: causeText(event.Cause) });
+        if (type === 'Parallel' || type === 'Map') {
+          history.add(
+            `${type}StateFailed`,
+            { error: event.Error, cause: causeText(event.Cause) },
+            { chain, previous: causality.failedInner(name, (id) => history.typeOf(id)) },
+          );
+          causality.cancelInner(name);
+        }
         return;
       }
       case 'StateRetried':
         execution.retries.push(event.state.name);
         return;
-      case 'MapIterationStarted':
+      case 'MapIterationStarted': {
+        const index = event.index ?? 0;
+        const link = causality.startIteration(event.parentState.name, index);
+        history.add(event.type, { name: event.parentState.name, index }, link);
+        return;
+      }
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
-        history.add(event.type, { name: event.parentState.name, index: event.index });
+        history.add(
+          event.type,
+          { name: event.parentState.name, index: event.index },
+          { chain: `${event.parentState.name}[${event.index}]`, advance: false },
+        );
         return;
       case 'ExecutionSucceeded':
         return this.finish(execution, 'SUCCEEDED', { output: payload(event.output) });
@@ -452,7 +500,8 @@ interface EngineEvent {
   timestamp: number;
   state: { name: string; type: string; input: unknown; output?: unknown };
   parentState: { name: string };
-  index: number;
+  /** The Map iteration an event belongs to (events forwarded from a Map iteration carry it). */
+  index?: number;
   Error: string;
   Cause: unknown;
   output: unknown;

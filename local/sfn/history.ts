@@ -1,8 +1,9 @@
 /**
- * Execution history in the shape GetExecutionHistory returns: numbered events with
- * `previousEventId`, timestamps, and one `<type>EventDetails` object per event type
- * (`stateEnteredEventDetails`, `taskScheduledEventDetails`, ...).
+ * Execution history in the shape GetExecutionHistory returns: numbered events with a causal
+ * `previousEventId` (causality.ts), timestamps, and one `<type>EventDetails` object per event
+ * type (`stateEnteredEventDetails`, `taskScheduledEventDetails`, ...).
  */
+import { Causality, ROOT_CHAIN } from './causality';
 
 export interface HistoryEvent {
   id: number;
@@ -35,23 +36,42 @@ const NO_DETAILS = new Set([
   'WaitStateAborted',
 ]);
 
+/** Where an event sits in the causal chain (see causality.ts). */
+export interface EventLink {
+  /** The chain the event goes on (default `root`). */
+  chain?: string;
+  /** Its previousEventId, when not the chain's last event. */
+  previous?: number;
+  /** Whether the event becomes the chain's last event (default true). */
+  advance?: boolean;
+}
+
 export class History {
   readonly events: HistoryEvent[] = [];
   private readonly listeners = new Set<HistoryListener>();
 
-  /** Appends an event; `details` go under the type's details key. */
-  add(type: string, details?: Record<string, unknown>, timestamp = new Date()): HistoryEvent {
-    const previous = this.events[this.events.length - 1];
+  /** `causality`: the execution's chains; without one every event goes on a single chain. */
+  constructor(readonly causality: Causality = new Causality({ StartAt: '', States: {} })) {}
+
+  /** Appends an event; `details` go under the type's details key; `link` places it in the causal chain. */
+  add(type: string, details?: Record<string, unknown>, link: EventLink = {}): HistoryEvent {
+    const chain = link.chain ?? ROOT_CHAIN;
     const event: HistoryEvent = {
       id: this.events.length + 1,
-      previousEventId: previous?.id ?? 0,
-      timestamp,
+      previousEventId: link.previous ?? this.causality.cursor(chain),
+      timestamp: new Date(),
       type,
     };
     if (details && !NO_DETAILS.has(type)) event[detailsKey(type)] = details;
+    if (link.advance !== false) this.causality.advance(chain, event.id);
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  /** The type of the event with this id. */
+  typeOf(id: number): string | undefined {
+    return this.events[id - 1]?.type;
   }
 
   subscribe(listener: HistoryListener): () => void {

@@ -82,6 +82,15 @@ export interface IntegrationDeps {
   dynamodb(operation: string, params: Record<string, unknown>): Promise<unknown>;
   putEvents(params: Record<string, unknown>): unknown;
   startNested(stateMachineArn: string, input: string, name?: string): Execution;
+  /**
+   * Authorises a Task's calls with the state machine's role before they are made: an error name
+   * and cause to fail the task with, or undefined (local/iam).
+   */
+  authorizeTask?(
+    execution: Execution,
+    resource: TaskResource,
+    params: Record<string, unknown>,
+  ): Promise<{ error: string; cause: string } | undefined>;
 }
 
 /** One run of a Task state (retries make new ones). */
@@ -150,6 +159,7 @@ export async function runTaskState(
 ): Promise<unknown> {
   // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
   await nextMacrotask();
+  await ctx.execution.entered(ctx.stateName);
   const { execution, stateName, resource } = ctx;
   const resourceType =
     resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
@@ -165,7 +175,11 @@ export async function runTaskState(
   };
   execution.activeTasks.set(stateName, invocation);
   const record = (type: string, details: Record<string, unknown>) => {
-    if (!invocation.abandoned && execution.status === 'RUNNING') execution.history.add(type, details);
+    const { causality } = execution.history;
+    const chain = causality.chainOfState(stateName);
+    // A stopped Parallel branch or Map iteration records nothing more (causality.ts).
+    if (!invocation.abandoned && execution.status === 'RUNNING' && !causality.isCancelled(chain))
+      execution.history.add(type, details, { chain });
   };
   const done = () => {
     if (execution.activeTasks.get(stateName) === invocation) execution.activeTasks.delete(stateName);
@@ -190,6 +204,8 @@ export async function runTaskState(
     try {
       let result: LambdaResult;
       try {
+        const denied = await deps.authorizeTask?.(execution, resource, {});
+        if (denied) throw new TaskFailure(denied.error, denied.cause);
         result = await invoke(deps, resource.functionName, input, `${execution.arn}#${stateName}`);
       } catch (error) {
         if (error instanceof TaskFailure)
@@ -296,6 +312,11 @@ export async function runTaskState(
 
   async function perform(): Promise<unknown> {
     const resource = ctx.resource as Extract<TaskResource, { kind: 'integration' }>;
+    const denied = await deps.authorizeTask?.(execution, resource, params);
+    if (denied) {
+      if (resource.pattern === 'token' && token) deps.tokens.finish(token, 'settled');
+      return fail(denied.error, denied.cause);
+    }
     // ------------------------------------------------------------ .waitForTaskToken
     if (resource.pattern === 'token') {
       if (!token || !settled || !JSON.stringify(params).includes(token)) {

@@ -2,7 +2,7 @@
 import { modelAll } from '../../bench/overhead-model.bench';
 import { latencyModel, lambdaMs, type LatencyModel } from '../../bench/model/latency';
 import { charge, pollLagSeconds, pollsFor } from '../../bench/model/overhead';
-import { samplePipeline, type WorldRun } from '../../test/statemachines/harness';
+import { samplePipeline, type WorldRun } from '../../bench/support/pipeline-harness';
 
 test('two runs give identical figures (no wall clock in the model)', async () => {
   const first = await modelAll();

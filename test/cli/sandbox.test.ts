@@ -22,8 +22,18 @@ afterAll(async () => {
 });
 
 const executionArn = (name: string) => [...sandbox.engine.executions.values()].find((e) => e.name === name)!;
+// Waiting starts when the request's Lambda has returned (TaskSubmitted), not when the token exists.
 const waitingForApproval = (name: string) =>
-  until(() => sandbox.tokens.list().some((t) => t.executionArn === executionArn(name)?.arn));
+  until(
+    () =>
+      sandbox.tokens.list().some((t) => t.executionArn === executionArn(name)?.arn) &&
+      executionArn(name).history.events.some(
+        (e) =>
+          e.type === 'TaskSubmitted' &&
+          (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
+            'invoke.waitForTaskToken',
+      ),
+  );
 const SHA_1 = '1111111111111111111111111111111111111111';
 const SHA_2 = '2222222222222222222222222222222222222222';
 

@@ -6,8 +6,8 @@
  */
 import type { PipelineInput } from '../../functions/commons/types/pipeline-input';
 import { FORGERY_KINDS, mapBounded, planBurst, type BurstItem } from './support/burst';
-import { MemoryStepFunctions } from './support/memory-sfn';
-import { startWebhookServer, type RunningServer } from './support/webhook-server';
+import { MemoryStepFunctions } from '../../bench/support/memory-sfn';
+import { startWebhookServer, type RunningServer } from '../../bench/support/webhook-server';
 
 const SECRET = 'evidence-load-secret-5d1f';
 const PUSHES = 200;

@@ -19,8 +19,8 @@ import { handleWebhook } from '../../functions/github-webhook/handle-webhook';
 import { normaliseHeaders } from '../../functions/github-webhook/read-request';
 import { validateRoutes } from '../../functions/github-webhook/routes';
 import { testLogger } from '../github-webhook/support';
-import { fakeResources } from '../statemachines/harness';
-import { MemoryStepFunctions } from './support/memory-sfn';
+import { fakeResources } from '../../bench/support/pipeline-harness';
+import { MemoryStepFunctions } from '../../bench/support/memory-sfn';
 import { runRelease, type ReleaseRun } from './support/release-world';
 
 const SECRET = 'evidence-shell-secret-91c4';

@@ -170,11 +170,13 @@ describe('health gate on Elastic Beanstalk', () => {
     });
   });
 
-  test.each([[{}], [null], [{ pipeline: 7 }]])('bad event %j is InvalidEventError', async (event) => {
-    await expect(healthGate(event, clients)).rejects.toMatchObject({
-      name: 'InvalidEventError',
-      message: 'health-gate event is not valid: pipeline: must be a non-empty string',
-    });
+  test.each([
+    [{}, 'health-gate event is not valid: pipeline: must be a non-empty string'],
+    [{ pipeline: 7 }, 'health-gate event is not valid: pipeline: must be a non-empty string'],
+    [{ pipeline: '' }, 'health-gate event is not valid: pipeline: must be a non-empty string'],
+    [null, 'health-gate event is not valid: event: Invalid input: expected object, received null'],
+  ])('bad event %j is InvalidEventError', async (event, message) => {
+    await expect(healthGate(event, clients)).rejects.toMatchObject({ name: 'InvalidEventError', message });
   });
 
   test('an unknown pipeline is ConfigError', async () => {

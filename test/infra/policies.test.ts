@@ -46,7 +46,12 @@ const STAR_RESOURCE_ACTIONS: Record<string, string> = {
   'logs:ListLogDeliveries': 'Step Functions vended logs',
   'logs:PutResourcePolicy': 'Step Functions vended logs: CloudWatch Logs resource policies are account-wide',
   'logs:DescribeResourcePolicies': 'Step Functions vended logs',
-  'logs:DescribeLogGroups': 'Step Functions vended logs: Describe on all log groups',
+  'logs:DescribeLogGroups':
+    'Step Functions vended logs, and the SSM agent looking up its output log group: no resource types',
+  'cloudwatch:DescribeAlarms':
+    'verify: composite alarms are returned only when DescribeAlarms is granted on * (DescribeAlarms API reference)',
+  'states:SendTaskSuccess': 'approval callback: no resource types (the task token names the execution)',
+  'states:SendTaskFailure': 'approval callback: no resource types',
   'ssm:DescribeInstanceInformation':
     'health gate: agent status; no resource types (the handler filters by tag)',
   'ssm:GetCommandInvocation': 'command results: no resource types',
@@ -152,13 +157,26 @@ describe('IAM audit', () => {
       );
   });
 
-  test('iam:PassRole only to EC2 and Elastic Beanstalk', () => {
+  test("iam:PassRole only of Beanstalk's roles, only to the services a Beanstalk update passes them to", () => {
     const passRole = iamStatements(s.template).filter(({ statement }) =>
       asList(statement.Action).includes('iam:PassRole'),
     );
     expect(passRole).toHaveLength(1);
+    expect(passRole[0]!.statement.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/*elasticbeanstalk*'],
+      ],
+    });
     expect(passRole[0]!.statement.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'elasticbeanstalk.amazonaws.com'] },
+      StringEquals: {
+        'iam:PassedToService': [
+          'ec2.amazonaws.com',
+          'elasticbeanstalk.amazonaws.com',
+          'autoscaling.amazonaws.com',
+          'cloudformation.amazonaws.com',
+        ],
+      },
     });
   });
 });

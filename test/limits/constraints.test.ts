@@ -106,6 +106,24 @@ describe('checkConstraints', () => {
     );
   });
 
+  test('a missing required member of an operator read operation is named, never undefined', () => {
+    expect(
+      checkConstraints(file, call('ssm', 'GetCommandInvocation', { CommandId: 'c'.repeat(36) })),
+    ).toMatchObject({
+      code: 'ValidationException',
+      message:
+        "1 validation error detected: Value null at 'instanceId' failed to satisfy constraint: Member must not be null",
+    });
+    expect(checkConstraints(file, call('codebuild', 'ListBuildsForProject', {}))?.message).toContain(
+      "'projectName'",
+    );
+    expect(checkConstraints(file, call('ssm', 'ListCommands', {}))).toBeUndefined();
+    expect(checkConstraints(file, call('iam', 'SimulatePrincipalPolicy', {}))).toMatchObject({
+      code: 'MissingParameter',
+      message: 'The request must contain the parameter PolicySourceArn.',
+    });
+  });
+
   test('operations and services outside the file pass through', () => {
     expect(checkConstraints(file, call('s3', 'PutObject', {}))).toBeUndefined();
     expect(checkConstraints(file, call('ssm', 'NoSuchOperation', {}))).toBeUndefined();

@@ -14,7 +14,7 @@ import {
   substitute,
   type DefinitionName,
 } from '../../statemachines/definitions';
-import { fakeResources, samplePipeline } from './harness';
+import { fakeResources, samplePipeline } from '../../bench/support/pipeline-harness';
 
 type State = Record<string, any>;
 /** asl-validator ships no types; called with no options object so ARN checks accept `${...}` resources. */

@@ -3,7 +3,13 @@
  * scenario per way a deployment can end. Each test checks the states visited, how the execution
  * ended, and that cleanup ran: outcome recorded, lock released when it was held.
  */
-import { COMMIT, runPipeline, samplePipeline, type TaskCall, type WorldRun } from './harness';
+import {
+  COMMIT,
+  runPipeline,
+  samplePipeline,
+  type TaskCall,
+  type WorldRun,
+} from '../../bench/support/pipeline-harness';
 
 const retailBank = samplePipeline('retail-bank');
 const microblog = samplePipeline('microblog');

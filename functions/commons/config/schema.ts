@@ -3,7 +3,7 @@
  * failed load names the field, the value and the fix (see load-config.ts for the formatting).
  */
 import { z } from 'zod';
-import { DOCUMENT_PARAMETER_PATTERNS as SSM_PARAMETER } from '../../ssm-deploy/parameters';
+import { DOCUMENT_PARAMETER_PATTERNS as SSM_PARAMETER } from '../ssm-parameters';
 
 const int = (min: number, max: number, unit = '') =>
   z

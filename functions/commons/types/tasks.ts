@@ -1,17 +1,17 @@
 /**
  * Contracts between the state machines (statemachines/*.asl.json) and the task functions
- * (functions/<name>/handler.ts). Each function takes one event shape per `action`; the ASL
- * passes exactly these fields and branches on the outputs and on the error names below.
- * Extend only with optional fields, so both sides stay in step.
+ * (functions/<name>/handler.ts). Each function takes one event shape per `action`, written once
+ * as a zod/mini schema in ./events/<function>.ts (the function validates with it, the type here
+ * is inferred from it); the ASL passes exactly those fields and branches on the outputs and on
+ * the error names below. Extend only with optional fields, so both sides stay in step.
  */
-import type { PipelineInput } from './pipeline-input';
-
-/** Where CodeBuild put the packaged release of a commit. */
-export interface ArtifactLocation {
-  bucket: string;
-  /** `<pipeline>/<commitSha>/app.zip` (Elastic Beanstalk) or `.../release.tar.gz` (EC2). */
-  key: string;
-}
+export type { ApprovalLinks, PrepareApprovalEvent, RequestApprovalEvent } from './events/approval-request';
+export type { ArtifactLocation, BeanstalkDeployEvent } from './events/beanstalk-deploy';
+export type { DeployHistoryEvent, DeploymentOutcome, HistoryStartInput } from './events/deploy-history';
+export type { DeployLockEvent } from './events/deploy-lock';
+export type { HealthGateEvent } from './events/health-gate';
+export type { SsmDeployEvent } from './events/ssm-deploy';
+export type { VerifyEvent } from './events/verify';
 
 /** Seconds the state machine should wait before polling again (adaptive, never a long fixed sleep). */
 export interface PollHint {
@@ -19,9 +19,6 @@ export interface PollHint {
 }
 
 // ---- deploy-lock: one deployment per target, newer commits supersede older waiting ones ----
-export type DeployLockEvent =
-  | { action: 'acquire'; pipeline: string; commitSha: string; executionArn: string; receivedAt: string }
-  | { action: 'release'; pipeline: string; executionArn: string };
 export type AcquireResult =
   | ({ status: 'acquired'; targetKey: string; leaseExpiresAt: string } & PollHint)
   | ({ status: 'waiting'; targetKey: string; heldBy: string } & PollHint)
@@ -32,9 +29,6 @@ export interface ReleaseResult {
 }
 
 // ---- health-gate: is the target healthy enough to deploy into? ----
-export interface HealthGateEvent {
-  pipeline: string;
-}
 export interface HealthFinding {
   /** Environment name or instance id. */
   resource: string;
@@ -48,19 +42,6 @@ export interface HealthGateResult {
 }
 
 // ---- beanstalk-deploy: application version, TrafficSplitting canary, status, rollback ----
-export type BeanstalkDeployEvent =
-  | {
-      action: 'createVersion';
-      pipeline: string;
-      commitSha: string;
-      artifact: ArtifactLocation;
-      description?: string;
-    }
-  | { action: 'versionStatus'; pipeline: string; versionLabel: string }
-  | { action: 'startDeploy'; pipeline: string; versionLabel: string }
-  | { action: 'deployStatus'; pipeline: string; versionLabel: string; startedAt: string }
-  | { action: 'currentVersion'; pipeline: string }
-  | { action: 'rollback'; pipeline: string; versionLabel: string };
 export interface CreateVersionResult {
   versionLabel: string;
 }
@@ -85,10 +66,6 @@ export interface CurrentVersionResult {
 }
 
 // ---- ssm-deploy: rolling release of the systemd service through the project's Command document ----
-export type SsmDeployEvent =
-  | { action: 'startRelease'; pipeline: string; commitSha: string; artifact: ArtifactLocation }
-  | { action: 'releaseStatus'; pipeline: string; commandId: string }
-  | { action: 'rollback'; pipeline: string; instanceIds: string[]; commitSha: string | null };
 export interface StartReleaseResult {
   commandId: string;
   startedAt: string;
@@ -109,9 +86,6 @@ export type ReleaseStatusResult = {
 } & PollHint;
 
 // ---- verify: smoke test and alarms over the bake window ----
-export type VerifyEvent =
-  | { action: 'smokeTest'; pipeline: string }
-  | { action: 'alarmCheck'; pipeline: string; bakeStartedAt: string };
 export interface SmokeAttempt {
   status: number | null;
   latencyMs: number;
@@ -125,28 +99,6 @@ export interface SmokeTestResult {
 export type AlarmCheckResult = { status: 'baking' | 'passed'; alarmsChecked: string[] } & PollHint;
 
 // ---- approval: prepare signed links, then wait for a person (.waitForTaskToken) ----
-export interface PrepareApprovalEvent {
-  action: 'prepare';
-  pipeline: string;
-  executionArn: string;
-  input: PipelineInput;
-}
-export interface ApprovalLinks {
-  approvalId: string;
-  approveUrl: string;
-  rejectUrl: string;
-  expiresAt: string;
-}
-export interface RequestApprovalEvent {
-  action: 'request';
-  taskToken: string;
-  pipeline: string;
-  executionArn: string;
-  input: PipelineInput;
-  links: ApprovalLinks;
-  /** The build and scan of this run (the pipeline's `$.build`), for the approval page. */
-  build?: { buildId?: string; scanBuildId?: string };
-}
 /** Output of the waiting task when approved (SendTaskSuccess). Rejection is SendTaskFailure with `ApprovalRejected`. */
 export interface ApprovalDecision {
   decision: 'approved';
@@ -155,21 +107,6 @@ export interface ApprovalDecision {
 }
 
 // ---- deploy-history: audit trail, last good version, dashboard numbers ----
-export type DeploymentOutcome =
-  'succeeded' | 'failed' | 'rolled-back' | 'superseded' | 'rejected' | 'approval-expired';
-export type DeployHistoryEvent =
-  | { action: 'recordStart'; executionArn: string; input: PipelineInput }
-  | {
-      action: 'recordOutcome';
-      pipeline: string;
-      executionArn: string;
-      outcome: DeploymentOutcome;
-      versionLabel?: string | null;
-      error?: string | null;
-      cause?: string | null;
-      rolledBack?: boolean;
-    }
-  | { action: 'lastGood'; pipeline: string };
 export interface LastGoodResult {
   found: boolean;
   versionLabel: string | null;

@@ -45,6 +45,15 @@ interface Build {
   finished: Promise<void>;
   settle: () => void;
   timers: NodeJS.Timeout[];
+  /** A call of the build refused with the project's role (set before the phases play). */
+  accessDenied?: BuildFailure;
+}
+
+/** A failed phase: its name, `STATUS_CODE: message`, and the log lines it adds. */
+export interface BuildFailure {
+  phase: string;
+  message: string;
+  log: string[];
 }
 
 interface Report {
@@ -93,6 +102,16 @@ export interface CodeBuildOptions {
   account: string;
   /** Project name -> kind (build or scan). */
   projects: Record<string, ProjectKind>;
+  /**
+   * The build's own AWS calls with the project's service role (logs, reports, artifact upload),
+   * authorised before its phases play; a refusal fails the phase that makes the call.
+   */
+  authorize?: (build: {
+    id: string;
+    projectName: string;
+    kind: ProjectKind;
+    environment: Record<string, string>;
+  }) => Promise<BuildFailure | undefined>;
 }
 
 const camel = (key: string) => key[0]!.toLowerCase() + key.slice(1);
@@ -106,9 +125,19 @@ function camelKeys(value: unknown): unknown {
 export class CodeBuildSimulator {
   readonly builds = new Map<string, Build>();
   readonly reports = new Map<string, Report>();
+  /** Source credentials imported into CodeBuild (ImportSourceCredentials); doctor checks GitHub's. */
+  readonly sourceCredentials: { arn: string; serverType: string; authType: string }[];
   private buildNumbers = new Map<string, number>();
 
-  constructor(private readonly options: CodeBuildOptions) {}
+  constructor(private readonly options: CodeBuildOptions) {
+    this.sourceCredentials = [
+      {
+        arn: `arn:aws:codebuild:${options.region}:${options.account}:token/github`,
+        serverType: 'GITHUB',
+        authType: 'PERSONAL_ACCESS_TOKEN',
+      },
+    ];
+  }
 
   /** StartBuild; takes the API's camelCase or the Step Functions integration's PascalCase parameters. */
   start(raw: Record<string, unknown>): BuildRecord {
@@ -157,7 +186,13 @@ export class CodeBuildSimulator {
       timers: [],
     };
     this.builds.set(id, build);
-    this.play(build);
+    const authorize = this.options.authorize;
+    if (!authorize) this.play(build);
+    else
+      void authorize({ id, projectName, kind, environment: env }).then((denied) => {
+        if (denied) build.accessDenied = denied;
+        this.play(build);
+      });
     return this.describe(build);
   }
 
@@ -170,6 +205,7 @@ export class CodeBuildSimulator {
   }
 
   private failureOf(build: Build): { phase: string; message: string; log: string[] } | undefined {
+    if (build.accessDenied) return build.accessDenied;
     const faults = this.options.faults.faultsFor(build.sourceVersion);
     const requirements = build.environmentVariables.REQUIREMENTS_FILE ?? 'requirements.txt';
     const tests = build.environmentVariables.TEST_PATH ?? 'tests';
@@ -226,10 +262,11 @@ export class CodeBuildSimulator {
       plan.push([phase, seconds]);
       if (failure?.phase === phase) failedAt = phase;
     }
-    let at = 0;
-    plan.forEach(([phase, seconds], index) => {
+    // Each phase schedules the next when it starts: phases run in order however late timers fire.
+    const enter = (index: number, delaySeconds: number) => {
+      const [phase, seconds] = plan[index]!;
       build.timers.push(
-        this.options.clock.after(at * 1000, () => {
+        this.options.clock.after(delaySeconds * 1000, () => {
           const previous = build.phases[build.phases.length - 1];
           if (previous)
             this.endPhase(
@@ -240,13 +277,13 @@ export class CodeBuildSimulator {
           build.phases.push({ phaseType: phase, startTime: new Date() });
           build.currentPhase = phase;
           build.logLines.push(`[Container] Entering phase ${phase}`);
-          if (index === plan.length - 1) {
+          if (index === plan.length - 1)
             build.timers.push(this.options.clock.after(seconds * 1000, () => this.complete(build, failure)));
-          }
+          else enter(index + 1, seconds);
         }),
       );
-      at += seconds;
-    });
+    };
+    if (plan.length) enter(0, 0);
   }
 
   private endPhase(
@@ -258,10 +295,11 @@ export class CodeBuildSimulator {
     phase.durationInSeconds = Math.round((phase.endTime.getTime() - phase.startTime.getTime()) / 1000);
     phase.phaseStatus = failure ? 'FAILED' : 'SUCCEEDED';
     if (failure) {
+      const code = /^([A-Z_]+): /.exec(failure.message)?.[1];
       phase.contexts = [
         {
-          statusCode: 'COMMAND_EXECUTION_ERROR',
-          message: failure.message.replace(/^COMMAND_EXECUTION_ERROR: /, ''),
+          statusCode: code ?? 'COMMAND_EXECUTION_ERROR',
+          message: code ? failure.message.slice(code.length + 2) : failure.message,
         },
       ];
       build.logLines.push(...failure.log, `[Container] Phase complete: ${phase.phaseType} State: FAILED`);
@@ -392,6 +430,19 @@ export class CodeBuildSimulator {
     build.endTime = new Date();
     build.settle();
     return build;
+  }
+
+  /** The projects' names (the pipelines' build and scan projects). */
+  projectNames(): string[] {
+    return Object.keys(this.options.projects);
+  }
+
+  /** Build ids in start order (oldest first), of one project or all. */
+  buildIds(project?: string): string[] {
+    return [...this.builds.values()]
+      .filter((b) => project === undefined || b.projectName === project)
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map((b) => b.id);
   }
 
   /** Last log lines of a build (control API). */

@@ -63,8 +63,22 @@ export interface BeanstalkOptions {
   onChange?: () => void;
 }
 
+/** One instance of an environment, as DescribeInstancesHealth reports it. */
+export interface EbInstance {
+  id: string;
+  healthStatus: EbEnvironment['healthStatus'];
+  color: EbEnvironment['health'];
+  causes: string[];
+  launchedAt: Date;
+  versionLabel: string | null;
+  deploymentId: number;
+  availabilityZone: string;
+}
+
 export class BeanstalkSimulator {
   readonly applications = new Map<string, Map<string, EbVersion>>();
+  /** When each application was created. */
+  readonly applicationCreated = new Map<string, Date>();
   readonly environments = new Map<string, EbEnvironment>();
   readonly events: EbEvent[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -80,6 +94,7 @@ export class BeanstalkSimulator {
     const versions = this.applications.get(application) ?? new Map<string, EbVersion>();
     this.applications.set(application, versions);
     const now = new Date();
+    if (!this.applicationCreated.has(application)) this.applicationCreated.set(application, now);
     versions.set(initialVersion.label, {
       label: initialVersion.label,
       description: 'initial version (sandbox)',
@@ -193,6 +208,45 @@ export class BeanstalkSimulator {
       Tier: { Name: 'WebServer', Type: 'Standard', Version: '1.0' },
       EnvironmentArn: `arn:aws:elasticbeanstalk:${this.options.region}:${this.options.account}:environment/${env.application}/${env.name}`,
     };
+  }
+
+  /** An application as DescribeApplications describes it (ApplicationDescription). */
+  describeApplication(name: string) {
+    const versions = [...(this.applications.get(name)?.values() ?? [])];
+    const created = this.applicationCreated.get(name) ?? new Date();
+    return {
+      ApplicationArn: `arn:aws:elasticbeanstalk:${this.options.region}:${this.options.account}:application/${name}`,
+      ApplicationName: name,
+      DateCreated: created,
+      DateUpdated: versions.reduce((latest, v) => (v.updated > latest ? v.updated : latest), created),
+      Versions: versions.map((v) => v.label).reverse(),
+      ConfigurationTemplates: [],
+    };
+  }
+
+  /**
+   * The environment's instances: its fleet plus, during a traffic-splitting deployment, the
+   * canary on the new version. While the environment is degraded, the newest instance carries the
+   * environment's causes.
+   */
+  instancesOf(env: EbEnvironment): EbInstance[] {
+    const failing = env.healthStatus === 'Degraded' || env.healthStatus === 'Severe';
+    const count = env.instances + (env.deployment?.canaryPercent ? 1 : 0);
+    const zones = ['a', 'b', 'c'];
+    return Array.from({ length: count }, (_, index) => {
+      const canary = index >= env.instances;
+      const unhealthy = failing && index === count - 1;
+      return {
+        id: `i-0${env.id.slice(2)}${index.toString(16).padStart(6, '0')}`,
+        healthStatus: unhealthy ? env.healthStatus : 'Ok',
+        color: unhealthy ? env.health : 'Green',
+        causes: unhealthy ? env.causes : [],
+        launchedAt: canary ? (env.deployment?.startedAt ?? env.updated) : env.created,
+        versionLabel: canary ? (env.deployment?.versionLabel ?? null) : env.versionLabel,
+        deploymentId: canary ? 2 : 1,
+        availabilityZone: `${this.options.region}${zones[index % zones.length]}`,
+      };
+    });
   }
 
   /** A version as DescribeApplicationVersions describes it (ApplicationVersionDescription). */
@@ -437,6 +491,7 @@ export class BeanstalkSimulator {
     for (const timer of this.timers) this.options.clock.cancel(timer);
     this.timers = [];
     this.applications.clear();
+    this.applicationCreated.clear();
     this.environments.clear();
     this.events.length = 0;
   }

@@ -1,61 +1,36 @@
 /** EventBridge's wire API (JSON 1.1, `X-Amz-Target: AWSEvents.<Operation>`). */
-import { randomUUID } from 'node:crypto';
 import type { JsonService } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
-import type { PutEvent } from './model';
+import { pageOf } from '../pagination';
+import type { EventBridgeModel, PutEventsEntry } from './model';
 
-/** The EventBridge service; `onEvent` receives each accepted PutEvents entry. */
-export function eventBridgeService(onEvent: (event: PutEvent) => void): JsonService {
+/** The EventBridge service answering from `model`. */
+export function eventBridgeService(model: EventBridgeModel): JsonService {
   return {
     name: 'events',
     targetPrefix: 'AWSEvents',
     jsonVersion: '1.1',
     operations: {
-      PutEvents: (input: {
-        Entries?: {
-          Source?: string;
-          DetailType?: string;
-          Detail?: string;
-          EventBusName?: string;
-          Resources?: string[];
-          Time?: number;
-        }[];
+      PutEvents: (input: { Entries?: PutEventsEntry[] }) => model.put(input.Entries),
+      /**
+       * ListRules (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html):
+       * rules of a bus (default `default`) whose name starts with NamePrefix, Limit 1-100 per page.
+       */
+      ListRules: (input: {
+        NamePrefix?: string;
+        EventBusName?: string;
+        NextToken?: string;
+        Limit?: number;
       }) => {
-        const entries = input.Entries ?? [];
-        if (entries.length < 1 || entries.length > 10)
-          throw new ServiceError(
-            'ValidationException',
-            "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
-          );
-        let failed = 0;
-        const results = entries.map((entry) => {
-          if (!entry.Source || !entry.DetailType || !entry.Detail) {
-            failed++;
-            return {
-              ErrorCode: 'InvalidArgument',
-              ErrorMessage: 'Parameters Source, DetailType and Detail are required.',
-            };
-          }
-          let detail: unknown;
-          try {
-            detail = JSON.parse(entry.Detail);
-          } catch {
-            failed++;
-            return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-          }
-          const id = randomUUID();
-          onEvent({
-            id,
-            source: entry.Source,
-            detailType: entry.DetailType,
-            detail,
-            eventBusName: entry.EventBusName ?? 'default',
-            resources: entry.Resources ?? [],
-            time: entry.Time ? new Date(entry.Time * 1000) : new Date(),
-          });
-          return { EventId: id };
-        });
-        return { FailedEntryCount: failed, Entries: results };
+        const bus = input.EventBusName ?? 'default';
+        const busName = bus.startsWith('arn:') ? bus.slice(bus.lastIndexOf('/') + 1) : bus;
+        if (busName !== 'default')
+          throw new ServiceError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+        const rules = model.rules
+          .filter((r) => !input.NamePrefix || r.Name.startsWith(input.NamePrefix))
+          .sort((a, b) => a.Name.localeCompare(b.Name));
+        const page = pageOf(rules, input.NextToken, input.Limit ?? 100, 'events:ListRules');
+        return { Rules: page.items, ...(page.next && { NextToken: page.next }) };
       },
     },
   };

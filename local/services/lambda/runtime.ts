@@ -58,6 +58,11 @@ export interface LambdaRuntimeOptions {
   /** A function error to return instead of running the handler (fault injection). */
   fault?: (functionName: string) => LambdaResult | undefined;
   functionsDir?: string;
+  /**
+   * Runs an invocation in its function's identity (the sandbox's IAM: local/iam/caller.ts), so the
+   * AWS calls the handler makes are signed as its role.
+   */
+  runAs?: <T>(functionName: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class LambdaRuntime {
@@ -180,7 +185,8 @@ export class LambdaRuntime {
     const run = (async (): Promise<LambdaResult> => {
       try {
         // Lambda passes JSON, not object references: a handler cannot mutate the caller's data.
-        const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+        const call = async () => handler(JSON.parse(JSON.stringify(event ?? null)), context);
+        const result = await (this.options.runAs ? this.options.runAs(functionName, call) : call());
         return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       } catch (error) {
         const e = error as Error;

@@ -56,6 +56,25 @@ export interface Command {
   status: 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
   /** OutputS3BucketName / OutputS3KeyPrefix: where each invocation's complete output goes. */
   outputS3?: { bucket: string; prefix: string };
+  /** CloudWatchOutputConfig.CloudWatchLogGroupName, when output streaming was asked for. */
+  logGroup?: string;
+}
+
+/** What the agent on an instance may do for one command, decided with the instance's role. */
+export interface AgentVerdict {
+  /** Why the release script's `aws s3 cp` of the artifact is refused (the AccessDenied message). */
+  downloadDenied?: string;
+  /** Whether the agent streams the output to CloudWatch Logs. */
+  streaming: boolean;
+}
+
+/** One command's output as the agent streamed it to CloudWatch Logs. */
+export interface StreamedOutput {
+  logGroup: string;
+  logStream: string;
+  instanceId: string;
+  commandId: string;
+  text: string;
 }
 
 /**
@@ -80,23 +99,49 @@ export interface FleetOptions {
   /** The project's release document name (SSM_DOCUMENT_NAME). */
   releaseDocument: string;
   onChange?: () => void;
+  /** The agent's own AWS calls for a command (artifact download, CloudWatch output), authorised. */
+  agent?: (call: {
+    instanceId: string;
+    commandId: string;
+    artifactBucket?: string;
+    artifactKey?: string;
+    logGroup?: string;
+  }) => Promise<AgentVerdict>;
 }
 
 /** Values the release document's parameters accept (its allowedPatterns, see ssm-deploy/parameters.ts). */
 const PARAMETER_PATTERN = /^[A-Za-z0-9_.:/@=+-]*$/;
 /** SSM truncates plugin output in ListCommandInvocations to 2,500 characters (CommandPlugin.Output, API reference). */
 export const OUTPUT_LIMIT = 2500;
+/** The SSM Agent version the simulated instances run (DescribeInstanceInformation). */
+export const SSM_AGENT_VERSION = '3.3.3572.0';
 
-/** `ip-10-0-1-23` style names and `i-0abc...` ids, deterministic per index. */
+/** `i-0abc...` ids, deterministic per launch index. */
 function instanceId(index: number): string {
   // EC2 ids are i- and 8 or 17 hex characters (botocore ssm InstanceId pattern): 17 here.
   return `i-0a1b2c3d4e5f6${index.toString(16).padStart(4, '0')}`;
 }
 
+/** A private address per launch index (10.0.1-3.20-219 for the first 200, then the next /24s). */
+function instanceIp(index: number): string {
+  return `10.0.${1 + (index % 3) + 3 * Math.floor(index / 200)}.${20 + (index % 200)}`;
+}
+
+/** Nominal metrics per launch index (a spread, never near the health gate's thresholds). */
+function nominal(index: number): Pick<Instance, 'cpuPercent' | 'memoryPercent' | 'diskPercent'> {
+  const spread = index % 20;
+  return { cpuPercent: 12 + spread * 3, memoryPercent: 41 + spread * 2, diskPercent: 55 + spread };
+}
+
 export class FleetSimulator {
   readonly instances = new Map<string, Instance>();
   readonly commands = new Map<string, Command>();
+  /** Command output the agents streamed to CloudWatch Logs (CloudWatchOutputConfig). */
+  readonly streamedOutput: StreamedOutput[] = [];
   private timers: NodeJS.Timeout[] = [];
+  /** Launch order of each instance (ids stay unique after terminations). */
+  private readonly launchIndex = new Map<string, number>();
+  private launched = 0;
 
   constructor(private readonly options: FleetOptions) {}
 
@@ -109,31 +154,38 @@ export class FleetSimulator {
   ): Instance[] {
     const out: Instance[] = [];
     for (let i = 0; i < count; i++) {
-      const index = this.instances.size;
+      const index = this.launched++;
       const id = instanceId(index);
       const instance: Instance = {
         id,
         name: `${tag.value}-${index + 1}`,
-        ip: `10.0.${1 + (index % 3)}.${20 + index}`,
+        ip: instanceIp(index),
         tags: { [tag.key]: tag.value, Name: `${tag.value}-${index + 1}` },
         pingStatus: 'Online',
-        cpuPercent: 12 + index * 3,
-        memoryPercent: 41 + index * 2,
-        diskPercent: 55 + index,
+        ...nominal(index),
         currentRelease: release,
         previousRelease: null,
         releases: release ? [release] : [],
         service: { name: service, state: 'active' },
       };
       this.instances.set(id, instance);
+      this.launchIndex.set(id, index);
       out.push(instance);
     }
     return out;
   }
 
-  /** Instances in id order (the order SSM reports and rolls through them). */
+  /** Terminates an instance: it leaves the fleet (commands already sent keep their invocations). */
+  terminate(id: string): void {
+    this.instances.delete(id);
+    this.launchIndex.delete(id);
+  }
+
+  /** Instances in launch order (the order SSM reports and rolls through them). */
   list(): Instance[] {
-    return [...this.instances.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.instances.values()].sort(
+      (a, b) => (this.launchIndex.get(a.id) ?? 0) - (this.launchIndex.get(b.id) ?? 0),
+    );
   }
 
   /** Applies a commit's unhealthy-instance fault (before the health gate runs). */
@@ -150,14 +202,8 @@ export class FleetSimulator {
 
   /** Back to nominal metrics and agents (scenario reset). */
   heal(): void {
-    this.list().forEach((instance, index) =>
-      Object.assign(instance, {
-        pingStatus: 'Online',
-        cpuPercent: 12 + index * 3,
-        memoryPercent: 41 + index * 2,
-        diskPercent: 55 + index,
-      }),
-    );
+    for (const instance of this.list())
+      Object.assign(instance, { pingStatus: 'Online', ...nominal(this.launchIndex.get(instance.id) ?? 0) });
   }
 
   private at(seconds: number, fn: () => void): void {
@@ -187,6 +233,7 @@ export class FleetSimulator {
     TimeoutSeconds?: number;
     OutputS3BucketName?: string;
     OutputS3KeyPrefix?: string;
+    CloudWatchOutputConfig?: { CloudWatchLogGroupName?: string; CloudWatchOutputEnabled?: boolean };
   }): Command {
     const documentName = input.DocumentName ?? '';
     const known = [this.options.releaseDocument, 'AWS-RunShellScript'];
@@ -255,6 +302,10 @@ export class FleetSimulator {
         ]),
       ),
       status: ids.length ? 'Pending' : 'Success',
+      ...(input.CloudWatchOutputConfig?.CloudWatchOutputEnabled &&
+        input.CloudWatchOutputConfig.CloudWatchLogGroupName && {
+          logGroup: input.CloudWatchOutputConfig.CloudWatchLogGroupName,
+        }),
     };
     this.commands.set(command.id, command);
     if (ids.length) this.at(1, () => this.dispatch(command));
@@ -312,7 +363,13 @@ export class FleetSimulator {
   }
 
   private startInvocation(command: Command, invocation: Invocation): void {
-    const instance = this.instances.get(invocation.instanceId)!;
+    const instance = this.instances.get(invocation.instanceId);
+    if (!instance) {
+      // Terminated since the command was sent: "Undeliverable" ("Understanding command
+      // statuses", AWS Systems Manager User Guide).
+      Object.assign(invocation, { status: 'Failed', statusDetails: 'Undeliverable', ended: new Date() });
+      return;
+    }
     Object.assign(invocation, { status: 'InProgress', statusDetails: 'InProgress', started: new Date() });
     const finish = (ok: boolean, stdout: string[], stderr: string[] = []) => {
       Object.assign(invocation, {
@@ -351,14 +408,40 @@ export class FleetSimulator {
       return;
     }
     const p = (name: string) => command.parameters[name]?.[0] ?? '';
-    if (p('action') === 'rollback') this.rollback(instance, p, finish);
-    else this.release(instance, p, finish);
+    const run = (verdict: AgentVerdict) => {
+      const streamed = (ok: boolean, stdout: string[], stderr: string[] = []) => {
+        // The agent's stream names: <command id>/<instance id>/<plugin>/stdout (iohandler.go).
+        if (verdict.streaming && command.logGroup)
+          this.streamedOutput.push({
+            logGroup: command.logGroup,
+            logStream: `${command.id}/${instance.id}/aws-runShellScript/stdout`,
+            instanceId: instance.id,
+            commandId: command.id,
+            text: [...stdout, ...stderr].join('\n'),
+          });
+        finish(ok, stdout, stderr);
+      };
+      if (p('action') === 'rollback') this.rollback(instance, p, streamed);
+      else this.release(instance, p, streamed, verdict.downloadDenied);
+    };
+    const agent = this.options.agent;
+    if (!agent) return run({ streaming: Boolean(command.logGroup) });
+    void agent({
+      instanceId: instance.id,
+      commandId: command.id,
+      ...(p('action') !== 'rollback' && {
+        artifactBucket: p('artifactBucket'),
+        artifactKey: p('artifactKey'),
+      }),
+      ...(command.logGroup && { logGroup: command.logGroup }),
+    }).then(run);
   }
 
   private release(
     instance: Instance,
     p: (name: string) => string,
     finish: (ok: boolean, stdout: string[], stderr?: string[]) => void,
+    downloadDenied?: string,
   ): void {
     const sha = p('commitSha');
     const dir = p('appDirectory') || '/opt/microblog';
@@ -369,6 +452,15 @@ export class FleetSimulator {
       `[${instance.id}] release ${sha} of ${service}`,
       `download s3://${p('artifactBucket')}/${p('artifactKey')}`,
     ];
+    if (downloadDenied) {
+      // The AWS CLI's report of a refused GetObject (aws s3 cp).
+      this.at(5, () =>
+        finish(false, lines, [
+          `fatal error: An error occurred (AccessDenied) when calling the GetObject operation: ${downloadDenied}`,
+        ]),
+      );
+      return;
+    }
     if (!object) {
       this.at(5, () =>
         finish(false, lines, [
@@ -458,6 +550,9 @@ export class FleetSimulator {
     this.timers = [];
     this.commands.clear();
     this.instances.clear();
+    this.streamedOutput.length = 0;
+    this.launchIndex.clear();
+    this.launched = 0;
   }
 }
 

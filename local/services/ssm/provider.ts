@@ -4,7 +4,11 @@
  */
 import type { JsonService, RequestContext } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
-import { OUTPUT_LIMIT, outputKey, type Command, type FleetSimulator } from './model';
+import { pageOf } from '../pagination';
+import { OUTPUT_LIMIT, outputKey, SSM_AGENT_VERSION, type Command, type FleetSimulator } from './model';
+
+/** SSM's answer to a NextToken it did not issue (API reference, ListCommands errors: InvalidNextToken). */
+const badToken = () => new ServiceError('InvalidNextToken', "The specified token isn't valid.");
 
 /** A command as ListCommands / SendCommand describe it. */
 function describeCommand(c: Command) {
@@ -82,10 +86,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
             InstanceId: i.id,
             PingStatus: i.pingStatus,
             LastPingDateTime: new Date(),
-            // The release document's ENV_VAR parameters need SSM Agent 3.3.2746.0 or later ("agents
-            // before 3.3.2746.0 ignore interpolationType": AWS Systems Manager User Guide, "Data
-            // elements and parameters"), so the simulated fleet runs that release.
-            AgentVersion: '3.3.2746.0',
+            // A current agent: 3.3.3572.0 (aws/amazon-ssm-agent release of 2025-12-10); the release
+            // document's ENV_VAR parameters need 3.3.2746.0 or later ("agents before 3.3.2746.0
+            // ignore interpolationType": AWS Systems Manager User Guide; deployctl doctor checks it).
+            AgentVersion: SSM_AGENT_VERSION,
             IsLatestVersion: true,
             PlatformType: 'Linux',
             PlatformName: 'Amazon Linux',
@@ -105,14 +109,25 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
       SendCommand: (input: Parameters<FleetSimulator['send']>[0]) => ({
         Command: describeCommand(fleet.send(input)),
       }),
-      ListCommands: (input: { CommandId?: string; InstanceId?: string }) => {
+      /**
+       * ListCommands (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html):
+       * newest first, MaxResults 1-50 (default 50) with NextToken; an unknown CommandId is
+       * InvalidCommandId.
+       */
+      ListCommands: (input: {
+        CommandId?: string;
+        InstanceId?: string;
+        MaxResults?: number;
+        NextToken?: string;
+      }) => {
         const commands = input.CommandId
           ? [fleet.command(input.CommandId)]
           : [...fleet.commands.values()].reverse();
+        const matching = commands.filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId));
+        const page = pageOf(matching, input.NextToken, input.MaxResults ?? 50, 'ssm:ListCommands', badToken);
         return {
-          Commands: commands
-            .filter((c) => !input.InstanceId || c.invocations.has(input.InstanceId))
-            .map((c) => describeCommand(c)),
+          Commands: page.items.map((c) => describeCommand(c)),
+          ...(page.next && { NextToken: page.next }),
         };
       },
       ListCommandInvocations: (input: { CommandId?: string; InstanceId?: string; Details?: boolean }) => {
@@ -155,14 +170,41 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           ),
         };
       },
+      /**
+       * GetCommandInvocation
+       * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html):
+       * errors InvalidCommandId, InvalidInstanceId, InvalidPluginName and InvocationDoesNotExist
+       * as the reference describes them.
+       */
       GetCommandInvocation: (
         input: { CommandId?: string; InstanceId?: string; PluginName?: string },
         ctx: RequestContext,
       ) => {
-        const command = fleet.commands.get(String(input.CommandId));
-        const invocation = command?.invocations.get(String(input.InstanceId));
-        if (!command || !invocation)
-          throw new ServiceError('InvocationDoesNotExist', 'An error occurred (InvocationDoesNotExist)');
+        // A well-formed id (36 characters, botocore's CommandId min/max) that names no command is
+        // InvocationDoesNotExist, as right after SendCommand; a malformed one InvalidCommandId.
+        if (
+          typeof input.CommandId === 'string' &&
+          input.CommandId.length === 36 &&
+          !fleet.commands.has(input.CommandId)
+        )
+          throw new ServiceError(
+            'InvocationDoesNotExist',
+            "The command ID and managed node ID you specified didn't match any invocations. Verify the command ID and the managed node ID and try again.",
+          );
+        const command = fleet.command(input.CommandId);
+        if (!fleet.instances.has(String(input.InstanceId)))
+          throw new ServiceError(
+            'InvalidInstanceId',
+            `Instances [[${String(input.InstanceId)}]] not in a valid state for account`,
+          );
+        const invocation = command.invocations.get(String(input.InstanceId));
+        if (!invocation)
+          throw new ServiceError(
+            'InvocationDoesNotExist',
+            "The command ID and managed node ID you specified didn't match any invocations. Verify the command ID and the managed node ID and try again.",
+          );
+        if (input.PluginName !== undefined && input.PluginName !== pluginName(command))
+          throw new ServiceError('InvalidPluginName', "The plugin name isn't valid.");
         const elapsed = invocation.started
           ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
           : 0;
@@ -186,7 +228,7 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           Comment: command.comment,
           DocumentName: command.documentName,
           DocumentVersion: '$DEFAULT',
-          PluginName: input.PluginName ?? pluginName(command),
+          PluginName: pluginName(command),
           ResponseCode: invocation.responseCode,
           ExecutionStartDateTime: iso(invocation.started),
           ExecutionElapsedTime: `PT${elapsed}S`,
@@ -198,7 +240,9 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           StandardOutputUrl: done ? url('stdout') : '',
           StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
           StandardErrorUrl: done ? url('stderr') : '',
-          CloudWatchOutputConfig: { CloudWatchOutputEnabled: false },
+          CloudWatchOutputConfig: command.logGroup
+            ? { CloudWatchLogGroupName: command.logGroup, CloudWatchOutputEnabled: true }
+            : { CloudWatchOutputEnabled: false },
         };
       },
     },

@@ -42,7 +42,7 @@ export async function runCell(sandbox: Sandbox, scenario: string, overlay: strin
   if (!base) throw new Error(`no scenario ${scenario}`);
   const faults = OVERLAYS[overlay];
   if (!faults) throw new Error(`no overlay ${overlay}`);
-  sandbox.reset();
+  await sandbox.reset();
   const name = overlay === 'none' ? scenario : `${scenario}-with-faults`;
   if (name !== scenario) {
     // Injected faults delay runs by retry backoffs (real time, multiplied by the speed-up), so with

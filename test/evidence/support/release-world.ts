@@ -14,7 +14,12 @@ import {
 } from '../../../statemachines/definitions';
 import type { LambdaResult } from '../../../local/sfn/integrations';
 import { LocalStepFunctions } from '../../../local/sfn/standalone';
-import { fakeResources, runResult, type RunResult, type StartBuildParams } from '../../statemachines/harness';
+import {
+  fakeResources,
+  runResult,
+  type RunResult,
+  type StartBuildParams,
+} from '../../../bench/support/pipeline-harness';
 
 export interface LambdaCall {
   fn: string;

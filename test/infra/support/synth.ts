@@ -58,9 +58,10 @@ export function resourcesOf(template: Template, type: string): [string, Record<s
 /** Every IAM statement of the template, with the logical id of its policy or role. */
 export function iamStatements(template: Template): { owner: string; statement: Record<string, any> }[] {
   const out: { owner: string; statement: Record<string, any> }[] = [];
-  for (const [id, props] of resourcesOf(template, 'AWS::IAM::Policy')) {
-    for (const statement of props.PolicyDocument.Statement) out.push({ owner: id, statement });
-  }
+  for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'])
+    for (const [id, props] of resourcesOf(template, type)) {
+      for (const statement of props.PolicyDocument.Statement) out.push({ owner: id, statement });
+    }
   for (const [id, props] of resourcesOf(template, 'AWS::IAM::Role')) {
     for (const policy of props.Policies ?? [])
       for (const statement of policy.PolicyDocument.Statement) out.push({ owner: id, statement });

@@ -2,8 +2,8 @@
  * Runs the real ASL files (placeholders filled by pipelineSubstitutions with fake ARNs) on the
  * sandbox's Step Functions runtime (local/sfn, the same engine, integrations and history as
  * :4566) against a scripted world: fake task functions that answer with the contract shapes of
- * functions/commons/types/tasks.ts, a fake CodeBuild, a person who approves or not. Jest-free, so
- * the workflow-cost benchmark runs the same scenarios.
+ * functions/commons/types/tasks.ts, a fake CodeBuild, a person who approves or not. Jest-free: the
+ * state machine tests (test/statemachines) and the benchmarks run the same scenarios.
  */
 import { join } from 'node:path';
 import { findPipeline, loadConfig } from '../../functions/commons/config/load-config';

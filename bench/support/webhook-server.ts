@@ -7,9 +7,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../functions/commons/config/load-config';
-import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../../functions/github-webhook/handle-webhook';
-import { buildRoutes, type Route } from '../../../functions/github-webhook/routes';
+import { loadConfig } from '../../functions/commons/config/load-config';
+import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../functions/github-webhook/handle-webhook';
+import { buildRoutes, type Route } from '../../functions/github-webhook/routes';
 
 export const ACCOUNT = '123456789012';
 export const stateMachineArnFor = (pipeline: string) =>
