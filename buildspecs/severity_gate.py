@@ -4,6 +4,12 @@ Reads a pip-audit JSON report (argv[1]). pip-audit gives vulnerability ids but n
 finding's ids and aliases are looked up in OSV (OSV_API_URL, default https://api.osv.dev) and the
 highest GitHub-advisory severity wins. A finding whose severity cannot be learned counts as FAIL_ON:
 the gate fails safe. Ids are checked against a strict pattern before they are put in a URL.
+
+`--check-run EXIT REPORT` runs first (PRE_BUILD): pip-audit exits 1 both when it finds
+vulnerabilities and when it cannot run at all (pypa/pip-audit README, "Exit codes": 0 none found,
+1 found; a crash such as a failed dependency resolution also ends with 1 and writes no report), so
+the run counts as a scan only if it left a readable report, and an exit of 1 only if that report
+lists a finding. Anything else exits 3: the scanner could not run, which is not a finding.
 """
 import json
 import os
@@ -31,7 +37,27 @@ def severity(ids, api):
     return best
 
 
+def check_run(exit_code, path):
+    try:
+        with open(path, encoding="utf-8") as report_file:
+            report = json.load(report_file)
+        dependencies = report["dependencies"]
+        if not isinstance(dependencies, list):
+            raise TypeError("dependencies is not a list")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"pip-audit could not run (exit {exit_code}): no usable report ({error})", file=sys.stderr)
+        return 3
+    found = sum(len(dep.get("vulns", [])) for dep in dependencies)
+    if exit_code == 0 or (exit_code == 1 and found > 0):
+        print(f"pip-audit audited {len(dependencies)} dependencies: {found} known vulnerabilities")
+        return 0
+    print(f"pip-audit could not run (exit {exit_code}, {found} findings in its report)", file=sys.stderr)
+    return 3
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--check-run":
+        return check_run(int(sys.argv[2]) if sys.argv[2].isdigit() else -1, sys.argv[3])
     fail_on = os.environ.get("FAIL_ON", "high").lower()
     if fail_on not in RANK:
         print(f"FAIL_ON must be one of low, medium, high, critical (got {fail_on!r})", file=sys.stderr)

@@ -37,6 +37,8 @@ export interface HandlerEnvInput {
   slackUrl: string;
   webhookSecret: string;
   releaseDocument: string;
+  /** The bucket the sandbox's SSM writes complete command output to (OutputS3BucketName). */
+  artifactsBucket: string;
   /** The CloudWatch Logs group the SSM agents stream release output to. */
   commandOutputLogGroup: string;
   speedup: number;
@@ -58,6 +60,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     PIPELINE_ROUTES: JSON.stringify(buildRoutes(config, (p) => input.stateMachineArn(stateMachineName(p)))),
     SSM_DOCUMENT_NAME: input.releaseDocument,
     SSM_LOG_GROUP: input.commandOutputLogGroup,
+    // SSM writes each invocation's complete output here (the Lambda reads the end of long ones).
+    SSM_OUTPUT_BUCKET: input.artifactsBucket,
     APPROVAL_BASE_URL: input.webhookBase,
     // Handlers that tell a person what to do (notices, approval pages) speak of the sandbox:
     // `deployctl ...` without --aws, and the speed-up.

@@ -13,7 +13,6 @@ import { resetConfigCache } from '../functions/commons/config/pipeline-settings'
 import type { PipelinesConfig } from '../functions/commons/config/schema';
 import { stateMachineName } from '../functions/commons/types/pipeline-input';
 import { TASK_FUNCTIONS } from '../statemachines/definitions';
-import { requiredParameters } from './aws/required-parameters';
 import { AwsServer, closeServer, type CallCheck } from './aws/server';
 import { installSimulatedDate, restoreRealDate, SimClock } from './clock';
 import { controlApi, type ControlTarget } from './control-api';
@@ -29,6 +28,7 @@ import { iamService } from './iam/iam-service';
 import type { PolicyModel } from './iam/model';
 import { createSandboxIam, type SandboxIam } from './iam/sandbox-iam';
 import { SANDBOX_NAMES } from './iam/sandbox-names';
+import { limitsChecks } from './limits';
 import { LiveLog } from './live-log';
 import { loadScenarios, runScenario, type Scenario, type ScenarioResult } from './scenarios';
 import type { StepFunctionsEngine } from './sfn/engine';
@@ -273,7 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandboxRef: { current?: Sandbox } = {};
   const aws = new AwsServer({
     region: REGION,
-    checks: [...(options.checks ?? []), ...(iam ? [iam.check] : []), requiredParameters],
+    checks: [...(options.checks ?? []), ...(iam ? [iam.check] : []), ...limitsChecks()],
     ...withIam(serviceRegistry(world, engine, tokens), iam),
     control: (request) => controlApi(sandboxRef.current!, request),
     fault: (service, operation, fingerprint) => faults.forCall(service, operation, fingerprint),
@@ -318,6 +318,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     slackUrl: (options.slackWebhookUrl ?? env.SLACK_WEBHOOK_URL) || slackUrl,
     webhookSecret,
     releaseDocument: RELEASE_DOCUMENT,
+    artifactsBucket: ARTIFACTS_BUCKET,
     commandOutputLogGroup: COMMAND_OUTPUT_LOG_GROUP,
     speedup,
     stateMachineArn,

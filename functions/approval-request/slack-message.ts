@@ -1,12 +1,13 @@
 /** Slack Block Kit messages for approvals (pure: the poster is commons/slack/post-message.ts). */
 import type { SlackMessage } from '../commons/slack/post-message';
+import { cutText, escapeSlackMrkdwn, firstLineOf } from '../commons/text';
 import type { ApprovalLinks } from '../commons/types/tasks';
 import type { ApprovalRecord } from './approval-store';
 import { compareLink } from './compare-link';
 
 /** Escapes the three characters Slack mrkdwn gives meaning to; commit text is user-controlled. */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeSlackMrkdwn(text);
 }
 
 /** The Step Functions console page of an execution (region taken from its ARN). */
@@ -17,8 +18,7 @@ export function executionConsoleUrl(executionArn: string): string {
 
 /** First line of a commit message, bounded. */
 export function commitTitle(message: string): string {
-  const line = message.split(/\r?\n/, 1)[0]!.trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+  return firstLineOf(message, 120, { ellipsis: '...' });
 }
 
 type Info = Pick<
@@ -56,7 +56,7 @@ export function approvalRequestMessage(info: Info, links: ApprovalLinks): SlackM
     blocks: [
       {
         type: 'header',
-        text: { type: 'plain_text', text: `Approval needed: ${info.pipeline}`.slice(0, 150) },
+        text: { type: 'plain_text', text: cutText(`Approval needed: ${info.pipeline}`, 150) },
       },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
       {

@@ -4,11 +4,23 @@
  *
  * - in-progress: the environment is not Ready yet (deploying, evaluating the canary, or rolling back);
  * - succeeded: Ready on our version and no failure event since the deploy began;
- * - reverted: a failure event and the environment is back on another version: Beanstalk's own
- *   traffic-splitting rollback moved the traffic back and terminated the new fleet;
+ * - reverted: the deployment failed and Beanstalk itself left production on the old version;
  * - failed: anything else that ended badly (Ready on our version with errors, terminated, ...).
+ *
+ * What Elastic Beanstalk documents for a traffic-splitting deployment that fails its evaluation
+ * (EB developer guide, "Deployment policies and settings", traffic-splitting deployments): "If the
+ * new instances don't pass their health checks, or if you choose to abort the deployment, Elastic
+ * Beanstalk moves traffic back to the old instances and terminates the new ones." The environment
+ * ends Ready and reports the failure in its events ("Failed to deploy application.", ERROR). Its
+ * VersionLabel is the environment's expected version, which Beanstalk resets after a failed
+ * deployment "to the version from the most recent successful deployment" (EB developer guide,
+ * "Enhanced health notifications and troubleshooting", application version causes). The label
+ * is therefore a weak signal: it may already be back on the old version or, for a while, still
+ * name ours. Either way the old instances serve all traffic, so a failed deployment whose events
+ * show a traffic-splitting deployment (its policy, its evaluation, traffic moved back) is `reverted` whatever the label says, and the pipeline runs no rollback of its own.
  */
 import type { BeanstalkDeployStatus } from '../commons/types/tasks';
+import { cutText } from '../commons/text';
 
 export interface EnvironmentSnapshot {
   /** Launching | Updating | Ready | Terminating | Terminated | Aborting | LinkingFrom | LinkingTo */
@@ -68,6 +80,17 @@ export const ROLLBACK_PATTERNS: readonly RegExp[] = [
 /** The canary is taking its share of traffic and being evaluated. */
 const EVALUATION_PATTERN = /(?:traffic.*evaluat|evaluat.*traffic)/i;
 
+/**
+ * Events that only a traffic-splitting deployment writes: its policy, its evaluation, traffic moved
+ * back. (Its temporary Auto Scaling group is not enough: an immutable update, which the rollback
+ * uses, creates one too.)
+ */
+const TRAFFIC_SPLITTING_PATTERNS: readonly RegExp[] = [
+  /traffic[ -]splitting/i,
+  EVALUATION_PATTERN,
+  /(?:shift|mov|return|send|roll)\w* (?:all )?traffic back/i,
+];
+
 const NOT_READY_YET = new Set(['Launching', 'Updating', 'Aborting', 'LinkingFrom', 'LinkingTo']);
 /** After UpdateEnvironment, a Describe may still show the old state for a moment. */
 const START_GRACE_MS = 90_000;
@@ -85,7 +108,7 @@ export function isFailureEvent(event: BeanstalkEventRecord): boolean {
 /** One event as a log line, bounded so a chatty message cannot blow the state's 256 KB payload. */
 export function formatEvent(event: BeanstalkEventRecord): string {
   const message = event.message.replace(/\s+/g, ' ').trim();
-  return `${event.date.toISOString()} ${event.severity} ${message.length > 300 ? `${message.slice(0, 297)}...` : message}`;
+  return `${event.date.toISOString()} ${event.severity} ${cutText(message, 300, { ellipsis: '...' })}`;
 }
 
 function evaluationWait(input: ClassifyInput, newestFirst: BeanstalkEventRecord[]): number | null {
@@ -143,6 +166,14 @@ export function classifyDeploy(input: ClassifyInput): Classification {
       return done(
         'reverted',
         `Beanstalk ${rolledBack ? 'rolled back' : 'kept'} version ${versionLabel ?? '(none)'}: ${cause}`,
+      );
+    }
+    // Still labelled with our version: after a failed traffic-splitting deployment the old
+    // instances serve all traffic all the same (see the header), so there is nothing to roll back.
+    if (newestFirst.some((e) => matchesAny(TRAFFIC_SPLITTING_PATTERNS, e.message))) {
+      return done(
+        'reverted',
+        `Beanstalk moved traffic back to the old instances (the environment still reports ${versionLabel}): ${cause}`,
       );
     }
     return done('failed', `deployed with errors: ${cause}`);

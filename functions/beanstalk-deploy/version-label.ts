@@ -3,6 +3,7 @@
  * (a retry, a redeploy, a rollback target from the history) names the same bundle, so the label
  * is deterministic per execution and a Lambda retry after a timeout finds the version it created.
  */
+import { cutText } from '../commons/text';
 
 /** Elastic Beanstalk's limit on VersionLabel. */
 export const MAX_VERSION_LABEL_LENGTH = 100;
@@ -21,5 +22,5 @@ export function versionDescription(pipeline: string, commitSha: string, descript
     .replace(/[\p{Cc}]/gu, ' ')
     .trim();
   const text = `${pipeline} ${commitSha.slice(0, 12)}${firstLine ? `: ${firstLine}` : ''}`;
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  return cutText(text, 200, { ellipsis: '...' });
 }

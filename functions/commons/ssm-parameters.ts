@@ -18,6 +18,20 @@ export const DOCUMENT_PARAMETER_PATTERNS = {
   appDirectory: /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){1,8}$/,
   healthUrl: /^http:\/\/127\.0\.0\.1:[0-9]{2,5}\/[A-Za-z0-9._/-]{0,200}$/,
   pythonVersion: /^3\.[0-9]{1,2}$/,
+  /**
+   * Environment of the release steps: up to 10 `NAME:value` pairs joined by `+`, e.g.
+   * `FLASK_APP:microblog.py`; empty for none. No shell metacharacter, not even `=` or a space.
+   */
+  releaseEnvironment:
+    /^([A-Z][A-Z0-9_]{0,63}:[A-Za-z0-9_.:/@-]{0,200}(\+[A-Z][A-Z0-9_]{0,63}:[A-Za-z0-9_.:/@-]{0,200}){0,9})?$/,
+  /**
+   * Release steps run after the venv, up to 10 joined by `:`, each a program of the release's venv
+   * (`venv/bin/<name>`) and its literal arguments joined by `+`, e.g.
+   * `flask+db+upgrade:flask+translate+compile`; empty for none. The script splits them itself:
+   * no word is ever evaluated by a shell.
+   */
+  releaseCommands:
+    /^([a-z0-9][a-z0-9_.-]{0,63}(\+[A-Za-z0-9_./@-]{1,128}){0,15}(:[a-z0-9][a-z0-9_.-]{0,63}(\+[A-Za-z0-9_./@-]{1,128}){0,15}){0,9})?$/,
 } as const;
 
 export type DocumentParameterName = keyof typeof DOCUMENT_PARAMETER_PATTERNS;

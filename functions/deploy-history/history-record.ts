@@ -3,6 +3,7 @@
  * cut, and which deployment counts as the last good one. No I/O here (see history-store.ts).
  */
 import type { DeploymentOutcome, HistoryStartInput, LastGoodResult } from '../commons/types/tasks';
+import { cutText } from '../commons/text';
 
 /** One deployment (one pipeline execution) as stored in DeployHistory. */
 export interface DeploymentRecord {
@@ -35,12 +36,12 @@ export const MAX_SUBJECT_LENGTH = 200;
 /** First line of a commit message, trimmed. */
 export function firstLine(message: string): string {
   const line = message.split(/\r?\n/, 1)[0]?.trim() ?? '';
-  return line.length > MAX_SUBJECT_LENGTH ? `${line.slice(0, MAX_SUBJECT_LENGTH - 3)}...` : line;
+  return cutText(line, MAX_SUBJECT_LENGTH, { ellipsis: '...' });
 }
 
 /** A cause cut to MAX_CAUSE_LENGTH characters, marked when cut. */
 export function trimCause(cause: string): string {
-  return cause.length > MAX_CAUSE_LENGTH ? `${cause.slice(0, MAX_CAUSE_LENGTH - 3)}...` : cause;
+  return cutText(cause, MAX_CAUSE_LENGTH, { ellipsis: '...' });
 }
 
 /** Fields a start records about the commit and who pushed it. */

@@ -4,6 +4,7 @@
  * exact execution input. Plain data in, plain data out: no clients, no clock.
  */
 import type { PipelineInput } from '../commons/types/pipeline-input';
+import { cutText } from '../commons/text';
 import { routesForRepository, type Route } from './routes';
 import { findSkipMarker } from './skip-marker';
 
@@ -37,10 +38,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 
 /** Trims a commit message to 1,000 characters without splitting a surrogate pair. */
 export function trimMessage(message: string): string {
-  const text = message.trim();
-  if (text.length <= MAX_MESSAGE) return text;
-  const cut = text.slice(0, MAX_MESSAGE);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  return cutText(message.trim(), MAX_MESSAGE, { ellipsis: '' });
 }
 
 /** Decides what a delivery means for the configured routes. */

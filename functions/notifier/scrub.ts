@@ -3,6 +3,7 @@
  * error causes can quote URLs, headers or command lines. Over-redacting is fine; leaking is not.
  * Commit shas (40 hex) are deliberately left alone: they are needed and are not secrets.
  */
+import { cutText } from '../commons/text';
 
 const REDACTED = '[redacted]';
 
@@ -61,7 +62,7 @@ export function trimText(text: string, max: number): string {
     .replace(/[ \t]+/g, ' ')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return cutText(flat, max);
 }
 
 /** Scrubs first, then trims, so a cut can never leave half a secret visible. */

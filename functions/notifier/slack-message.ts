@@ -5,6 +5,7 @@
  */
 import { commitUrl, executionConsoleUrl } from '../commons/console-links';
 import type { SlackMessage } from '../commons/slack/post-message';
+import { cutMrkdwn, cutText } from '../commons/text';
 import { summariseCause } from './cause-text';
 import type { NoticeInput } from './execution-input';
 import type { FailureAnalysis, RollbackSummary } from './failure-analysis';
@@ -32,7 +33,7 @@ export function escapeMrkdwn(text: string): string {
 
 /** Scrubbed, trimmed, escaped; `fallback` when empty. */
 function show(text: string | null | undefined, max: number, fallback = 'unknown'): string {
-  return escapeMrkdwn(safeText(text, max) ?? fallback);
+  return cutMrkdwn(safeText(text, max) ?? fallback, max);
 }
 
 /** Inline code that cannot be broken out of. */
@@ -187,7 +188,7 @@ export function failureMessage(
   return {
     text: `${title}: ${safeText(analysis.error, 120) ?? context.status} (${context.input.commitSha?.slice(0, 7) ?? 'unknown commit'})`,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      { type: 'header', text: { type: 'plain_text', text: cutText(title, 150), emoji: true } },
       {
         type: 'section',
         fields: [
@@ -223,7 +224,7 @@ export function successMessage(context: NoticeContext): SlackMessage {
   return {
     text: title,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      { type: 'header', text: { type: 'plain_text', text: cutText(title, 150), emoji: true } },
       {
         type: 'section',
         fields: [

@@ -5,12 +5,15 @@
  * Environment:
  * - SSM_DOCUMENT_NAME: name (or ARN) of ssm-documents/release-systemd-service.yaml as deployed (required)
  * - SSM_LOG_GROUP: CloudWatch Logs group for command output (optional)
+ * - SSM_OUTPUT_BUCKET: S3 bucket for the commands' complete output, read for the end of a long or
+ *   timed-out output (optional; without it the notice says where the rest is)
  * - PIPELINES_JSON (bundled) or PIPELINES_FILE: pipeline settings (tag, service, concurrency, error budget)
  * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { s3 } from '../commons/clients/s3';
 import { ssm } from '../commons/clients/ssm';
 import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
@@ -40,6 +43,8 @@ export function ssmDeps(pipeline: string, client: SSMClient, env: NodeJS.Process
     pythonVersion: settings.build.pythonVersion,
     documentName,
     logGroup: env.SSM_LOG_GROUP,
+    outputBucket: env.SSM_OUTPUT_BUCKET || undefined,
+    s3,
   };
 }
 

@@ -11,6 +11,11 @@ export const manifest = defineFunction({
   environment: {
     SSM_DOCUMENT_NAME: { kind: 'deployment', value: 'releaseDocumentName' },
     SSM_LOG_GROUP: { kind: 'deployment', value: 'commandOutputLogGroupName' },
+    SSM_OUTPUT_BUCKET: {
+      kind: 'optional',
+      description:
+        'S3 bucket for the complete command output (OutputS3BucketName), read for the end of a long or timed-out output; off unless set with its grants (the notice then names the CloudWatch Logs streams)',
+    },
   },
   // The instances fetch the release from the artifacts bucket with their own role and write the
   // output to the log group; this function only sends the command and reads its results.

@@ -1,4 +1,5 @@
 /** The end of an instance's command output, made safe and small for the state payload and Slack. */
+import { cutText, cutTextStart } from '../commons/text';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
@@ -20,8 +21,8 @@ export function tailOutput(
     .replace(CONTROL, '')
     .split('\n')
     .map((line) => line.trimEnd())
-    .map((line) => (line.length > maxLineChars ? `${line.slice(0, maxLineChars - 3)}...` : line));
+    .map((line) => cutText(line, maxLineChars, { ellipsis: '...' }));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const tail = lines.slice(-maxLines).join('\n');
-  return tail.length > maxChars ? `...${tail.slice(tail.length - maxChars + 3)}` : tail;
+  return cutTextStart(tail, maxChars, { ellipsis: '...' });
 }

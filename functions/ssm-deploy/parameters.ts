@@ -5,6 +5,7 @@
  * so a bad value fails with a clear error in the Lambda rather than as an opaque InvalidParameters
  * from SSM, and again by SSM, and again by the script. None of them can hold a space, quote, `$`, backtick, `;`, `|`, `&` or newline.
  */
+import { cutText } from '../commons/text';
 import {
   DOCUMENT_PARAMETER_PATTERNS,
   type DocumentParameterName,
@@ -26,7 +27,7 @@ export class InvalidReleaseParameterError extends Error {
 /** Shows a rejected value safely: JSON-escaped (newlines visible), at most 60 characters. */
 function show(value: string): string {
   const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+  return text.length > 60 ? `${cutText(text, 57, { ellipsis: '' })}..."` : text;
 }
 
 /** Checks every value against its pattern; throws one error listing every problem. */

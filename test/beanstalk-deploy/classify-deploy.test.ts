@@ -127,6 +127,27 @@ describe('classifyDeploy', () => {
       },
       { status: 'reverted' },
     ],
+    // A traffic-splitting deployment that fails its evaluation: Beanstalk moves traffic back to the
+    // old instances and terminates the new ones ("Deployment policies and settings"), and resets
+    // the expected version to the last successful one ("Enhanced health notifications and
+    // troubleshooting"). Either label outcome is Beanstalk's own revert: no second rollback.
+    ...(['aaaaaaaaaaaa', 'bbbbbbbbbbbb'] as const).map(
+      (label): [string, Partial<ClassifyInput>, { status: string; waitSeconds?: number }] => [
+        `failed traffic-splitting evaluation, environment labelled ${label === 'aaaaaaaaaaaa' ? 'old' : 'new (not reset yet)'}`,
+        {
+          now: at(700),
+          environment: { status: 'Ready', health: 'Green', versionLabel: label },
+          events: [
+            ev(1, 'INFO', MSG.starting),
+            ev(60, 'INFO', MSG.tempAsg),
+            ev(180, 'INFO', MSG.evaluating),
+            ev(400, 'WARN', MSG.healthSevere),
+            ev(690, 'ERROR', MSG.failedDeploy),
+          ],
+        },
+        { status: 'reverted', waitSeconds: 0 },
+      ],
+    ),
     [
       'Ready on our version but with errors',
       {

@@ -147,7 +147,35 @@ describe('validation names the field, the value and what is allowed', () => {
     [
       'canary evaluation',
       (d) => (eb(d).target.canary.evaluationMinutes = 0),
-      /^pipelines\[0\]\.target\.canary\.evaluationMinutes = 0: must be a whole number from 1 to 60 minutes$/,
+      /^pipelines\[0\]\.target\.canary\.evaluationMinutes = 0: must be a whole number from 3 to 600 minutes \(Elastic Beanstalk EvaluationTime\)$/,
+    ],
+    // Elastic Beanstalk's EvaluationTime is 3-600 minutes (aws:elasticbeanstalk:trafficsplitting).
+    ...[1, 2, 601].map((minutes): [string, (doc: ReturnType<typeof sample>) => void, RegExp] => [
+      `canary evaluation of ${minutes} minutes`,
+      (d) => {
+        eb(d).target.canary.evaluationMinutes = minutes;
+      },
+      new RegExp(`evaluationMinutes = ${minutes}: must be a whole number from 3 to 600 minutes`),
+    ]),
+    [
+      'release step with a shell operator',
+      (d) => (ec2(d).target.release = { commands: ['flask db upgrade; reboot'] }),
+      /^pipelines\[1\]\.target\.release\.commands\[0\] = "flask db upgrade; reboot": must be a program of the release venv/,
+    ],
+    [
+      'release step with a path as program',
+      (d) => (ec2(d).target.release = { commands: ['../../bin/sh -c id'] }),
+      /release\.commands\[0\] = "..\/..\/bin\/sh -c id": must be a program of the release venv/,
+    ],
+    [
+      'release environment that changes how programs run',
+      (d) => (ec2(d).target.release = { environment: { LD_PRELOAD: '/tmp/x.so' } }),
+      /release\.environment = .*variable "LD_PRELOAD" may not be set/,
+    ],
+    [
+      'release environment value with a space',
+      (d) => (ec2(d).target.release = { environment: { FLASK_APP: 'app.py extra' } }),
+      /release\.environment = .*variable "FLASK_APP" must be a string of at most 200 letters/,
     ],
     [
       'instance tag',

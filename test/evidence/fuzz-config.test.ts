@@ -17,6 +17,7 @@ import {
 } from '../../functions/commons/config/load-config';
 import type { PipelinesConfig } from '../../functions/commons/config/schema';
 import { validateDocumentParameters } from '../../functions/ssm-deploy/parameters';
+import { releaseStepParameters } from '../../functions/ssm-deploy/operations';
 
 const SAMPLE_TEXT = readFileSync(DEFAULT_CONFIG_PATH, 'utf8');
 const sample = () => parseYaml(SAMPLE_TEXT) as Record<string, unknown>;
@@ -38,7 +39,8 @@ function load(run: () => PipelinesConfig): Outcome {
 }
 
 /** `pipelines[1].target.service` or `(top level)`, then ` = <value>: ` or `: `, then the rule. */
-const PROBLEM = /^(\(top level\)|[A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*)(?: = .{1,64}?: |: )\S.*$/s;
+// Field names are letters; variable names under target.release.environment (FLASK_APP) add _ and digits.
+const PROBLEM = /^(\(top level\)|[A-Za-z]+(?:\[\d+\]|\.[A-Za-z][A-Za-z0-9_]*)*)(?: = .{1,64}?: |: )\S.*$/s;
 
 function problemPath(problem: string): Path {
   const text = PROBLEM.exec(problem)?.[1] ?? '';
@@ -438,6 +440,7 @@ describe('what the configuration accepts, the SSM document accepts', () => {
             appDirectory: target.appDirectory,
             healthUrl: target.healthUrl,
             pythonVersion: settings.build.pythonVersion,
+            ...releaseStepParameters(target.release),
           }),
         ).not.toThrow();
       }),

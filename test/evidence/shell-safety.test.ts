@@ -158,6 +158,9 @@ function expectSafe(driven: Driven, branch: string, message: string, commitSha: 
     appDirectory: [settings.target.appDirectory],
     healthUrl: [settings.target.healthUrl],
     pythonVersion: [settings.build.pythonVersion],
+    // microblog's release steps, from pipelines.yaml (target.release), never from the push
+    releaseEnvironment: ['FLASK_APP:microblog.py'],
+    releaseCommands: ['flask+db+upgrade:flask+translate+compile'],
   });
   // Nothing else in the request carries them either (the comment is shown in the console).
   const request = JSON.stringify(sendCommand);

@@ -252,6 +252,8 @@ const NOT_SET_IN_AWS: Record<string, string> = {
   CONSOLE_BASE_URL: 'sandbox only: in AWS execution links go to the Step Functions console',
   DEPLOY_CONTROLLER_SANDBOX: 'sandbox only: notices name sandbox commands (no --aws)',
   SANDBOX_SPEEDUP: 'sandbox only: the approval page says how long simulated minutes are',
+  SSM_OUTPUT_BUCKET:
+    "optional: SSM's complete output in S3 needs grants for the instances and the function; without it notices name the CloudWatch Logs streams",
 };
 /** Variable name patterns that are local-only by design. */
 const LOCAL_ONLY_PATTERNS = [/^SMOKE_TEST_URL_OVERRIDE_/];

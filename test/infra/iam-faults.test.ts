@@ -124,7 +124,7 @@ test('the sample fleet agents may create or find the output log group, stream to
     artifactKey: 'microblog/9f8e7d6c5b4a39281706f5e4d3c2b1a098f7e6d5/release.tar.gz',
     logGroup: SANDBOX_NAMES.commandOutputLogGroup,
     commandId: '0d4f1e52-1c1a-4c9b-9b0e-3c5b6a7d8e9f',
-    instanceId: 'i-0a1b2c3d4e5f6000',
+    instanceId: 'i-0a1b2c3d4e5f60000',
   });
   expect(await refused(instances, calls.createGroup)).toEqual([]);
   expect(await refused(instances, calls.describeGroups)).toEqual([]);

@@ -105,6 +105,8 @@ describe('release-systemd-service.yaml', () => {
       appDirectory: '/opt/microblog',
       healthUrl: 'http://127.0.0.1:5000/',
       pythonVersion: '3.11',
+      releaseEnvironment: 'FLASK_APP:microblog.py',
+      releaseCommands: 'flask+db+upgrade:flask+translate+compile',
     };
     for (const [name, value] of Object.entries(sample))
       expect(new RegExp(document.parameters[name]!.allowedPattern!).test(value)).toBe(true);

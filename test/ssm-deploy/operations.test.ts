@@ -57,6 +57,9 @@ describe('startRelease', () => {
         appDirectory: ['/opt/microblog'],
         healthUrl: ['http://127.0.0.1:5000/'],
         pythonVersion: ['3.11'],
+        // microblog's release steps come from pipelines.yaml (target.release), not from the document
+        releaseEnvironment: ['FLASK_APP:microblog.py'],
+        releaseCommands: ['flask+db+upgrade:flask+translate+compile'],
       },
     });
     expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input.CloudWatchOutputConfig).toBeUndefined();
@@ -264,6 +267,83 @@ describe('rollback', () => {
       name: 'InvalidEventError',
       message: expect.stringContaining(message),
     });
+    expect(ssm.calls()).toHaveLength(0);
+  });
+});
+
+describe('rollback of a fleet larger than SendCommand takes', () => {
+  const fleet = Array.from({ length: 53 }, (_, i) => `i-0${i.toString(16).padStart(16, '0')}`);
+  const [FIRST, SECOND] = ['aaaaaaaa-2222-3333-4444-555555555555', 'bbbbbbbb-2222-3333-4444-555555555555'];
+
+  test('53 instances go out as two SendCommand calls of at most 50 ids, followed as one', async () => {
+    // Prepare
+    ssm
+      .on(SendCommandCommand)
+      .resolvesOnce({ Command: { CommandId: FIRST } })
+      .resolvesOnce({ Command: { CommandId: SECOND } });
+    // Act
+    const sent = (await run({
+      action: 'rollback',
+      pipeline: 'microblog',
+      instanceIds: fleet,
+      commitSha: null,
+    })) as { commandId: string };
+    // Assess
+    const calls = ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input.InstanceIds ?? []);
+    expect(calls.map((ids) => ids.length)).toEqual([50, 3]);
+    expect(calls.flat()).toEqual(fleet);
+    expect(sent.commandId).toBe(`${FIRST},${SECOND}`);
+
+    // Prepare: the first batch has finished, the second is still running
+    ssm
+      .on(ListCommandsCommand, { CommandId: FIRST })
+      .resolves({ Commands: [{ CommandId: FIRST, Status: 'Success', TargetCount: 50 }] })
+      .on(ListCommandsCommand, { CommandId: SECOND })
+      .resolves({ Commands: [{ CommandId: SECOND, Status: 'InProgress', TargetCount: 3 }] })
+      .on(ListCommandInvocationsCommand, { CommandId: FIRST })
+      .resolves({ CommandInvocations: fleet.slice(0, 50).map((id) => invocation(id, 'Success')) })
+      .on(ListCommandInvocationsCommand, { CommandId: SECOND })
+      .resolves({ CommandInvocations: fleet.slice(50).map((id) => invocation(id, 'InProgress')) });
+    // Act
+    const following = await run({
+      action: 'releaseStatus',
+      pipeline: 'microblog',
+      commandId: sent.commandId,
+    });
+    // Assess
+    expect(following).toMatchObject({ status: 'in-progress', reason: '50/53 instances released' });
+
+    // Prepare: both done
+    ssm
+      .on(ListCommandsCommand, { CommandId: SECOND })
+      .resolves({ Commands: [{ CommandId: SECOND, Status: 'Success', TargetCount: 3 }] })
+      .on(ListCommandInvocationsCommand, { CommandId: SECOND })
+      .resolves({ CommandInvocations: fleet.slice(50).map((id) => invocation(id, 'Success')) });
+    // Act
+    const done = await run({ action: 'releaseStatus', pipeline: 'microblog', commandId: sent.commandId });
+    // Assess
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect((done as { updatedInstanceIds: string[] }).updatedInstanceIds).toHaveLength(53);
+  });
+
+  test('a batch that cannot be sent after another was is reported, not retried as throttling', async () => {
+    ssm
+      .on(SendCommandCommand)
+      .resolvesOnce({ Command: { CommandId: FIRST } })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(
+      run({ action: 'rollback', pipeline: 'microblog', instanceIds: fleet, commitSha: null }),
+    ).rejects.toMatchObject({
+      name: 'RollbackPartiallySentError',
+      message: expect.stringContaining(FIRST),
+    });
+  });
+
+  test('more instances than ten batches are refused before anything is sent', async () => {
+    const huge = Array.from({ length: 501 }, (_, i) => `i-0${i.toString(16).padStart(16, '0')}`);
+    await expect(
+      run({ action: 'rollback', pipeline: 'microblog', instanceIds: huge, commitSha: null }),
+    ).rejects.toMatchObject({ name: 'InvalidEventError' });
     expect(ssm.calls()).toHaveLength(0);
   });
 });

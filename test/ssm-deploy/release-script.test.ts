@@ -75,6 +75,8 @@ function runDocument(parameters: Record<string, string>) {
     appDirectory: appDir,
     healthUrl: 'http://127.0.0.1:5000/',
     pythonVersion: '3.11',
+    releaseEnvironment: 'FLASK_APP:microblog.py',
+    releaseCommands: 'flask+db+upgrade:flask+translate+compile',
     ...parameters,
   };
   for (const [name, value] of Object.entries(values)) env[`SSM_${name}`] = value;
@@ -137,4 +139,30 @@ test('without ENV_VAR support (old agent) it stops with a clear message', () => 
   const result = spawnSync('/bin/sh', ['-c', script], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain('SSM Agent 3.3.2746.0');
+});
+
+test('an app without release steps runs none (nothing of microblog is assumed)', () => {
+  const result = runDocument({ releaseEnvironment: '', releaseCommands: '' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(calls()).not.toContain('flask');
+  expect(result.stdout).toContain('no release steps configured');
+  expect(current()).toBe(join(appDir, 'releases', SHA1));
+});
+
+test('release steps and their environment come from the parameters, split without a shell', () => {
+  const result = runDocument({
+    releaseEnvironment: 'FLASK_APP:shop.py+APP_MODE:release',
+    releaseCommands: 'flask+db+upgrade+--directory+migrations:flask+assets+build',
+  });
+  expect(result.status).toBe(0);
+  expect(calls()).toContain('flask shop.py db upgrade --directory migrations');
+  expect(calls()).toContain('flask shop.py assets build');
+});
+
+test('a release step that is not a program of the venv stops the release before the switch', () => {
+  const result = runDocument({ releaseCommands: 'gunicorn+--check-config' });
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain("is not in the release's venv");
+  expect(existsSync(join(appDir, 'current'))).toBe(false);
 });

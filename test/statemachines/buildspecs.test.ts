@@ -78,6 +78,47 @@ describe('dependency-scan.yml', () => {
     );
     expect(unquotedInputs(spec)).toEqual([]);
   });
+
+  it('runs pip-audit in PRE_BUILD and only the gate in BUILD, so a crash is never VulnerabilitiesFound', () => {
+    expect(spec.phases.build.commands).toEqual([
+      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json',
+    ]);
+    const pre = spec.phases.pre_build.commands.join('\n');
+    expect(pre).toContain('/tmp/scanner/bin/pip-audit --requirement "$REQUIREMENTS_FILE"');
+    expect(pre).toContain('severity_gate.py --check-run "$audit_exit" reports/pip-audit.json');
+    expect(spec.phases.pre_build['on-failure']).toBe('ABORT');
+  });
+});
+
+describe('severity_gate.py --check-run (was the pip-audit run a scan?)', () => {
+  const checkRun = (exitCode: string, report: string | null) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'check-run-')), 'pip-audit.json');
+    if (report !== null) writeFileSync(path, report);
+    return new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(
+        'python3',
+        [join(dir, 'severity_gate.py'), '--check-run', exitCode, path],
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+      );
+    });
+  };
+  const withVuln = JSON.stringify({
+    dependencies: [{ name: 'flask', version: '2.0.0', vulns: [{ id: 'PYSEC-2023-62', aliases: [] }] }],
+  });
+  const clean = JSON.stringify({ dependencies: [{ name: 'flask', version: '3.0.0', vulns: [] }] });
+
+  it.each([
+    ['a crash before any report (resolution failed)', '1', null, 3],
+    ['exit 1 with a report that lists nothing', '1', clean, 3],
+    ['a report that is not JSON', '1', '{"dependencies": [', 3],
+    ['an unexpected exit status', '2', clean, 3],
+    ['findings (exit 1 with a finding)', '1', withVuln, 0],
+    ['a clean run', '0', clean, 0],
+  ])('%s exits %#', async (_name, exitCode, report, expected) => {
+    const result = await checkRun(exitCode, report);
+    expect(result.code).toBe(expected);
+    if (expected === 3) expect(result.out).toContain('pip-audit could not run');
+  });
 });
 
 describe('severity_gate.py', () => {

@@ -88,10 +88,71 @@ const elasticBeanstalk = z
     }),
     canary: z
       .object({
+        // NewVersionPercent accepts 1-100 (EB developer guide, "General options for all
+        // environments", aws:elasticbeanstalk:trafficsplitting); a canary keeps it at most 50.
         percent: percent(1, 50),
-        evaluationMinutes: int(1, 60, ' minutes'),
+        // EvaluationTime: 3-600 minutes (same page and namespace); Beanstalk refuses anything else.
+        evaluationMinutes: int(3, 600, ' minutes (Elastic Beanstalk EvaluationTime)'),
       })
       .strict(),
+  })
+  .strict();
+
+const ENVIRONMENT_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+const ENVIRONMENT_VALUE = /^[A-Za-z0-9_.:/@-]{0,200}$/;
+/** Names a release step may not set: they change how programs are found and run. */
+const RESERVED_ENVIRONMENT =
+  /^(PATH|HOME|IFS|ENV|BASH_ENV|SHELL|SHELLOPTS|PS4|LD_[A-Z0-9_]*|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP)$/;
+
+/**
+ * What runs in the new release after its venv is built and before the switch (migrations,
+ * translations, or nothing), e.g. microblog: FLASK_APP=microblog.py, flask db upgrade, flask
+ * translate compile. Reaches the instance as the Command document's releaseEnvironment and
+ * releaseCommands parameters (their allowedPatterns), never from a commit or a branch.
+ */
+const release = z
+  .object({
+    environment: z
+      .record(z.string(), z.unknown(), {
+        error: 'must map variable names to values, such as FLASK_APP: microblog.py',
+      })
+      .superRefine((env, ctx) => {
+        // Reported on `environment` itself, naming the variable: keys are data here, not fields.
+        const names = Object.keys(env);
+        if (names.length > 10)
+          ctx.addIssue({ code: 'custom', input: env, message: 'may set at most 10 variables' });
+        for (const name of names) {
+          const value = env[name];
+          let problem: string | null = null;
+          if (!ENVIRONMENT_NAME.test(name)) problem = 'is not an upper-case variable name such as FLASK_APP';
+          else if (RESERVED_ENVIRONMENT.test(name))
+            problem =
+              'may not be set: PATH, HOME, IFS, LD_*, PYTHONPATH and the like change how programs run';
+          else if (typeof value !== 'string' || !ENVIRONMENT_VALUE.test(value))
+            problem =
+              'must be a string of at most 200 letters, digits and _ . : / @ + - (no spaces or quotes)';
+          if (problem)
+            ctx.addIssue({
+              code: 'custom',
+              input: env,
+              message: `variable ${JSON.stringify(name).slice(0, 70)} ${problem}`,
+            });
+        }
+      })
+      .transform((env) => env as Record<string, string>)
+      .default({}),
+    commands: z
+      .array(
+        z
+          .string({ error: 'must be a command such as "flask db upgrade"' })
+          .regex(/^[a-z0-9][a-z0-9_.-]{0,63}( [A-Za-z0-9_./@-]{1,128}){0,15}$/, {
+            error:
+              'must be a program of the release venv and its arguments, such as "flask db upgrade" (single spaces; letters, digits and _ . / @ -)',
+          }),
+        { error: 'must be a list of commands such as [flask db upgrade]' },
+      )
+      .max(10, { error: 'may list at most 10 commands' })
+      .default([]),
   })
   .strict();
 
@@ -129,6 +190,7 @@ const ec2Ssm = z
         error: 'must be a count such as "1" or a share such as "33%"',
       })
       .default('1'),
+    release: release.default({ environment: {}, commands: [] }),
     maxErrors: z
       .string()
       .regex(/^([0-9]{1,3}|[0-9]{1,2}%|100%)$/, {

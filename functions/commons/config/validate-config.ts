@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { ConfigError, formatPath } from './config-error';
+import { cutText } from '../text';
 import { configSchema, type PipelinesConfig } from './schema';
 
 export { ConfigError, findPipeline, formatPath } from './config-error';
@@ -11,7 +12,7 @@ export { ConfigError, findPipeline, formatPath } from './config-error';
 function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return cutText(text, 60, { ellipsis: '...' });
 }
 
 /** The value at the issue's path; a discriminated union reports its whole object, so pick the key. */

@@ -5,6 +5,7 @@
  * GitHub Enterprise or a local test server.
  */
 import { getSecret, type SecretSource } from '../secrets';
+import { cutText } from '../text';
 
 export const GITHUB_TOKEN_SECRET: SecretSource = {
   arnVariable: 'GITHUB_TOKEN_SECRET_ARN',
@@ -49,7 +50,7 @@ export function githubTokenConfigured(env: NodeJS.ProcessEnv = process.env): boo
 
 /** Cuts to `max` characters with an ellipsis. */
 export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return cutText(text, max);
 }
 
 /** Posts one commit status; throws CommitStatusError on anything but 201. */

@@ -54,6 +54,8 @@ export interface Command {
   timeoutSeconds: number;
   invocations: Map<string, Invocation>;
   status: 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled' | 'TimedOut';
+  /** OutputS3BucketName / OutputS3KeyPrefix: where each invocation's complete output goes. */
+  outputS3?: { bucket: string; prefix: string };
   /** CloudWatchOutputConfig.CloudWatchLogGroupName, when output streaming was asked for. */
   logGroup?: string;
 }
@@ -73,6 +75,21 @@ export interface StreamedOutput {
   instanceId: string;
   commandId: string;
   text: string;
+}
+
+/**
+ * Key of an invocation's complete output in S3: `<prefix>/<command id>/<instance id>/<plugin>/stdout`
+ * (Systems Manager User Guide, Run Command output in Amazon S3; the plugin of a schema 2.2 step is
+ * `awsrunShellScript/<step name>`).
+ */
+export function outputKey(
+  command: Command,
+  instanceId: string,
+  stream: 'stdout' | 'stderr',
+  step: string,
+): string {
+  const prefix = command.outputS3?.prefix ? `${command.outputS3.prefix.replace(/\/+$/, '')}/` : '';
+  return `${prefix}${command.id}/${instanceId}/awsrunShellScript/${step}/${stream}`;
 }
 
 export interface FleetOptions {
@@ -101,7 +118,8 @@ export const SSM_AGENT_VERSION = '3.3.3572.0';
 
 /** `i-0abc...` ids, deterministic per launch index. */
 function instanceId(index: number): string {
-  return `i-0a1b2c3d4e5f60${index.toString(16).padStart(2, '0')}`;
+  // EC2 ids are i- and 8 or 17 hex characters (botocore ssm InstanceId pattern): 17 here.
+  return `i-0a1b2c3d4e5f6${index.toString(16).padStart(4, '0')}`;
 }
 
 /** A private address per launch index (10.0.1-3.20-219 for the first 200, then the next /24s). */
@@ -213,6 +231,8 @@ export class FleetSimulator {
     MaxConcurrency?: string;
     MaxErrors?: string;
     TimeoutSeconds?: number;
+    OutputS3BucketName?: string;
+    OutputS3KeyPrefix?: string;
     CloudWatchOutputConfig?: { CloudWatchLogGroupName?: string; CloudWatchOutputEnabled?: boolean };
   }): Command {
     const documentName = input.DocumentName ?? '';
@@ -264,6 +284,9 @@ export class FleetSimulator {
       maxConcurrency: input.MaxConcurrency ?? '50',
       maxErrors: input.MaxErrors ?? '0',
       timeoutSeconds: input.TimeoutSeconds ?? 3600,
+      ...(input.OutputS3BucketName
+        ? { outputS3: { bucket: input.OutputS3BucketName, prefix: input.OutputS3KeyPrefix ?? '' } }
+        : {}),
       invocations: new Map(
         ids.map((id) => [
           id,
@@ -321,6 +344,24 @@ export class FleetSimulator {
       : 'InProgress';
   }
 
+  /** With OutputS3BucketName, SSM writes the complete stdout and stderr to S3 (no 24,000 cut). */
+  private storeOutput(command: Command, invocation: Invocation): void {
+    if (!command.outputS3) return;
+    const step = command.documentName.endsWith('AWS-RunShellScript')
+      ? '0.awsrunShellScript'
+      : 'releaseService';
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = invocation[stream];
+      if (text)
+        this.options.s3.put(
+          command.outputS3.bucket,
+          outputKey(command, invocation.instanceId, stream, step),
+          text,
+          'text/plain',
+        );
+    }
+  }
+
   private startInvocation(command: Command, invocation: Invocation): void {
     const instance = this.instances.get(invocation.instanceId);
     if (!instance) {
@@ -339,6 +380,7 @@ export class FleetSimulator {
         stdout: stdout.join('\n') + '\n',
         stderr: stderr.join('\n'),
       });
+      this.storeOutput(command, invocation);
       this.options.onChange?.();
       this.dispatch(command);
     };

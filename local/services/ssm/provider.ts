@@ -2,10 +2,10 @@
  * SSM's wire API (JSON 1.1, `X-Amz-Target: AmazonSSM.<Operation>`) over the simulated fleet:
  * DescribeInstanceInformation, SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation.
  */
-import type { JsonService } from '../../aws/server';
+import type { JsonService, RequestContext } from '../../aws/server';
 import { ServiceError } from '../../aws/service-error';
 import { pageOf } from '../pagination';
-import { OUTPUT_LIMIT, SSM_AGENT_VERSION, type Command, type FleetSimulator } from './model';
+import { OUTPUT_LIMIT, outputKey, SSM_AGENT_VERSION, type Command, type FleetSimulator } from './model';
 
 /** SSM's answer to a NextToken it did not issue (API reference, ListCommands errors: InvalidNextToken). */
 const badToken = () => new ServiceError('InvalidNextToken', "The specified token isn't valid.");
@@ -176,7 +176,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
        * errors InvalidCommandId, InvalidInstanceId, InvalidPluginName and InvocationDoesNotExist
        * as the reference describes them.
        */
-      GetCommandInvocation: (input: { CommandId?: string; InstanceId?: string; PluginName?: string }) => {
+      GetCommandInvocation: (
+        input: { CommandId?: string; InstanceId?: string; PluginName?: string },
+        ctx: RequestContext,
+      ) => {
         // A well-formed id (36 characters, botocore's CommandId min/max) that names no command is
         // InvocationDoesNotExist, as right after SendCommand; a malformed one InvalidCommandId.
         if (
@@ -206,6 +209,19 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           ? Math.round(((invocation.ended ?? new Date()).getTime() - invocation.started.getTime()) / 1000)
           : 0;
         const done = ['Success', 'Failed', 'Cancelled', 'TimedOut'].includes(invocation.status);
+        // GetCommandInvocation (API reference, botocore ssm/2014-11-06): StandardOutputContent is
+        // "the first 24,000 characters written by the plugin to stdout ... if ExecutionStatus is
+        // neither Succeeded nor Failed, then this string is empty"; StandardErrorContent the first
+        // 8,000 characters of stderr once finished; the URLs point at the complete output in S3
+        // when the command was sent with OutputS3BucketName, and are empty otherwise.
+        const hasOutput = invocation.status === 'Success' || invocation.status === 'Failed';
+        const step = command.documentName.endsWith('AWS-RunShellScript')
+          ? '0.awsrunShellScript'
+          : 'releaseService';
+        const url = (stream: 'stdout' | 'stderr') =>
+          command.outputS3 && invocation[stream]
+            ? `https://s3.${ctx.region}.amazonaws.com/${command.outputS3.bucket}/${outputKey(command, invocation.instanceId, stream, step)}`
+            : '';
         return {
           CommandId: command.id,
           InstanceId: invocation.instanceId,
@@ -220,10 +236,10 @@ export function ssmProvider(fleet: FleetSimulator): JsonService {
           Status: invocation.status,
           StatusDetails: invocation.statusDetails,
           // Like SSM, output is there once the plugin has finished.
-          StandardOutputContent: done ? invocation.stdout.slice(0, 24000) : '',
-          StandardOutputUrl: '',
+          StandardOutputContent: hasOutput ? invocation.stdout.slice(0, 24000) : '',
+          StandardOutputUrl: done ? url('stdout') : '',
           StandardErrorContent: done ? invocation.stderr.slice(0, 8000) : '',
-          StandardErrorUrl: '',
+          StandardErrorUrl: done ? url('stderr') : '',
           CloudWatchOutputConfig: command.logGroup
             ? { CloudWatchLogGroupName: command.logGroup, CloudWatchOutputEnabled: true }
             : { CloudWatchOutputEnabled: false },

@@ -45,9 +45,9 @@ describe('fleet', () => {
       expect(instance.cpuPercent).toBeLessThan(80);
     }
     expect(list.slice(0, 3).map((i) => i.id)).toEqual([
-      'i-0a1b2c3d4e5f6000',
-      'i-0a1b2c3d4e5f6001',
-      'i-0a1b2c3d4e5f6002',
+      'i-0a1b2c3d4e5f60000',
+      'i-0a1b2c3d4e5f60001',
+      'i-0a1b2c3d4e5f60002',
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('fleet', () => {
     fleet.terminate(first!.id);
     const [added] = fleet.launch(1, TAG, 'microblog', 'c0ffee');
     expect(fleet.list().map((i) => i.id)).not.toContain(first!.id);
-    expect(added!.id).toBe('i-0a1b2c3d4e5f6003');
+    expect(added!.id).toBe('i-0a1b2c3d4e5f60003');
   });
 });
 

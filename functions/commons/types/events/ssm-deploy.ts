@@ -3,6 +3,11 @@ import * as z from 'zod/mini';
 import { INSTANCE_ID } from '../../ssm-parameters';
 import { commitSha, text } from './fields';
 
+/** One SSM command id, or the ids of a rollback's batches (50 instances each) joined by commas. */
+const COMMAND_IDS = /^[0-9a-f-]{36}(?:,[0-9a-f-]{36}){0,9}$/;
+/** Ten SendCommand batches of 50 (the fleet sizes the sandbox models go up to 500). */
+export const MAX_ROLLBACK_INSTANCES = 500;
+
 export const ssmDeployEvent = z.discriminatedUnion(
   'action',
   [
@@ -15,7 +20,11 @@ export const ssmDeployEvent = z.discriminatedUnion(
     z.object({
       action: z.literal('releaseStatus'),
       pipeline: text,
-      commandId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, { error: 'must be an SSM command id' })),
+      commandId: z.string().check(
+        z.regex(COMMAND_IDS, {
+          error: 'must be an SSM command id, or up to 10 of them comma-separated (a rollback in batches)',
+        }),
+      ),
     }),
     z.object({
       action: z.literal('rollback'),
@@ -28,8 +37,11 @@ export const ssmDeployEvent = z.discriminatedUnion(
         )
         .check(
           z.minLength(1, { error: 'must name at least one instance' }),
-          // SendCommand InstanceIds: "max":50 (botocore ssm/2014-11-06 InstanceIdList).
-          z.maxLength(50, { error: 'may name at most 50 instances (SendCommand limit)' }),
+          // More than SendCommand's 50 InstanceIds (botocore ssm/2014-11-06 InstanceIdList):
+          // ssm-deploy sends a rollback in batches of 50.
+          z.maxLength(MAX_ROLLBACK_INSTANCES, {
+            error: `may name at most ${MAX_ROLLBACK_INSTANCES} instances (the largest fleet the controller releases to)`,
+          }),
         ),
       commitSha: z.nullable(commitSha),
     }),
