@@ -88,7 +88,13 @@ function minutes(seconds?: number): string {
 function buildRows(context: ReleaseContext | undefined, failOn: string): DecisionRow[] {
   const rows: DecisionRow[] = [];
   const build = context?.build;
-  if (!build) rows.push({ label: 'Build', text: 'not available', tone: 'neutral' });
+  if (!build && context?.reusedFrom)
+    rows.push({
+      label: 'Build',
+      text: `not rebuilt: reuses the artifact of ${context.reusedFrom.split(':').at(-1)}, whose build, unit tests and scan passed`,
+      tone: 'good',
+    });
+  else if (!build) rows.push({ label: 'Build', text: 'not available', tone: 'neutral' });
   else {
     rows.push({
       label: 'Build',

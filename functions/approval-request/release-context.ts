@@ -43,6 +43,8 @@ export interface ScanSummary {
 /** Stored on the approval record; every field optional. */
 export interface ReleaseContext {
   live?: { versionLabel: string; commitSha?: string };
+  /** The execution whose build artifact this run reuses (deployctl retry / redeploy). */
+  reusedFrom?: string;
   build?: BuildSummary;
   scan?: ScanSummary;
 }
@@ -75,9 +77,16 @@ export function testCounts(summary: {
   };
 }
 
+/** The run's build and scan ids (`$.build`); null when it reused another run's artifact. */
+export interface BuildIds {
+  buildId?: string | null;
+  scanBuildId?: string | null;
+  reusedFrom?: string;
+}
+
 async function builds(
   codebuild: Pick<CodeBuildClient, 'send'>,
-  ids: { buildId?: string; scanBuildId?: string },
+  ids: BuildIds,
 ): Promise<Pick<ReleaseContext, 'build' | 'scan'>> {
   const wanted = [ids.buildId, ids.scanBuildId].filter((id): id is string => Boolean(id));
   if (wanted.length === 0) return {};
@@ -121,10 +130,10 @@ async function builds(
 /** Reads what it can; never throws (each failing part is reported to `onError` and left out). */
 export async function releaseContext(
   pipeline: string,
-  ids: { buildId?: string; scanBuildId?: string },
+  ids: BuildIds,
   deps: ContextDeps,
 ): Promise<ReleaseContext> {
-  const context: ReleaseContext = {};
+  const context: ReleaseContext = ids.reusedFrom ? { reusedFrom: ids.reusedFrom } : {};
   const [live, results] = await Promise.allSettled([
     deps.lastGood ? deps.lastGood(pipeline) : Promise.resolve(undefined),
     deps.codebuild ? builds(deps.codebuild, ids) : Promise.resolve({}),

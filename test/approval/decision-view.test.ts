@@ -48,4 +48,19 @@ describe('decision view', () => {
     expect(view.expiresIn).toBe('expires in 1 h of sandbox time (x60: about 60 s of real time)');
     expect(decisionView(record(), undefined, now, {}).expiresIn).toBe('expires in 1 h');
   });
+
+  test('a retry that reuses an artifact says whose build it reuses instead of "not available"', () => {
+    const reused = 'arn:aws:states:us-east-1:123456789012:execution:deploy-retail-bank:retail-bank-0c28f6';
+    const view = decisionView(
+      { ...record(), context: { reusedFrom: reused } },
+      getPipelineSettings('retail-bank'),
+      new Date(Date.parse(record().expiresAt) - 60_000),
+      {},
+    );
+    expect(view.rows.find((r) => r.label === 'Build')).toEqual({
+      label: 'Build',
+      text: 'not rebuilt: reuses the artifact of retail-bank-0c28f6, whose build, unit tests and scan passed',
+      tone: 'good',
+    });
+  });
 });

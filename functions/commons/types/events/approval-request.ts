@@ -40,9 +40,17 @@ const requestApprovalEvent = z.object({
   executionArn: text,
   input,
   links: approvalLinks,
-  /** The build and scan of this run (the pipeline's `$.build`), for the approval page. */
+  /**
+   * The build and scan of this run (the pipeline's `$.build`), for the approval page. A retry or
+   * redeploy that reuses an artifact has no build of its own: null ids and `reusedFrom`, the run
+   * whose build it reuses ("Reuse the build artifact" in pipeline.asl.json).
+   */
   build: z.exactOptional(
-    z.object({ buildId: z.exactOptional(z.string()), scanBuildId: z.exactOptional(z.string()) }),
+    z.object({
+      buildId: z.exactOptional(z.nullable(z.string())),
+      scanBuildId: z.exactOptional(z.nullable(z.string())),
+      reusedFrom: z.exactOptional(z.string()),
+    }),
   ),
 });
 export type RequestApprovalEvent = z.infer<typeof requestApprovalEvent>;
