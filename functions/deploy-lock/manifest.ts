@@ -12,6 +12,11 @@ export const manifest = defineFunction({
   environment: {
     DEPLOY_LOCKS_TABLE: { kind: 'tableName', table: DeployLocksTable },
     LOCK_LEASE_SECONDS: { kind: 'optional', description: 'lease length, 60-86400 (default 7200)' },
+    // GitHub's compare API orders commits when a token is configured (commit-order.ts).
+    GITHUB_TOKEN_SECRET_ARN: { kind: 'secretArn', secret: 'githubTokenSecret' },
   },
-  grants: [{ kind: 'table', table: DeployLocksTable, access: 'readWrite' }],
+  grants: [
+    { kind: 'table', table: DeployLocksTable, access: 'readWrite' },
+    { kind: 'secret', secret: 'githubTokenSecret' },
+  ],
 });

@@ -95,7 +95,10 @@ describe('global options and usage errors', () => {
   it('an unknown command or a missing argument is a usage error with a pointer to --help', async () => {
     const unknown = await deployctl(env, 'deploy');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toBe("error: unknown command 'deploy'\n(run with --help for usage)");
+    // commander suggests the nearest command; `deploy` is close to `redeploy`.
+    expect(unknown.err).toBe(
+      "error: unknown command 'deploy'\n(Did you mean redeploy?)\n(run with --help for usage)",
+    );
     const missing = await deployctl(env, 'show');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^error: missing required argument 'execution'/);
