@@ -57,7 +57,8 @@ function read(req: IncomingMessage, limit: number): Promise<Buffer | undefined> 
 
 /** The console's answer for a path, a 500 page when it throws, undefined when not its path. */
 async function answerConsole(handler: ConsoleHandler | undefined, method: string, path: string) {
-  if (!handler) return undefined;
+  // The console only reads: other methods keep the API's JSON 404/405 answers.
+  if (!handler || (method !== 'GET' && method !== 'HEAD')) return undefined;
   try {
     return await handler({ method, path });
   } catch {

@@ -40,7 +40,10 @@ test('the sandbox serves the console at / with the approval pages security heade
   const missing = await fetch(consoleUrl('/nope'));
   expect(missing.status).toBe(404);
   expect(await missing.json()).toMatchObject({ error: 'not found' });
-  expect((await fetch(consoleUrl('/'), { method: 'POST' })).status).toBe(405);
+  // The console only reads: a write to its paths gets the API's JSON answer, not a page.
+  const post = await fetch(consoleUrl('/'), { method: 'POST' });
+  expect(post.status).toBe(404);
+  expect(post.headers.get('content-type')).toBe('application/json');
 });
 
 test('a waiting run is listed with its signed decision link, and the approval page links back to the console', async () => {
