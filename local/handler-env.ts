@@ -63,6 +63,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     // SSM writes each invocation's complete output here (the Lambda reads the end of long ones).
     SSM_OUTPUT_BUCKET: input.artifactsBucket,
     APPROVAL_BASE_URL: input.webhookBase,
+    // Execution links on the approval pages open the local console, served beside the approvals.
+    CONSOLE_BASE_URL: input.webhookBase,
     // Handlers that tell a person what to do (notices, approval pages) speak of the sandbox:
     // `deployctl ...` without --aws, and the speed-up.
     DEPLOY_CONTROLLER_SANDBOX: '1',

@@ -2,10 +2,12 @@
  * The local stand-in for API Gateway's HTTP API: `POST /webhooks/github` runs the real webhook
  * Lambda handler and `GET|POST /approvals/{approvalId}` the real approval-callback handler, each
  * with a payload-2.0 event built from the raw request (body as base64, so the signed bytes are
- * exactly the bytes received). Anything else is a JSON 404.
+ * exactly the bytes received). The local console's pages (local/console/router.ts) answer their
+ * own paths (`/`, `/executions/...`, `/approvals`, `/failures`, `/dora`). Anything else is a JSON 404.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { ConsoleHandler } from './console/router';
 import type { LambdaRuntime } from './services/lambda/runtime';
 
 export interface HttpApiOptions {
@@ -14,6 +16,8 @@ export interface HttpApiOptions {
   /** Called after each request (live log). */
   onRequest?: (line: { method: string; path: string; status: number; function: string }) => void;
   maxBodyBytes?: number;
+  /** The local console's pages (paths no route above claims). */
+  console?: ConsoleHandler;
 }
 
 interface Route {
@@ -51,6 +55,21 @@ function read(req: IncomingMessage, limit: number): Promise<Buffer | undefined> 
   });
 }
 
+/** The console's answer for a path, a 500 page when it throws, undefined when not its path. */
+async function answerConsole(handler: ConsoleHandler | undefined, method: string, path: string) {
+  // The console only reads: other methods keep the API's JSON 404/405 answers.
+  if (!handler || (method !== 'GET' && method !== 'HEAD')) return undefined;
+  try {
+    return await handler({ method, path });
+  } catch {
+    return {
+      statusCode: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      body: 'The console failed to render this page.',
+    };
+  }
+}
+
 /** Starts the HTTP API server (not listening yet). */
 export function createHttpApi(options: HttpApiOptions): Server {
   const server = createServer(async (req, res) => {
@@ -62,6 +81,8 @@ export function createHttpApi(options: HttpApiOptions): Server {
       options.onRequest?.({ method, path: url.pathname, status, function: fn });
     };
     const route = ROUTES.find((r) => r.path.test(url.pathname));
+    const page = route ? undefined : await answerConsole(options.console, method, url.pathname);
+    if (page) return reply(page.statusCode, page.headers, page.body, 'console');
     if (!route)
       return reply(
         404,

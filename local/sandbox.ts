@@ -23,6 +23,9 @@ import {
   REAL_AWS_VARIABLES,
   smokeOverrideVariable,
 } from './handler-env';
+import { createContext } from './cli/context';
+import { memoryOutput } from './cli/output';
+import { consoleHandler, type ConsoleHandler } from './console/router';
 import { createHttpApi } from './http-api';
 import { iamService } from './iam/iam-service';
 import type { PolicyModel } from './iam/model';
@@ -101,7 +104,16 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox extends ControlTarget {
-  urls: { aws: string; webhook: string; approvals: string; apps: string; slack: string; control: string };
+  urls: {
+    aws: string;
+    webhook: string;
+    approvals: string;
+    apps: string;
+    slack: string;
+    control: string;
+    /** The local console (pipelines, runs, approvals, failures, DORA metrics). */
+    console: string;
+  };
   ports: { aws: number; webhook: number; apps: number };
   /** The variables set in this process for the handlers (no secrets besides the local ones). */
   env: Record<string, string>;
@@ -286,7 +298,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       smokeTestFails: (commit) => faults.faultsFor(commit).smokeTestFails === true,
     },
   );
-  const httpApi = createHttpApi({ lambda, account: ACCOUNT });
+  // The console reads through SDK clients against the AWS endpoint, known once it listens.
+  const consoleRef: { current?: ConsoleHandler } = {};
+  const httpApi = createHttpApi({
+    lambda,
+    account: ACCOUNT,
+    console: (request) => consoleRef.current?.(request) ?? Promise.resolve(undefined),
+  });
 
   // ---- listen, then set the environment the handlers read (before any handler is imported)
   const previousEnv = { ...process.env };
@@ -309,6 +327,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhookBase = `http://127.0.0.1:${ports.webhook}`;
   const appsBase = `http://127.0.0.1:${ports.apps}`;
   const slackUrl = `${awsUrl}/_sandbox/slack/T0SANDBOX/B0SANDBOX/sandboxsinkwebhook`;
+  consoleRef.current = consoleHandler(
+    createContext({ endpoint: awsUrl }, { out: memoryOutput(), config, env: { AWS_REGION: REGION } }),
+  );
   const handlerEnv = handlerEnvironment({
     config,
     region: REGION,
@@ -353,6 +374,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apps: appsBase,
       slack: slackUrl,
       control: `${awsUrl}/_sandbox`,
+      console: `${webhookBase}/`,
     },
     ports,
     env: handlerEnv,

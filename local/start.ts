@@ -21,6 +21,7 @@ export function banner(sandbox: Sandbox): string {
     .join('\n');
   return [
     'deploy-controller local sandbox',
+    `  console          ${sandbox.urls.console}   (pipelines, runs live, approvals, failures, DORA metrics)`,
     `  webhook          POST ${sandbox.urls.webhook}`,
     `  webhook secret   ${sandbox.webhookSecret}   (GITHUB_WEBHOOK_SECRET)`,
     `  approvals        ${sandbox.urls.approvals}/{id}`,

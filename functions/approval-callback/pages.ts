@@ -20,10 +20,12 @@ export function escapeHtml(text: string): string {
   );
 }
 
-const CSP =
+/** The approval pages' Content-Security-Policy (the local console sends the same, plus its script). */
+export const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const HEADERS = {
+/** Security headers of every approval page (the local console sends the same). */
+export const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
@@ -41,9 +43,11 @@ const HEADERS = {
 export const LOCAL_TIME_SCRIPT =
   "document.querySelectorAll('time[data-local]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));" +
   "if(!isNaN(d.getTime()))t.textContent=d.toLocaleString(undefined,{dateStyle:'medium',timeStyle:'short',timeZoneName:'short'});});";
-const SCRIPT_HASH = `'sha256-${createHash('sha256').update(LOCAL_TIME_SCRIPT).digest('base64')}'`;
+/** CSP source allowing LOCAL_TIME_SCRIPT. */
+export const SCRIPT_HASH = `'sha256-${createHash('sha256').update(LOCAL_TIME_SCRIPT).digest('base64')}'`;
 
-const STYLE =
+/** The approval pages' stylesheet (inline; the local console extends it). */
+export const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f;line-height:1.45}' +
   'h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}' +
   'dt{color:#555;font-weight:600}dd{margin:0}a{color:#0550ae}.good::before{content:"\\2713  ";color:#1a7f37}' +

@@ -11,6 +11,7 @@ import {
   type CliContext,
   type GlobalOptions,
 } from './context';
+import { consoleCommand } from './commands/console';
 import { decideCommand } from './commands/decide';
 import { doctorCommand } from './commands/doctor';
 import { executionsCommand } from './commands/executions';
@@ -277,6 +278,20 @@ export function buildProgram(
     .argument('<name>', 'scenario name (deployctl scenario list)')
     .addHelpText('after', examples('deployctl scenario run verify-fails'))
     .action((name: string) => act((ctx) => scenarioRunCommand(ctx, name)));
+
+  program
+    .command('console')
+    .summary('serve the console (pipelines, runs live, approvals, failures, DORA) on 127.0.0.1')
+    .description(
+      'serve the console on http://127.0.0.1:<port>/ until Ctrl-C: pipelines with the live version and\n' +
+        'recent runs, each run as a live step timeline, waiting approvals (through the signed approval\n' +
+        'page), recent failures with their notice, and the four DORA keys over 30 days. The sandbox\n' +
+        '(`npm start`) serves the same pages on its own port; with --aws this reads your account with\n' +
+        'your credentials (region from AWS_REGION; DEPLOY_HISTORY_TABLE names the deploy history table).',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', env.CONSOLE_PORT ?? '3001')
+    .addHelpText('after', examples('deployctl --aws console', 'deployctl console --port 8080'))
+    .action((opts: { port?: string }) => act((ctx) => consoleCommand(ctx, opts)));
 
   program
     .command('slack')
