@@ -15,6 +15,7 @@ import { CodeBuildSimulator, type CodeBuildOptions, type ProjectKind } from './s
 import { DynamoDb } from './services/dynamodb/model';
 import { BeanstalkSimulator } from './services/elasticbeanstalk/model';
 import { EventBridgeModel } from './services/events/model';
+import { commandStatusEvent } from './services/ssm/command-events';
 import { S3Store } from './services/s3/model';
 import { SecretsStore } from './services/secretsmanager/model';
 import { FleetSimulator, type FleetOptions, type Instance } from './services/ssm/model';
@@ -79,6 +80,15 @@ export class World {
       faults,
       releaseDocument: options.releaseDocument,
       onChange,
+      onCommandStatus: (command) => {
+        const {
+          detail,
+          resources,
+          source,
+          'detail-type': detailType,
+        } = commandStatusEvent(command, region, account);
+        this.events.emit({ source, detailType, detail, resources });
+      },
       ...(options.agent && { agent: options.agent }),
     });
     const projects: Record<string, ProjectKind> = {};

@@ -103,6 +103,9 @@ export interface TaskInvocation {
 }
 
 /** A failed task as the engine sees it: `name` is the error, `message` the cause. */
+/** The error of a `.waitForTaskToken` task whose heartbeat interval passed. */
+const HEARTBEAT_TIMEOUT = 'States.HeartbeatTimeout';
+
 export class TaskFailure extends Error {
   constructor(error: string, cause: string) {
     super(cause);
@@ -235,6 +238,7 @@ export async function runTaskState(
   // A `.waitForTaskToken` task gets its token before it is scheduled: the history shows it.
   let token: string | undefined;
   let settled: Promise<unknown> | undefined;
+  let heartbeatTimer: object | undefined;
   if (resource.kind === 'integration' && resource.pattern === 'token') {
     let resolve!: (value: unknown) => void;
     let reject!: (reason: { error: string; cause: string }) => void;
@@ -245,7 +249,29 @@ export async function runTaskState(
     settled.catch(() => undefined);
     const issued = deps.tokens.issue(execution.arn, stateName, resolve, reject);
     token = issued;
-    onTimeout = () => deps.tokens.finish(issued, 'timed-out');
+    onTimeout = () => {
+      deps.clock.cancel(heartbeatTimer);
+      deps.tokens.finish(issued, 'timed-out');
+    };
+    // HeartbeatSeconds: with no SendTaskHeartbeat (or result) for that long the state fails with
+    // States.HeartbeatTimeout, recorded as TaskTimedOut (Step Functions developer guide, "Wait for
+    // a Callback with Task Token": "Configure a Heartbeat Timeout for a Waiting Task"; error names
+    // in "Error handling in Step Functions").
+    const heartbeatSeconds = ctx.state.HeartbeatSeconds;
+    if (typeof heartbeatSeconds === 'number') {
+      const arm = () => {
+        deps.clock.cancel(heartbeatTimer);
+        heartbeatTimer = deps.clock.after(heartbeatSeconds * 1000, () => {
+          deps.tokens.finish(issued, 'timed-out');
+          reject({
+            error: HEARTBEAT_TIMEOUT,
+            cause: `The task sent no heartbeat within its ${heartbeatSeconds} s heartbeat interval`,
+          });
+        });
+      };
+      arm();
+      deps.tokens.onHeartbeat(issued, arm);
+    }
     Object.assign(params, replaceString(params, ctx.placeholderToken, issued));
   }
   record('TaskScheduled', {
@@ -333,7 +359,11 @@ export async function runTaskState(
         return succeed(await settled);
       } catch (error) {
         const { error: name, cause } = error as { error: string; cause: string };
-        return fail(name, cause);
+        if (name !== HEARTBEAT_TIMEOUT) return fail(name, cause);
+        record('TaskTimedOut', { ...base, error: name, cause });
+        throw new TaskFailure(name, cause);
+      } finally {
+        deps.clock.cancel(heartbeatTimer);
       }
     }
     // ------------------------------------------------------------ .sync / .sync:2

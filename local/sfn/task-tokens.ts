@@ -12,6 +12,8 @@ export interface PendingTask {
   resolve: (output: unknown) => void;
   reject: (error: { error: string; cause: string }) => void;
   lastHeartbeat: Date;
+  /** Called on each SendTaskHeartbeat (the state's HeartbeatSeconds timer starts again). */
+  onHeartbeat?: () => void;
 }
 
 const MAX_TOKEN_LENGTH = 1024;
@@ -31,6 +33,12 @@ export class TaskTokens {
     const token = `AQB${randomBytes(96).toString('base64url')}`;
     this.pending.set(token, { token, executionArn, stateName, resolve, reject, lastHeartbeat: new Date() });
     return token;
+  }
+
+  /** Calls `fn` on every SendTaskHeartbeat for `token` while it waits. */
+  onHeartbeat(token: string, fn: () => void): void {
+    const task = this.pending.get(token);
+    if (task) task.onHeartbeat = fn;
   }
 
   private take(token: unknown): PendingTask {
@@ -62,6 +70,7 @@ export class TaskTokens {
   heartbeat(token: unknown): PendingTask {
     const task = this.take(token);
     task.lastHeartbeat = new Date();
+    task.onHeartbeat?.();
     return task;
   }
 

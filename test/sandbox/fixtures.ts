@@ -73,6 +73,21 @@ export const fixtureMachines: Record<string, AslDefinition> = {
       Rejected: { Type: 'Fail', Error: 'Rejected', CausePath: '$.error.Cause' },
     },
   },
+  'fixture-heartbeat': {
+    StartAt: 'Wait for an event',
+    States: {
+      'Wait for an event': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: fn('approval-request'), Payload: { 'token.$': '$$.Task.Token' } },
+        HeartbeatSeconds: 60,
+        TimeoutSeconds: 86400,
+        Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Check by hand' }],
+        End: true,
+      },
+      'Check by hand': { Type: 'Pass', End: true },
+    },
+  },
   'fixture-wait': {
     StartAt: 'Long wait',
     States: { 'Long wait': { Type: 'Wait', Seconds: 86400, End: true } },

@@ -294,6 +294,28 @@ describe('Step Functions (JSON 1.0)', () => {
     });
   });
 
+  test('a token task with no heartbeat for HeartbeatSeconds fails with States.HeartbeatTimeout, which Catch handles', async () => {
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({ stateMachineArn: arn('fixture-heartbeat'), input: '{}' }),
+    );
+    const done = await until(async () => {
+      const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ error: { Error: 'States.HeartbeatTimeout' } });
+    const history = await sfn().send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(history.events?.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails).toMatchObject({
+      error: 'States.HeartbeatTimeout',
+    });
+    // The token is closed: a late answer gets TaskTimedOut.
+    const scheduled = history.events!.find((e) => e.type === 'TaskScheduled')!.taskScheduledEventDetails!;
+    const { token } = (JSON.parse(scheduled.parameters!) as { Payload: { token: string } }).Payload;
+    await expect(
+      sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+
   test('errors: unknown state machine, unknown operation', async () => {
     await expect(
       sfn().send(new StartExecutionCommand({ stateMachineArn: arn('nope'), input: '{}' })),

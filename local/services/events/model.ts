@@ -43,6 +43,7 @@ const NOTIFIED_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORT
 export class EventBridgeModel {
   readonly events: PutEvent[] = [];
   readonly rules: EventRule[];
+  private readonly listeners: ((event: PutEvent) => void)[] = [];
 
   constructor(
     private readonly region: string,
@@ -130,6 +131,22 @@ export class EventBridgeModel {
       return { EventId: id };
     });
     return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /**
+   * An AWS service's own event on the default bus (SSM command status changes, ...): recorded
+   * like a PutEvents entry, then handed to every subscriber (the rule targets' delivery).
+   */
+  emit(event: Pick<PutEvent, 'source' | 'detailType' | 'detail' | 'resources'>): PutEvent {
+    const put: PutEvent = { id: randomUUID(), eventBusName: 'default', time: new Date(), ...event };
+    this.events.push(put);
+    for (const listener of this.listeners) listener(put);
+    return put;
+  }
+
+  /** Calls `listener` with every service event emitted from now on. */
+  subscribe(listener: (event: PutEvent) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Back to no events (rules stay). */

@@ -99,6 +99,11 @@ export interface FleetOptions {
   /** The project's release document name (SSM_DOCUMENT_NAME). */
   releaseDocument: string;
   onChange?: () => void;
+  /**
+   * A command changed status (Pending at SendCommand, then InProgress, then a final status): SSM
+   * sends "EC2 Command Status-change Notification" to EventBridge (see command-events.ts).
+   */
+  onCommandStatus?: (command: Command) => void;
   /** The agent's own AWS calls for a command (artifact download, CloudWatch output), authorised. */
   agent?: (call: {
     instanceId: string;
@@ -308,6 +313,7 @@ export class FleetSimulator {
         }),
     };
     this.commands.set(command.id, command);
+    this.options.onCommandStatus?.(command);
     if (ids.length) this.at(1, () => this.dispatch(command));
     return command;
   }
@@ -324,6 +330,7 @@ export class FleetSimulator {
     const concurrency = FleetSimulator.allowance(command.maxConcurrency, total, 1);
     const errorBudget = FleetSimulator.allowance(command.maxErrors, total, 0);
     const invocations = [...command.invocations.values()];
+    const before = command.status;
     const running = invocations.filter((i) => i.status === 'InProgress').length;
     const errors = invocations.filter((i) => i.status === 'Failed' || i.status === 'TimedOut').length;
     if (errors > errorBudget) {
@@ -342,6 +349,7 @@ export class FleetSimulator {
         ? 'Success'
         : 'Failed'
       : 'InProgress';
+    if (command.status !== before) this.options.onCommandStatus?.(command);
   }
 
   /** With OutputS3BucketName, SSM writes the complete stdout and stderr to S3 (no 24,000 cut). */
