@@ -13,7 +13,7 @@
 import type { AwsCall, CallCheck } from '../aws/server';
 import { ServiceError } from '../aws/service-error';
 import { sessionArn, type Caller } from './caller';
-import { PolicyEvaluator } from './evaluate';
+import { PolicyEvaluator, type Decision } from './evaluate';
 import type { PolicyModel, PrincipalUse, RoleModel } from './model';
 import { iamRequestsFor, type IamRequest, type WorldLookup } from './operations';
 import { onBehalfOfCaller } from './on-behalf';
@@ -48,13 +48,30 @@ export function accessDeniedError(service: string, message: string): ServiceErro
     : new ServiceError('AccessDeniedException', message);
 }
 
-/** Distinct allowed requests kept for the mutation test (bounded). */
-const GRANTED_LIMIT = 20_000;
+/**
+ * One request the authoriser decided: who asked (role and session), for what, through which call,
+ * and the decision. The mutation test (test/iam/) replays these against altered policies.
+ */
+export interface AuthorizationRecord {
+  roleArn: string;
+  /** The session ARN AWS names as the principal. */
+  principal: string;
+  request: IamRequest;
+  /** What made the call (see Denial.via). */
+  via: string;
+  decision: Decision;
+}
+
+/** How many distinct decided requests are kept (a long `npm start` must not grow without end). */
+export const RECORD_LIMIT = 20_000;
 
 export class Authorizer {
   readonly denials: Denial[] = [];
-  /** Distinct allowed requests by role (what the controller's runs actually needed). */
-  readonly granted = new Map<string, { roleArn: string; request: IamRequest; via: string }>();
+  /**
+   * Distinct decided requests by role, action, resource and context, first occurrence kept, up to
+   * RECORD_LIMIT: what the controller's runs actually asked for.
+   */
+  readonly evaluated = new Map<string, AuthorizationRecord>();
   private evaluator = new PolicyEvaluator();
   private readonly callers = new Map<string, Caller>();
   enabled = true;
@@ -100,12 +117,8 @@ export class Authorizer {
     const principal = sessionArn(caller);
     for (const request of requests) {
       const decision = role ? await this.evaluator.decide(role, request) : 'ImplicitlyDenied';
-      if (decision === 'Allowed') {
-        const key = JSON.stringify([caller.roleArn, request.action, request.resource, request.context ?? {}]);
-        if (this.granted.size < GRANTED_LIMIT && !this.granted.has(key))
-          this.granted.set(key, { roleArn: caller.roleArn, request, via });
-        continue;
-      }
+      this.record({ roleArn: caller.roleArn, principal, request, via, decision });
+      if (decision === 'Allowed') continue;
       const explicit = decision === 'ExplicitlyDenied';
       const denial: Denial = {
         principal,
@@ -119,6 +132,18 @@ export class Authorizer {
       return denial;
     }
     return undefined;
+  }
+
+  private record(entry: AuthorizationRecord): void {
+    const { request } = entry;
+    const key = JSON.stringify([
+      entry.roleArn,
+      request.action,
+      request.resource,
+      request.context ?? {},
+      !!request.requireStar,
+    ]);
+    if (this.evaluated.size < RECORD_LIMIT && !this.evaluated.has(key)) this.evaluated.set(key, entry);
   }
 
   /** The request pipeline step for the sandbox's AWS endpoint. */

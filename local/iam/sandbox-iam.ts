@@ -2,8 +2,10 @@
  * The sandbox's IAM, assembled: the policy model of the synthesized stacks, the authoriser, and
  * the hooks through which each principal's calls reach it:
  * - the AWS endpoint's request pipeline (calls signed with a principal's access key);
- * - the Lambda runtime (each invocation runs as its function's role, see caller.ts);
- * - Step Functions tasks (the state machine's role, plus the managed rules of `.sync`);
+ * - the Lambda runtime (each invocation runs as its function's role, see caller.ts, and Lambda
+ *   writes its logs and traces with that role, see runtime-writes.ts);
+ * - Step Functions tasks (the state machine's role, plus the managed rules of `.sync` and the
+ *   execution's traces);
  * - CodeBuild builds (the project's role: logs, reports, artifact upload);
  * - the SSM agent (the instances' role: artifact download, CloudWatch output).
  */
@@ -16,6 +18,7 @@ import { installCallerKeys, runAs, type Caller } from './caller';
 import type { PolicyModel } from './model';
 import { agentRequests, buildRequests, taskRequests, type TaskResourceRef } from './on-behalf';
 import type { WorldLookup } from './operations';
+import { lambdaRuntimeRequests, stateMachineTracingRequests } from './runtime-writes';
 import { loadPolicyModel, type SandboxNames } from './synth-policies';
 
 export interface SandboxIam {
@@ -82,9 +85,25 @@ export async function createSandboxIam(options: SandboxIamOptions): Promise<Sand
     model,
     check: authorizer.check(),
     stateMachineRole: (name) => roleOf((u) => u.kind === 'states' && u.stateMachineName === name)?.arn,
-    runAs(functionName, fn) {
+    async runAs(functionName, fn) {
       const caller = authorizer.lambdaCaller(functionName);
-      return caller ? runAs(caller, fn) : fn();
+      if (!caller) return fn();
+      const logGroup = model.names[`lambdaLogGroup/${functionName}`];
+      if (logGroup)
+        // Refused, the invocation still runs; its logs and traces are lost (recorded as a denial).
+        await authorizer.authorize(
+          caller,
+          lambdaRuntimeRequests({
+            region,
+            account,
+            functionName,
+            logGroup,
+            tracing: model.names[`lambdaTracing/${functionName}`] === 'Active',
+            now: new Date(),
+          }),
+          'lambda runtime logs and traces',
+        );
+      return runAs(caller, fn);
     },
     async authorizeTask(execution, resource, params) {
       // State machines registered by tests (fixtures) have no role in the stacks: not authorised.
@@ -93,6 +112,9 @@ export async function createSandboxIam(options: SandboxIamOptions): Promise<Sand
         roleArn: execution.stateMachine.roleArn,
         sessionName: execution.stateMachine.name,
       };
+      if (model.names[`stateMachineTracing/${execution.stateMachine.name}`] === 'true')
+        // Refused, the task still runs; the execution's traces are lost (recorded as a denial).
+        await authorizer.authorize(caller, stateMachineTracingRequests(), 'states X-Ray tracing');
       const { requests, managedRule } = taskRequests(resource, params, region, account);
       const service = resource.kind === 'lambda-arn' ? 'lambda' : (resource.service ?? '');
       if (managedRule) {

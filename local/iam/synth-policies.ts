@@ -22,7 +22,7 @@ import type { PolicyDocument, PolicyModel, PrincipalUse, RoleModel } from './mod
 const ROOT = resolve(__dirname, '../..');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'deploy-controller-iam');
 /** Bump when the model's shape changes. */
-const MODEL_VERSION = '3';
+const MODEL_VERSION = '4';
 
 /** Names the sandbox gives the resources it simulates. */
 export interface SandboxNames {
@@ -147,14 +147,25 @@ export async function synthesizePolicyModel(
       names: overrides,
     });
     Object.assign(overrides, physicalIds);
-    // The log group each function writes to (LoggingConfig.LogGroup).
+    // The log group each function writes to (LoggingConfig.LogGroup) and whether it is traced.
     for (const [functionName, fn] of controller.functions.byName) {
-      const logging = templates[controller.stackName]?.Resources?.[logicalId(fn)]?.Properties
-        ?.LoggingConfig as { LogGroup?: unknown } | undefined;
+      const props = templates[controller.stackName]?.Resources?.[logicalId(fn)]?.Properties;
+      const logging = props?.LoggingConfig as { LogGroup?: unknown } | undefined;
       if (logging?.LogGroup)
         extra[`lambdaLogGroup/${functionName}`] = String(
           resolver.resolve(controller.stackName, logging.LogGroup),
         );
+      const tracing = props?.TracingConfig as { Mode?: unknown } | undefined;
+      if (tracing?.Mode === 'Active') extra[`lambdaTracing/${functionName}`] = 'Active';
+    }
+    // The state machines with X-Ray tracing (TracingConfiguration.Enabled).
+    for (const [name, sm] of [
+      ...[...controller.stateMachines.pipelines].map(([p, m]) => [stateMachineName(p), m] as const),
+      ...controller.stateMachines.deployWorkflows,
+    ]) {
+      const tracing = templates[controller.stackName]?.Resources?.[logicalId(sm)]?.Properties
+        ?.TracingConfiguration as { Enabled?: unknown } | undefined;
+      if (tracing?.Enabled === true) extra[`stateMachineTracing/${name}`] = 'true';
     }
     for (const [project, role] of projects) {
       const id = logicalId(project);
