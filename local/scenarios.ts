@@ -290,6 +290,24 @@ async function actThroughApi(
   }
 }
 
+/**
+ * Whether the run waits for a person: its token exists and the approval request's Lambda has
+ * returned (TaskSubmitted), so the request it stores is there for the links to find. Deciding on
+ * the token alone races the request's write, the link answers "Unknown approval", and the
+ * decision would bypass the approval-callback function.
+ */
+function waitsForPerson(sandbox: ScenarioWorld, execution: Execution): boolean {
+  return (
+    sandbox.tokens.list().some((t) => t.executionArn === execution.arn) &&
+    execution.history.events.some(
+      (e) =>
+        e.type === 'TaskSubmitted' &&
+        (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
+          'invoke.waitForTaskToken',
+    )
+  );
+}
+
 /** Acts on the approval the way a person would: opens the link (confirmation page), then submits it. */
 async function decideApproval(
   sandbox: ScenarioWorld,
@@ -423,7 +441,7 @@ export async function runScenario(sandbox: ScenarioWorld, name: string): Promise
     while (executions.some((e) => e.execution?.status === 'RUNNING')) {
       for (const { execution } of executions) {
         if (!execution || decided.has(execution.arn) || scenario.approval === 'ignore') continue;
-        if (sandbox.tokens.list().some((t) => t.executionArn === execution.arn)) {
+        if (waitsForPerson(sandbox, execution)) {
           decided.add(execution.arn);
           await decideApproval(sandbox, execution, scenario.approval);
         }
