@@ -12,12 +12,9 @@
  * (comma-separated scenario names, default the list below), DEMO_TIMEOUT_SECONDS (real seconds
  * the whole demo may take, default 600), NO_COLOR.
  */
-import { randomBytes } from 'node:crypto';
-import { decideCommand } from './cli/commands/decide';
-import { pushDelivery } from './cli/commands/push';
 import { printReport, pushText, type ScenarioReport } from './cli/commands/scenario';
-import { showExecution } from './cli/commands/show';
 import { createContext, type CliContext } from './cli/context';
+import { story, type Outcome } from './demo-story';
 import { toCliError } from './cli/errors';
 import { processOutput } from './cli/output';
 import { renderTable } from './cli/table';
@@ -35,16 +32,6 @@ const DEFAULT_SCENARIOS = [
   'unhealthy-target',
 ];
 
-/** One line of the summary table. */
-interface Outcome {
-  name: string;
-  expected: string;
-  actual: string;
-  finalVersion: string;
-  notifications: string;
-  match: boolean;
-}
-
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -52,45 +39,6 @@ function positive(name: string, fallback: number): number {
   if (!Number.isFinite(value) || value <= 0)
     throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
-}
-
-const notices = (sandbox: Sandbox) => sandbox.slack.messages.filter((m) => m.kind === 'notification').length;
-
-/** Pushes an app with deployctl's push, follows the run (approving it when it waits), and checks it deployed. */
-async function story(ctx: CliContext, sandbox: Sandbox, app: 'microblog' | 'retail-bank'): Promise<Outcome> {
-  const { out } = ctx;
-  const sha = randomBytes(20).toString('hex');
-  const noticesBefore = notices(sandbox);
-  out.line(out.paint('bold', `\n=== deployctl push ${app} ===`));
-  const pushed = await pushDelivery(ctx, app, { sha, message: `Demo change to ${app}` });
-  const execution = pushed.executions[0];
-  if (pushed.status !== 202 || !execution)
-    throw new Error(`the webhook answered ${pushed.status} ${JSON.stringify(pushed.body)}`);
-  out.line(`started  ${execution.pipeline}  ${execution.name}`);
-  if (app === 'retail-bank') {
-    // Production waits for a person: show where it waits, then approve as `deployctl approve` does.
-    while (!sandbox.tokens.list().some((t) => t.executionArn === execution.executionArn)) {
-      if (sandbox.engine.executions.get(execution.executionArn)?.status !== 'RUNNING') break;
-      await ctx.sleep(ctx.pollMs);
-    }
-    out.line(out.paint('bold', `\n=== deployctl show ${execution.name} ===`));
-    await showExecution(ctx, execution.executionArn);
-    out.line(out.paint('bold', `\n=== deployctl approve ${execution.name} ===`));
-    await decideCommand(ctx, 'approve', execution.executionArn, { by: 'demo' });
-  }
-  out.line(out.paint('bold', `\n=== deployctl show ${execution.name} --follow ===`));
-  const tree = await showExecution(ctx, execution.executionArn, { follow: true });
-  const live = sandbox.liveCommit(app);
-  const finalVersion = live === sha ? 'new' : 'other';
-  const sent = notices(sandbox) - noticesBefore;
-  return {
-    name: `push ${app}${app === 'retail-bank' ? ' + approve' : ''}`,
-    expected: 'SUCCEEDED',
-    actual: tree.timeline.status,
-    finalVersion: `new / ${finalVersion}`,
-    notifications: `0 / ${sent}`,
-    match: tree.timeline.status === 'SUCCEEDED' && finalVersion === 'new' && sent === 0,
-  };
 }
 
 /** Plays one scenario with the sandbox's runner and prints its timelines and expected vs actual. */
