@@ -71,8 +71,10 @@ export function taskRequests(
   if (resource.kind === 'lambda-arn') return { requests: lambda(resource.functionName ?? '') };
   if (resource.kind !== 'integration') return { requests: [] };
   const sync = resource.pattern === 'sync' || resource.pattern === 'sync2';
+  // The rule is created before its target is added (PutTargets needs an existing rule:
+  // ResourceNotFoundException otherwise, EventBridge API reference "PutTargets").
   const rule = (service: string): IamRequest[] =>
-    ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({
+    ['events:PutRule', 'events:PutTargets', 'events:DescribeRule'].map((action) => ({
       action,
       resource: arn('events', `rule/${MANAGED_RULES[service]}`),
     }));
