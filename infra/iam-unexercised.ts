@@ -45,7 +45,7 @@ const VENDED_LOGS =
 
 export const UNEXERCISED_STATEMENTS: UnexercisedStatement[] = [
   {
-    principal: /^function (github-webhook|approval-request|approval-callback|notifier)$/,
+    principal: /^function (github-webhook|deploy-lock|approval-request|approval-callback|notifier)$/,
     actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
     reason: SECRET,
   },
