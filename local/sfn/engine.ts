@@ -12,6 +12,8 @@ import { Causality, ROOT_CHAIN } from './causality';
 import { EventOrder } from './event-order';
 import { History, payload, type HistoryEvent } from './history';
 import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
+import { notRedrivableReason, rememberRedriveToken, redriveTokenAnswer, type RedriveToken } from './redrive';
+import { isRedriveState, redriveDefinition, StateProgress } from './redrive-plan';
 import { classifyResource, type TaskResource } from './resources';
 import { allStates, planForEngine, type AslDefinition, type AslState, type EnginePlan } from './transform';
 
@@ -58,6 +60,14 @@ export interface Execution {
   /** Resolves once the history holds the latest `…StateEntered` of this state (event-order.ts). */
   entered(stateName: string): Promise<void>;
   abort(error?: string, cause?: string): void;
+  /** Successful RedriveExecution calls so far (DescribeExecution `redriveCount`). */
+  redriveCount: number;
+  /** When the latest redrive started. */
+  redriveDate?: Date;
+  /** What each state did in the attempts so far: where a redrive starts (redrive-plan.ts). */
+  progress: StateProgress;
+  /** Client tokens of the latest successful redrives (idempotency, redrive.ts). */
+  redriveTokens: RedriveToken[];
 }
 
 export interface EngineOptions extends Omit<IntegrationDeps, 'startNested'> {
@@ -209,8 +219,6 @@ export class StepFunctionsEngine {
     parent?: Execution,
   ): Execution {
     const history = new History(new Causality(machine.definition));
-    let settle!: () => void;
-    const done = new Promise<void>((resolve) => (settle = resolve));
     const execution: Execution = {
       arn,
       name,
@@ -221,11 +229,14 @@ export class StepFunctionsEngine {
       history,
       ...(parent && { parentArn: parent.arn }),
       children: [],
-      done,
+      done: Promise.resolve(),
       activeTasks: new Map(),
       retries: [],
       entered: () => Promise.resolve(),
       abort: () => undefined,
+      redriveCount: 0,
+      progress: new StateProgress(),
+      redriveTokens: [],
     };
     parent?.children.push(execution);
     this.executions.set(arn, execution);
@@ -245,7 +256,58 @@ export class StepFunctionsEngine {
       { advance: false },
     );
     this.options.onStatusChange?.(execution);
+    this.attempt(execution, machine.engine, machine.plan, input);
+    return execution;
+  }
 
+  /**
+   * RedriveExecution: restarts a FAILED, TIMED_OUT or ABORTED execution from the states that did
+   * not succeed, with the same input and ARN (redrive-plan.ts). Returns the redrive date; a client
+   * token already used for a successful redrive of this execution answers that redrive again.
+   * Throws ExecutionDoesNotExist, or ExecutionNotRedrivable with the documented reason (redrive.ts).
+   */
+  redrive(executionArn: unknown, clientToken?: string): { redriveDate: Date } {
+    const execution = this.execution(executionArn);
+    const now = Date.now();
+    const repeated = redriveTokenAnswer(execution, clientToken, now);
+    if (repeated) return { redriveDate: repeated };
+    const reason = notRedrivableReason(execution, now);
+    if (reason) throw new ServiceError('ExecutionNotRedrivable', reason);
+    const machine = execution.stateMachine;
+    const redriveDate = new Date(now);
+    execution.redriveCount += 1;
+    execution.redriveDate = redriveDate;
+    execution.status = 'RUNNING';
+    delete execution.stopDate;
+    delete execution.output;
+    delete execution.error;
+    delete execution.cause;
+    rememberRedriveToken(execution, clientToken, now);
+    // "ExecutionRedriven": the redrive attempt of an execution, with its redriveCount (Step
+    // Functions API reference, HistoryEvent `executionRedrivenEventDetails`,
+    // ExecutionRedrivenEventDetails). It follows the event that ended the previous attempt, and
+    // the first redriven state follows it.
+    execution.history.add(
+      'ExecutionRedriven',
+      { redriveCount: execution.redriveCount },
+      { chain: ROOT_CHAIN, previous: execution.history.events.length },
+    );
+    this.options.onStatusChange?.(execution);
+    const plan = planForEngine(
+      redriveDefinition(machine.definition, execution.progress),
+      this.options.clock.speedup,
+    );
+    const engine = new StateMachine(plan.definition, { validationOptions: { noValidate: true } });
+    this.attempt(execution, engine, plan, JSON.parse(execution.input) as unknown);
+    return { redriveDate };
+  }
+
+  /** One attempt of an execution on the engine: the first run, or a redrive. */
+  private attempt(execution: Execution, engine: StateMachine, plan: EnginePlan, input: unknown): void {
+    const machine = execution.stateMachine;
+    const { arn, name, history } = execution;
+    let settle!: () => void;
+    execution.done = new Promise<void>((resolve) => (settle = resolve));
     const placeholderToken = `sandbox-task-token-placeholder:${randomUUID()}`;
     const deps: IntegrationDeps = {
       ...this.options,
@@ -257,13 +319,13 @@ export class StepFunctionsEngine {
       handlers[stateName] = ((taskInput: unknown) =>
         runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps)) as never;
     }
-    const run = machine.engine.run(input as never, {
+    const run = engine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
-        waitTimeOverrides: machine.plan.waitTimeOverrides,
+        waitTimeOverrides: plan.waitTimeOverrides,
       },
       context: {
-        Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
+        Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, RedriveCount: execution.redriveCount },
         StateMachine: { Id: machine.arn, Name: machine.name },
         Task: { Token: placeholderToken },
         State: {
@@ -328,7 +390,6 @@ export class StepFunctionsEngine {
       execution.activeTasks.clear();
       settle();
     });
-    return execution;
   }
 
   private finish(
@@ -367,12 +428,15 @@ export class StepFunctionsEngine {
     const { history } = execution;
     const { causality } = history;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
+    // The states a redrive inserts stand for work an earlier attempt did: no history of their own.
+    if (event.state && isRedriveState(event.state.name)) return;
     switch (event.type) {
       case 'StateEntered': {
         const name = event.state.name;
         const type = typeOf(name);
         const chain = causality.chainFor(name, event.index);
         if (causality.isCancelled(chain)) return;
+        execution.progress.entered(name, event.state.input);
         history.add(
           `${type}StateEntered`,
           { name, input: payload(event.state.input), inputDetails: { truncated: false } },
@@ -396,6 +460,7 @@ export class StepFunctionsEngine {
         if (causality.isCancelled(chain)) return;
         // A Parallel or Map ends when its last branch or iteration does: both events follow that
         // one. One whose failure was caught exits right after its …StateFailed.
+        execution.progress.exited(name, event.state.output);
         const succeeded = (type === 'Parallel' || type === 'Map') && !causality.hasFailed(name);
         const inner = succeeded ? { previous: causality.joined(name) } : {};
         if (succeeded) history.add(`${type}StateSucceeded`, undefined, { ...inner, advance: false });

@@ -1,16 +1,32 @@
 /**
  * Step Functions JSON 1.0 API (`AWSStepFunctions.<Op>`) over the engine: StartExecution,
- * DescribeExecution, StopExecution, ListStateMachines, DescribeStateMachine, ListExecutions,
- * GetExecutionHistory, SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat.
+ * DescribeExecution, StopExecution, RedriveExecution, ListStateMachines, DescribeStateMachine,
+ * ListExecutions, GetExecutionHistory, SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat.
+ * Shapes follow botocore's stepfunctions 2016-11-23 model (`…Input` / `…Output` shapes).
  */
 import type { JsonService } from '../aws/server';
 import { ServiceError } from '../aws/service-error';
 import type { Execution, StepFunctionsEngine } from './engine';
 import type { HistoryEvent } from './history';
 import type { TaskTokens } from './task-tokens';
+import { redriveStatus } from './redrive';
+import { checkExecutionArn, checkStateMachineArn } from './arns';
 import { omit } from '../omit';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+/** ListExecutions `redriveFilter` (botocore model, shape ExecutionRedriveFilter). */
+const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'];
+/** DescribeStateMachine `includedData` (botocore model, shape IncludedData). */
+const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'];
+
+/** The ValidationException botocore-modelled enums get, in Step Functions' validation wording. */
+function checkEnum(member: string, value: unknown, allowed: string[]): void {
+  if (value !== undefined && !allowed.includes(String(value)))
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+    );
+}
 
 /** Offset-based page tokens (opaque to callers, as AWS's are). */
 function page<T>(
@@ -54,8 +70,11 @@ function describe(execution: Execution) {
     ...(execution.output !== undefined && { output: execution.output, outputDetails: { included: true } }),
     ...(execution.error !== undefined && { error: execution.error }),
     ...(execution.cause !== undefined && { cause: execution.cause }),
-    redriveCount: 0,
-    redriveStatus: 'NOT_REDRIVABLE',
+    // DescribeExecutionOutput: redriveCount (0 until redriven), redriveDate (the latest redrive),
+    // redriveStatus and, when NOT_REDRIVABLE, redriveStatusReason (redrive.ts).
+    redriveCount: execution.redriveCount,
+    ...(execution.redriveDate && { redriveDate: execution.redriveDate }),
+    ...redriveStatus(execution),
   };
 }
 
@@ -80,6 +99,31 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
         return { executionArn: execution.arn, startDate: execution.startDate };
       },
       DescribeExecution: (input: { executionArn?: string }) => describe(engine.execution(input.executionArn)),
+      RedriveExecution: (input: { executionArn?: string; clientToken?: string }) => {
+        // RedriveExecutionOutput: `redriveDate` (required). Errors: ExecutionDoesNotExist,
+        // ExecutionNotRedrivable (engine.ts, redrive.ts). ExecutionLimitExceeded does not apply:
+        // the sandbox sets no limit on open executions.
+        const clientToken = typeof input.clientToken === 'string' ? input.clientToken : undefined;
+        // ClientToken: length 1-64, pattern [!-~]+ (botocore model, shape ClientToken), refused in
+        // the validation wording the sandbox uses for every modelled constraint.
+        if (clientToken !== undefined) {
+          const broken =
+            clientToken.length > 64
+              ? 'Member must have length less than or equal to 64'
+              : clientToken.length < 1
+                ? 'Member must have length greater than or equal to 1'
+                : /^[!-~]+$/.test(clientToken)
+                  ? undefined
+                  : 'Member must satisfy regular expression pattern: [!-~]+';
+          if (broken)
+            throw new ServiceError(
+              'ValidationException',
+              `1 validation error detected: Value '${clientToken}' at 'clientToken' failed to satisfy constraint: ${broken}`,
+            );
+        }
+        checkExecutionArn(input.executionArn);
+        return engine.redrive(input.executionArn, clientToken);
+      },
       StopExecution: (input: { executionArn?: string; error?: string; cause?: string }) => {
         const execution = engine.execution(input.executionArn);
         execution.abort(input.error, input.cause);
@@ -95,36 +139,48 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
         const { items, nextToken } = page(all, input.maxResults, input.nextToken, 100, 1000);
         return { stateMachines: items, ...(nextToken && { nextToken }) };
       },
-      DescribeStateMachine: (input: { stateMachineArn?: string }) => {
+      DescribeStateMachine: (input: { stateMachineArn?: string; includedData?: string }) => {
+        // DescribeStateMachineOutput (botocore model): the required members, logging and tracing
+        // as the sandbox's machines have them (logging OFF, X-Ray off, its default), encryption
+        // with an AWS owned key (EncryptionConfiguration, the default when none is given).
+        // "If called with includedData = METADATA_ONLY, the returned definition will be {}".
+        // Errors: InvalidArn for what is not a state machine ARN, StateMachineDoesNotExist.
+        checkEnum('includedData', input.includedData, INCLUDED_DATA);
+        checkStateMachineArn(input.stateMachineArn);
         const machine = engine.stateMachine(input.stateMachineArn);
         return {
           stateMachineArn: machine.arn,
           name: machine.name,
           status: 'ACTIVE',
-          definition: machine.definitionText,
+          definition: input.includedData === 'METADATA_ONLY' ? '{}' : machine.definitionText,
           roleArn: machine.roleArn,
           type: 'STANDARD',
           creationDate: machine.createdAt,
           loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+          tracingConfiguration: { enabled: false },
+          encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
         };
       },
       ListExecutions: (input: {
         stateMachineArn?: string;
         statusFilter?: string;
+        redriveFilter?: string;
         maxResults?: number;
         nextToken?: string;
       }) => {
         const machine = engine.stateMachine(input.stateMachineArn);
-        if (input.statusFilter !== undefined && !STATUSES.includes(input.statusFilter)) {
-          throw new ServiceError(
-            'ValidationException',
-            `1 validation error detected: Value '${input.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
-          );
-        }
+        checkEnum('statusFilter', input.statusFilter, STATUSES);
+        checkEnum('redriveFilter', input.redriveFilter, REDRIVE_FILTERS);
+        // redriveFilter: REDRIVEN lists executions redriven at least once, NOT_REDRIVEN the others
+        // (ListExecutions, request parameter redriveFilter).
+        const redriven = (e: Execution) =>
+          !input.redriveFilter || (input.redriveFilter === 'REDRIVEN') === e.redriveCount > 0;
         const all = [...engine.executions.values()]
           .filter(
             (e) =>
-              e.stateMachine.arn === machine.arn && (!input.statusFilter || e.status === input.statusFilter),
+              e.stateMachine.arn === machine.arn &&
+              (!input.statusFilter || e.status === input.statusFilter) &&
+              redriven(e),
           )
           .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
           .map((e) => ({
@@ -134,6 +190,9 @@ export function stepFunctionsService(engine: StepFunctionsEngine, tokens: TaskTo
             status: e.status,
             startDate: e.startDate,
             ...(e.stopDate && { stopDate: e.stopDate }),
+            // ExecutionListItem: redriveCount and redriveDate.
+            redriveCount: e.redriveCount,
+            ...(e.redriveDate && { redriveDate: e.redriveDate }),
           }));
         const { items, nextToken } = page(all, input.maxResults, input.nextToken, 100, 1000);
         return { executions: items, ...(nextToken && { nextToken }) };

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimClock } from '../../clock';
 import type { Execution } from '../../sfn/engine';
+import { redriveStatus } from '../../sfn/redrive';
 import type { LambdaRuntime } from '../lambda/runtime';
 
 export interface StatusDelivery {
@@ -40,6 +41,7 @@ export class StatusEventBus {
   /** The event AWS would put on the default bus for the execution's current status. */
   eventFor(execution: Execution): Record<string, unknown> {
     const ended = execution.status !== 'RUNNING';
+    const redrive = redriveStatus(execution);
     return {
       version: '0',
       id: randomUUID(),
@@ -62,12 +64,14 @@ export class StatusEventBus {
         outputDetails: ended && execution.output !== undefined ? { included: true } : null,
         error: execution.error ?? null,
         cause: execution.cause ?? null,
-        redriveCount: 0,
-        redriveDate: null,
-        redriveStatus: ended && execution.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
-        redriveStatusReason: ended
-          ? 'Execution is in a terminal state.'
-          : 'Execution is RUNNING and cannot be redriven',
+        // A redriven run reports its redriveCount and redriveDate (epoch ms) and goes through
+        // RUNNING again ("Step Functions Execution Status Change" events, Step Functions developer
+        // guide "Automating Step Functions event delivery with EventBridge"; the fixtures in
+        // events/eventbridge/ carry the same fields). redriveStatusReason is null when redrivable.
+        redriveCount: execution.redriveCount,
+        redriveDate: execution.redriveDate?.getTime() ?? null,
+        redriveStatus: redrive.redriveStatus,
+        redriveStatusReason: redrive.redriveStatusReason ?? null,
       },
     };
   }
