@@ -58,6 +58,8 @@ export interface Scenario {
   lastGood?: { found: boolean; versionLabel: string | null; commitSha: string | null };
   /** Throttling errors a function answers before it works, by `<function>.<action>`. */
   throttle?: Record<string, number>;
+  /** Told of every task call the world answers (after it is recorded in `calls`). */
+  onCall?: (call: TaskCall) => void;
 }
 
 export interface TaskCall {
@@ -168,8 +170,28 @@ const phases = (failed?: string): { phaseType: string; phaseStatus?: string }[] 
   ];
 };
 
-/** Runs a pipeline execution of `settings` in the scripted world. */
+/** A pipeline execution started in the scripted world, and what the world saw so far. */
+export interface StartedPipeline {
+  sfn: LocalStepFunctions;
+  execution: Execution;
+  calls: TaskCall[];
+  builds: StartBuildParams[];
+  /** The run as it is now (call after `execution.done`). */
+  result(): WorldRun;
+}
+
+/** Runs a pipeline execution of `settings` in the scripted world to its end. */
 export async function runPipeline(settings: PipelineSettings, scenario: Scenario = {}): Promise<WorldRun> {
+  const started = startPipeline(settings, scenario);
+  await started.execution.done;
+  return started.result();
+}
+
+/**
+ * Starts a pipeline execution of `settings` in the scripted world. The scenario is read as the
+ * run goes, so a test can change it (end an outage) before a redrive.
+ */
+export function startPipeline(settings: PipelineSettings, scenario: Scenario = {}): StartedPipeline {
   const values = { ...pipelineSubstitutions(settings, fakeResources), ...deploySubstitutions(fakeResources) };
   const definitions = {
     pipeline: renderDefinition('pipeline', values),
@@ -194,6 +216,7 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
     if (next(`throttle:${fn}.${action}`) < throttled)
       throw new NamedError('Lambda.TooManyRequestsException', 'Rate exceeded');
     calls.push({ fn, action, payload });
+    scenario.onCall?.({ fn, action, payload });
     switch (`${fn}.${action}`) {
       case 'deploy-history.recordStart':
       case 'deploy-history.recordOutcome':
@@ -389,17 +412,20 @@ export async function runPipeline(settings: PipelineSettings, scenario: Scenario
   for (const name of ['pipeline', 'deploy-beanstalk', 'deploy-ssm'] as const)
     sfn.register(name === 'pipeline' ? `deploy-${settings.name}` : name, JSON.stringify(definitions[name]));
 
-  const execution = await sfn.run(
+  const { execution } = sfn.engine.start(
     sfn.engine.stateMachineArn(`deploy-${settings.name}`),
-    pipelineInput(settings.name),
+    JSON.stringify(pipelineInput(settings.name)),
     EXECUTION_NAME,
   );
-  const children = execution.children.map((child) => ({
-    ...runResult(child),
-    definition: child.stateMachine.name as DefinitionName,
-    input: JSON.parse(child.input) as unknown,
-  }));
-  return { ...runResult(execution), calls, invocations, builds, children };
+  const result = (): WorldRun => {
+    const children = execution.children.map((child) => ({
+      ...runResult(child),
+      definition: child.stateMachine.name as DefinitionName,
+      input: JSON.parse(child.input) as unknown,
+    }));
+    return { ...runResult(execution), calls, invocations, builds, children };
+  };
+  return { sfn, execution, calls, builds, result };
 }
 
 /** State transitions as AWS bills them: every state entered (and every retry), in the pipeline and its sub-workflows. */
