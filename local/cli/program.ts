@@ -17,6 +17,7 @@ import { doctorCommand } from './commands/doctor';
 import { executionsCommand } from './commands/executions';
 import { pushCommand } from './commands/push';
 import { redeployCommand, retryCommand } from './commands/rerun';
+import { redriveCommand } from './commands/redrive';
 import { rollbackCommand } from './commands/rollback';
 import { scenarioListCommand, scenarioRunCommand, scenarioUseCommand } from './commands/scenario';
 import { showCommand } from './commands/show';
@@ -196,6 +197,19 @@ export function buildProgram(
     .action((execution: string, opts: { by?: string; reason?: string }) =>
       act((ctx) => decideCommand(ctx, 'reject', execution, opts)),
     );
+
+  program
+    .command('redrive')
+    .summary('restart a failed, timed-out or stopped run from the step that did not succeed')
+    .description(
+      'restart a FAILED, TIMED_OUT or ABORTED execution from the step that did not succeed, with the same input and ARN (Step Functions RedriveExecution, as `aws stepfunctions redrive-execution`)',
+    )
+    .argument('<execution>', 'execution ARN, name, or a unique start of a name')
+    .addHelpText(
+      'after',
+      examples('deployctl redrive microblog-7d2e9f1a3b5c', 'deployctl --aws redrive <execution ARN>'),
+    )
+    .action((execution: string) => act((ctx) => redriveCommand(ctx, execution)));
 
   program
     .command('rollback')

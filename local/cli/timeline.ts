@@ -197,6 +197,16 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       if (input !== undefined) timeline.input = input;
       continue;
     }
+    if (type === 'ExecutionRedriven') {
+      // RedriveExecution appends the next attempt to the same history, after the previous end
+      // (HistoryEvent type ExecutionRedriven, Step Functions API reference): running again.
+      timeline.status = 'RUNNING';
+      delete timeline.endedAt;
+      delete timeline.error;
+      delete timeline.cause;
+      delete timeline.output;
+      continue;
+    }
     if (type in TERMINAL) {
       timeline.endedAt = at;
       timeline.status = EXECUTION_STATUS[type] ?? 'FAILED';

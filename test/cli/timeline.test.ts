@@ -322,3 +322,35 @@ describe('formatting', () => {
     expect(summarizeCause(undefined)).toBeUndefined();
   });
 });
+
+describe('buildTimeline over a redriven execution', () => {
+  it('is RUNNING again after ExecutionRedriven, then ends with the new attempt', () => {
+    const events = history(
+      ['ExecutionStarted', { input: '{}' }],
+      ['TaskStateEntered', { name: 'Deploy', input: '{}' }],
+      ['ExecutionAborted', {}],
+      ['ExecutionRedriven', { redriveCount: 1 }],
+      ['TaskStateEntered', { name: 'Deploy', input: '{}' }],
+    );
+    const running = tree(events);
+    expect(running.timeline.status).toBe('RUNNING');
+    expect(running.timeline.endedAt).toBeUndefined();
+    expect(running.timeline.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'Deploy:aborted',
+      'Deploy:running',
+    ]);
+
+    const ended = tree([
+      ...events,
+      ...history(
+        ['TaskStateExited', { name: 'Deploy', output: '{}' }],
+        ['ExecutionSucceeded', { output: '{}' }],
+      ).map((e, i) => ({ ...e, id: events.length + i + 1, previousEventId: events.length + i })),
+    ]);
+    expect(ended.timeline.status).toBe('SUCCEEDED');
+    expect(ended.timeline.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'Deploy:aborted',
+      'Deploy:succeeded',
+    ]);
+  });
+});

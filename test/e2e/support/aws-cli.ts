@@ -4,6 +4,7 @@
  * Never reaches AWS: fake keys, the sandbox's endpoint, no config files, no pager.
  */
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 
 export const AWS_CLI = '/usr/bin/aws';
 
@@ -17,6 +18,21 @@ export interface CliRun {
 
 /** Runs `aws <args…> --endpoint-url <endpoint>` and resolves with its exit code and output. */
 export function aws(endpoint: string, ...args: string[]): Promise<CliRun> {
+  return awsWith({}, endpoint, ...args);
+}
+
+/**
+ * Newer botocore models than the CLI's own (see botocore-data/README.md): Step Functions with
+ * RedriveExecution and `--redrive-filter`.
+ */
+export const NEWER_MODELS = join(__dirname, 'botocore-data');
+
+/** `aws()` with options: `dataPath` is given to botocore as AWS_DATA_PATH (extra model directories). */
+export function awsWith(
+  options: { dataPath?: string },
+  endpoint: string,
+  ...args: string[]
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       AWS_CLI,
@@ -31,6 +47,7 @@ export function aws(endpoint: string, ...args: string[]): Promise<CliRun> {
           AWS_CONFIG_FILE: '/dev/null',
           AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
           AWS_PAGER: '',
+          ...(options.dataPath && { AWS_DATA_PATH: options.dataPath }),
         },
         timeout: 60_000,
       },
