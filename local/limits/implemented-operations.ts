@@ -14,6 +14,7 @@ export const IMPLEMENTED_OPERATIONS: Readonly<
       'GetExecutionHistory',
       'ListExecutions',
       'ListStateMachines',
+      'RedriveExecution',
       'SendTaskFailure',
       'SendTaskHeartbeat',
       'SendTaskSuccess',

@@ -1,7 +1,7 @@
 /**
  * Debian's AWS CLI v2 against the sandbox: redriving a stopped pipeline run and describing the
  * pipeline state machine, as an operator types it. The CLI's own Step Functions model predates
- * RedriveExecution, so these runs load botocore's newer model (support/botocore-data/README.md).
+ * RedriveExecution, so these runs load botocore's newer model (local/limits/botocore-data/README.md).
  */
 import { pipelineInput } from '../../bench/support/pipeline-harness';
 import { startSandbox, type Sandbox } from '../../local/sandbox';

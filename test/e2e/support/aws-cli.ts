@@ -22,10 +22,10 @@ export function aws(endpoint: string, ...args: string[]): Promise<CliRun> {
 }
 
 /**
- * Newer botocore models than the CLI's own (see botocore-data/README.md): Step Functions with
+ * Newer botocore models than the CLI's own (see local/limits/botocore-data/README.md): Step Functions with
  * RedriveExecution and `--redrive-filter`.
  */
-export const NEWER_MODELS = join(__dirname, 'botocore-data');
+export const NEWER_MODELS = join(__dirname, '..', '..', '..', 'local', 'limits', 'botocore-data');
 
 /** `aws()` with options: `dataPath` is given to botocore as AWS_DATA_PATH (extra model directories). */
 export function awsWith(
