@@ -1,4 +1,5 @@
 /** Slack Block Kit messages for approvals (pure: the poster is commons/slack/post-message.ts). */
+import { SLACK_BLOCK_IDS } from '../commons/slack/message-kinds';
 import type { SlackMessage } from '../commons/slack/post-message';
 import { cutText, escapeSlackMrkdwn, firstLineOf } from '../commons/text';
 import type { ApprovalLinks } from '../commons/types/tasks';
@@ -56,6 +57,7 @@ export function approvalRequestMessage(info: Info, links: ApprovalLinks): SlackM
     blocks: [
       {
         type: 'header',
+        block_id: SLACK_BLOCK_IDS.approvalRequest,
         text: { type: 'plain_text', text: cutText(`Approval needed: ${info.pipeline}`, 150) },
       },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
@@ -107,6 +109,6 @@ export function approvalDecidedMessage(
   const text = `${head}${who}: ${escapeSlack(info.pipeline)} \`${shortSha}\` (<${executionConsoleUrl(info.executionArn)}|execution>)`;
   return {
     text: `${head.replace(/^:[a-z_]+: /, '')}: ${info.pipeline} ${shortSha}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    blocks: [{ type: 'section', block_id: SLACK_BLOCK_IDS.approvalDecided, text: { type: 'mrkdwn', text } }],
   };
 }

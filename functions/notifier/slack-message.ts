@@ -4,6 +4,7 @@
  * message cannot ping a channel or forge a link.
  */
 import { commitUrl, executionConsoleUrl } from '../commons/console-links';
+import { SLACK_BLOCK_IDS } from '../commons/slack/message-kinds';
 import type { SlackMessage } from '../commons/slack/post-message';
 import { cutMrkdwn, cutText } from '../commons/text';
 import { summariseCause } from './cause-text';
@@ -188,7 +189,11 @@ export function failureMessage(
   return {
     text: `${title}: ${safeText(analysis.error, 120) ?? context.status} (${context.input.commitSha?.slice(0, 7) ?? 'unknown commit'})`,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: cutText(title, 150), emoji: true } },
+      {
+        type: 'header',
+        block_id: SLACK_BLOCK_IDS.notice,
+        text: { type: 'plain_text', text: cutText(title, 150), emoji: true },
+      },
       {
         type: 'section',
         fields: [
@@ -224,7 +229,11 @@ export function successMessage(context: NoticeContext): SlackMessage {
   return {
     text: title,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: cutText(title, 150), emoji: true } },
+      {
+        type: 'header',
+        block_id: SLACK_BLOCK_IDS.notice,
+        text: { type: 'plain_text', text: cutText(title, 150), emoji: true },
+      },
       {
         type: 'section',
         fields: [

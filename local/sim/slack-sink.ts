@@ -3,7 +3,26 @@
  * `/_sandbox/slack/<anything>`: stores each message and answers `ok`, or 500 `internal_error`
  * while the scenario says Slack is down.
  */
+import { SLACK_BLOCK_IDS } from '../../functions/commons/slack/message-kinds';
 import type { RawRequest, RawResponse } from '../aws/server';
+
+/**
+ * Which function posted: the controller marks its messages with the first block's `block_id`
+ * (functions/commons/slack/message-kinds.ts). Only a message without that mark falls back to the
+ * function running now and then to its text; neither is certain when the notifier and an
+ * approval function run at once (a notice about a run stopped while waiting for approval names
+ * the approval).
+ */
+function kindOf(body: unknown, sender: 'notification' | 'approval' | undefined): SlackMessageRecord['kind'] {
+  const blocks = (body as { blocks?: unknown }).blocks;
+  const blockId = Array.isArray(blocks)
+    ? (blocks[0] as { block_id?: unknown } | undefined)?.block_id
+    : undefined;
+  if (blockId === SLACK_BLOCK_IDS.notice) return 'notification';
+  if (blockId === SLACK_BLOCK_IDS.approvalRequest || blockId === SLACK_BLOCK_IDS.approvalDecided)
+    return 'approval';
+  return sender ?? (/\/approvals\/|approv|reject/i.test(JSON.stringify(body)) ? 'approval' : 'notification');
+}
 
 export interface SlackMessageRecord {
   receivedAt: string;
@@ -40,12 +59,11 @@ export class SlackSink {
       typeof (body as { text?: unknown }).text === 'string'
         ? (body as { text: string }).text
         : JSON.stringify((body as { blocks?: unknown }).blocks ?? body).slice(0, 2000);
-    const raw = JSON.stringify(body);
     this.messages.push({
       receivedAt: new Date().toISOString(),
       text,
       body,
-      kind: this.sender() ?? (/\/approvals\/|approv|reject/i.test(raw) ? 'approval' : 'notification'),
+      kind: kindOf(body, this.sender()),
     });
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
   }
