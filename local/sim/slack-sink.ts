@@ -1,10 +1,12 @@
 /**
  * A Slack incoming-webhook stand-in served by the local AWS endpoint under
- * `/_sandbox/slack/<anything>`: stores each message and answers `ok`, or 500 `internal_error`
- * while the scenario says Slack is down.
+ * `/_sandbox/slack/<anything>`: stores each message and answers `ok`, 400 `invalid_payload` /
+ * `invalid_blocks` for a message Slack would refuse (block-kit.ts), or 500 `internal_error` while
+ * the scenario says Slack is down.
  */
 import { SLACK_BLOCK_IDS } from '../../functions/commons/slack/message-kinds';
 import type { RawRequest, RawResponse } from '../aws/server';
+import { blockKitProblems, hasLoneSurrogate } from './block-kit';
 
 /**
  * Which function posted: the controller marks its messages with the first block's `block_id`
@@ -36,6 +38,8 @@ export interface SlackMessageRecord {
 export class SlackSink {
   readonly messages: SlackMessageRecord[] = [];
   refused = 0;
+  /** Messages refused as Slack refuses them (`invalid_payload`, `invalid_blocks`), with why. */
+  readonly rejected: { error: 'invalid_payload' | 'invalid_blocks'; problems: string[] }[] = [];
   constructor(
     private readonly isDown: () => boolean,
     /** Which function is posting (the one running now), when the runtime can tell. */
@@ -53,8 +57,13 @@ export class SlackSink {
     try {
       body = JSON.parse(request.body.toString('utf8'));
     } catch {
-      return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_payload' };
+      return this.reject('invalid_payload', ['the body is not JSON']);
     }
+    const topText = (body as { text?: unknown }).text;
+    if (typeof topText === 'string' && hasLoneSurrogate(topText))
+      return this.reject('invalid_payload', ['text: not well-formed UTF-16 (a lone surrogate)']);
+    const problems = blockKitProblems((body as { blocks?: unknown }).blocks);
+    if (problems.length > 0) return this.reject('invalid_blocks', problems);
     const text =
       typeof (body as { text?: unknown }).text === 'string'
         ? (body as { text: string }).text
@@ -68,8 +77,15 @@ export class SlackSink {
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
   }
 
+  /** Slack's answer to a message it cannot take: HTTP 400 and the error name as the body. */
+  private reject(error: 'invalid_payload' | 'invalid_blocks', problems: string[]): RawResponse {
+    this.rejected.push({ error, problems });
+    return { status: 400, headers: { 'content-type': 'text/plain' }, body: error };
+  }
+
   reset(): void {
     this.messages.length = 0;
+    this.rejected.length = 0;
     this.refused = 0;
   }
 }
