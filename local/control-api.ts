@@ -10,7 +10,7 @@
  * | POST | /_sandbox/scenario | `{name}`: activate for the next executions -> the scenario |
  * | POST | /_sandbox/scenarios/{name}/run | plays it end to end (waits) -> runScenario's result |
  * | POST | /_sandbox/faults | `{...faults}` (scenario `faults` keys): an ad-hoc scenario `custom` |
- * | GET  | /_sandbox/slack | `{messages, refused}` received by the Slack sink |
+ * | GET  | /_sandbox/slack | `{messages, refused, rejected}` of the Slack sink (rejected: Block Kit refusals) |
  * | POST | /_sandbox/slack/... | the Slack incoming-webhook sink itself |
  * | GET  | /_sandbox/notifications | status-change deliveries to the notifier and the dead-letter list |
  * | GET  | /_sandbox/builds | builds with phases and log lines |
@@ -39,7 +39,7 @@ export interface ControlTarget {
   clock: Pick<SimClock, 'date'>;
   faults: Pick<FaultBook, 'activeScenario' | 'activate' | 'slackDown'>;
   scenarios: ReadonlyMap<string, Scenario>;
-  slack: Pick<SlackSink, 'handle' | 'messages' | 'refused'>;
+  slack: Pick<SlackSink, 'handle' | 'messages' | 'refused' | 'rejected'>;
   statusEvents: Pick<StatusEventBus, 'deliveries' | 'deadLetters'>;
   codebuild: Pick<CodeBuildSimulator, 'builds' | 'describe' | 'log'>;
   githubStatuses: unknown[];
@@ -168,6 +168,7 @@ export async function controlApi(sandbox: ControlTarget, request: RawRequest): P
       return json(200, {
         messages: sandbox.slack.messages,
         refused: sandbox.slack.refused,
+        rejected: sandbox.slack.rejected,
         down: sandbox.faults.slackDown,
       });
     case 'GET /_sandbox/notifications':

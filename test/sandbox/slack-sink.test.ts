@@ -7,6 +7,7 @@ import { approvalDecidedMessage } from '../../functions/approval-request/slack-m
 import { readNoticeInput } from '../../functions/notifier/execution-input';
 import { analyseFailure } from '../../functions/notifier/failure-analysis';
 import { failureMessage } from '../../functions/notifier/slack-message';
+import { controlApi, type ControlTarget } from '../../local/control-api';
 import { SlackSink } from '../../local/sim/slack-sink';
 import { record } from '../approval/fixtures';
 import type { FailureStatus } from '../../functions/notifier/status-event';
@@ -156,4 +157,30 @@ describe("Block Kit's limits, answered as Slack answers", () => {
       expect(post(sink(), notice(name, status))).toMatchObject({ status: 200 });
     },
   );
+});
+
+test('GET /_sandbox/slack lists what the sink refused beside what it took', async () => {
+  // Prepare: a sink behind the control API, one message taken and one refused.
+  const slack = new SlackSink(
+    () => false,
+    () => undefined,
+  );
+  post(slack, { text: 'ok' });
+  post(slack, { blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] });
+
+  // Act
+  const answer = await controlApi({ slack, faults: { slackDown: false } } as unknown as ControlTarget, {
+    method: 'GET',
+    path: '/_sandbox/slack',
+    query: new URLSearchParams(),
+    headers: {},
+    body: Buffer.alloc(0),
+  });
+
+  // Assess
+  const body = JSON.parse(String(answer.body)) as { messages: unknown[]; rejected: { error: string }[] };
+  expect(body.messages).toHaveLength(1);
+  expect(body.rejected).toEqual([
+    { error: 'invalid_blocks', problems: ['blocks[0].text: 151 characters, at most 150'] },
+  ]);
 });
