@@ -139,6 +139,12 @@ export class Causality {
     return this.lengths.get(map) ?? 0;
   }
 
+  /** The Map whose item processor `state` sits in directly, if any. */
+  mapOf(state: string): string | undefined {
+    const scope = this.scopes.get(state);
+    return scope?.kind === 'map' ? scope.map : undefined;
+  }
+
   /** Whether `state` sits (at any depth) inside the Parallel or Map `container`. */
   isInside(state: string, container: string): boolean {
     let scope = this.scopes.get(state);

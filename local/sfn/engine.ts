@@ -68,6 +68,8 @@ export interface Execution {
   progress: StateProgress;
   /** Client tokens of the latest successful redrives (idempotency, redrive.ts). */
   redriveTokens: RedriveToken[];
+  /** Map iterations the current attempt answers from an earlier one: no history of their own. */
+  skippedIterations: Map<string, Set<number>>;
 }
 
 export interface EngineOptions extends Omit<IntegrationDeps, 'startNested'> {
@@ -237,6 +239,7 @@ export class StepFunctionsEngine {
       redriveCount: 0,
       progress: new StateProgress(),
       redriveTokens: [],
+      skippedIterations: new Map(),
     };
     parent?.children.push(execution);
     this.executions.set(arn, execution);
@@ -293,10 +296,9 @@ export class StepFunctionsEngine {
       { chain: ROOT_CHAIN, previous: execution.history.events.length },
     );
     this.options.onStatusChange?.(execution);
-    const plan = planForEngine(
-      redriveDefinition(machine.definition, execution.progress),
-      this.options.clock.speedup,
-    );
+    const redrive = redriveDefinition(machine.definition, execution.progress);
+    execution.skippedIterations = redrive.skippedIterations;
+    const plan = planForEngine(redrive.definition, this.options.clock.speedup);
     const engine = new StateMachine(plan.definition, { validationOptions: { noValidate: true } });
     this.attempt(execution, engine, plan, JSON.parse(execution.input) as unknown);
     return { redriveDate };
@@ -461,6 +463,9 @@ export class StepFunctionsEngine {
         // A Parallel or Map ends when its last branch or iteration does: both events follow that
         // one. One whose failure was caught exits right after its …StateFailed.
         execution.progress.exited(name, event.state.output);
+        const map = causality.mapOf(name);
+        if (map !== undefined && event.index !== undefined)
+          execution.progress.iterationOutput(map, event.index, event.state.output);
         const succeeded = (type === 'Parallel' || type === 'Map') && !causality.hasFailed(name);
         const inner = succeeded ? { previous: causality.joined(name) } : {};
         if (succeeded) history.add(`${type}StateSucceeded`, undefined, { ...inner, advance: false });
@@ -509,12 +514,16 @@ export class StepFunctionsEngine {
         return;
       case 'MapIterationStarted': {
         const index = event.index ?? 0;
+        if (execution.skippedIterations.get(event.parentState.name)?.has(index)) return;
         const link = causality.startIteration(event.parentState.name, index);
         history.add(event.type, { name: event.parentState.name, index }, link);
         return;
       }
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
+        if (event.type === 'MapIterationSucceeded')
+          execution.progress.iterationSucceeded(event.parentState.name, event.index ?? 0);
+        if (execution.skippedIterations.get(event.parentState.name)?.has(event.index ?? 0)) return;
         history.add(
           event.type,
           { name: event.parentState.name, index: event.index },

@@ -160,10 +160,17 @@ export async function runTaskState(
   input: unknown,
   deps: IntegrationDeps,
 ): Promise<unknown> {
+  // The attempt this task belongs to (a redrive starts the next one on the same execution).
+  const attempt = ctx.execution.redriveCount;
   // Let the history consumer record `...StateEntered` (queued by the engine a moment ago) first.
   await nextMacrotask();
   await ctx.execution.entered(ctx.stateName);
   const { execution, stateName, resource } = ctx;
+  // The engine stops a Parallel branch or Map iteration when another fails, but a handler it
+  // already called still runs: one whose attempt ended does not start its work.
+  const current = () => execution.status === 'RUNNING' && execution.redriveCount === attempt;
+  if (!current())
+    throw new TaskFailure('States.Runtime', 'the execution attempt ended before the task started');
   const resourceType =
     resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
   const resourceName =
@@ -181,7 +188,7 @@ export async function runTaskState(
     const { causality } = execution.history;
     const chain = causality.chainOfState(stateName);
     // A stopped Parallel branch or Map iteration records nothing more (causality.ts).
-    if (!invocation.abandoned && execution.status === 'RUNNING' && !causality.isCancelled(chain))
+    if (!invocation.abandoned && current() && !causality.isCancelled(chain))
       execution.history.add(type, details, { chain });
   };
   const done = () => {

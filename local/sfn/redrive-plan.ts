@@ -11,9 +11,13 @@
  *   recorded input of the state that did not finish, then goes on at that state;
  * - a branch that succeeded becomes one `Pass` whose `Result` is the branch's recorded output, so
  *   its states are not run again (its Lambda functions are not invoked);
- * - a scope with nothing recorded runs from its own StartAt.
- * The inserted states are named with REDRIVE_STATE_PREFIX and write no history (engine.ts).
- * Limitation: a Map state that did not finish runs all its iterations again.
+ * - a scope with nothing recorded runs from its own StartAt;
+ * - a Map that did not finish runs again over the same items, but each iteration that succeeded
+ *   answers its recorded output at once: its ItemSelector also passes `$$.Map.Item.Index`, and a
+ *   Choice at the top of the item processor sends those indexes to a `Pass` with the output; the
+ *   others get their item back and run from the processor's StartAt.
+ * The inserted states are named with REDRIVE_STATE_PREFIX and write no history (engine.ts), and
+ * the iterations answered from the record write no MapIteration events either.
  */
 import type { AslDefinition, AslState } from './transform';
 
@@ -33,11 +37,43 @@ interface StateRecord {
 export class StateProgress {
   private sequence = 0;
   private readonly states = new Map<string, StateRecord>();
+  /** Per Map state: the latest output of each iteration, and which iterations succeeded. */
+  private readonly iterations = new Map<string, Map<number, { output?: unknown; succeeded: boolean }>>();
 
   /** A state was entered with this (effective) input. */
   entered(name: string, input: unknown): void {
+    // A Map entered anew after it finished starts over; one entered again by a redrive keeps
+    // the iterations of the attempt that did not finish it.
+    if (this.states.get(name)?.exited !== undefined) this.iterations.delete(name);
     this.sequence += 1;
     this.states.set(name, { entered: this.sequence, input });
+  }
+
+  /** A state of iteration `index` of Map `map` exited with `output` (the iteration's output so far). */
+  iterationOutput(map: string, index: number, output: unknown): void {
+    this.iteration(map, index).output = output;
+  }
+
+  /** Iteration `index` of Map `map` succeeded (its output is its last state's). */
+  iterationSucceeded(map: string, index: number): void {
+    this.iteration(map, index).succeeded = true;
+  }
+
+  private iteration(map: string, index: number): { output?: unknown; succeeded: boolean } {
+    const iterations =
+      this.iterations.get(map) ?? new Map<number, { output?: unknown; succeeded: boolean }>();
+    this.iterations.set(map, iterations);
+    const iteration = iterations.get(index) ?? { succeeded: false };
+    iterations.set(index, iteration);
+    return iteration;
+  }
+
+  /** The succeeded iterations of a Map, index -> output. */
+  succeededIterations(map: string): Map<number, unknown> {
+    const out = new Map<number, unknown>();
+    for (const [index, iteration] of this.iterations.get(map) ?? [])
+      if (iteration.succeeded) out.set(index, iteration.output);
+    return out;
   }
 
   /** The state's latest entry exited with this output. */
@@ -59,17 +95,32 @@ type ScopeOutcome =
   | { kind: 'redrive'; definition: AslDefinition }
   | { kind: 'not-started' };
 
+/** The definition a redrive runs, and the Map iterations it answers from the record (by Map). */
+export interface RedrivePlan {
+  definition: AslDefinition;
+  skippedIterations: Map<string, Set<number>>;
+}
+
+/** Naming of inserted states, and the iterations answered from the record, while planning. */
+interface Planning {
+  next: number;
+  skipped: Map<string, Set<number>>;
+}
+
 /**
  * The definition a redrive runs, from the original definition and what the earlier attempts did.
  * Throws nothing: a scope it cannot place is run from its StartAt.
  */
-export function redriveDefinition(definition: AslDefinition, progress: StateProgress): AslDefinition {
-  const names = { next: 0 };
+export function redriveDefinition(definition: AslDefinition, progress: StateProgress): RedrivePlan {
+  const names: Planning = { next: 0, skipped: new Map() };
   const outcome = planScope(definition, progress, names);
-  return outcome.kind === 'redrive' ? outcome.definition : structuredClone(definition);
+  return {
+    definition: outcome.kind === 'redrive' ? outcome.definition : structuredClone(definition),
+    skippedIterations: names.skipped,
+  };
 }
 
-function planScope(scope: AslDefinition, progress: StateProgress, names: { next: number }): ScopeOutcome {
+function planScope(scope: AslDefinition, progress: StateProgress, names: Planning): ScopeOutcome {
   const states = Object.entries(scope.States ?? {});
   const recorded = states.flatMap(([name, state]) => {
     const record = progress.get(name);
@@ -100,11 +151,13 @@ function startAt(
   stateName: string,
   input: unknown,
   progress: StateProgress,
-  names: { next: number },
+  names: Planning,
 ): AslDefinition {
   const copy = structuredClone(scope);
   const target = copy.States[stateName]!;
   if (target.Type === 'Parallel') target.Branches = planBranches(target, progress, names);
+  if (target.Type === 'Map')
+    keepSucceededIterations(stateName, target, progress.succeededIterations(stateName), names);
   names.next += 1;
   const entry = `${REDRIVE_STATE_PREFIX}${names.next}`;
   copy.States = { [entry]: { Type: 'Pass', Result: input ?? null, Next: stateName }, ...copy.States };
@@ -112,7 +165,7 @@ function startAt(
   return copy;
 }
 
-function planBranches(parallel: AslState, progress: StateProgress, names: { next: number }): AslDefinition[] {
+function planBranches(parallel: AslState, progress: StateProgress, names: Planning): AslDefinition[] {
   return (parallel.Branches as AslDefinition[]).map((branch) => {
     const outcome = planScope(branch, progress, names);
     if (outcome.kind === 'redrive') return outcome.definition;
@@ -121,6 +174,48 @@ function planBranches(parallel: AslState, progress: StateProgress, names: { next
     const done = `${REDRIVE_STATE_PREFIX}${names.next}`;
     return { StartAt: done, States: { [done]: { Type: 'Pass', Result: outcome.output ?? null, End: true } } };
   });
+}
+
+/** Private ItemSelector keys carrying the iteration index and its item into the processor. */
+const INDEX_KEY = 'sandboxRedriveIndex';
+const ITEM_KEY = 'sandboxRedriveItem';
+
+/** Rewrites a Map (in place) so its succeeded iterations answer their recorded output. */
+function keepSucceededIterations(
+  mapName: string,
+  map: AslState,
+  succeeded: Map<number, unknown>,
+  names: Planning,
+): void {
+  if (succeeded.size === 0) return;
+  names.skipped.set(mapName, new Set(succeeded.keys()));
+  // ItemSelector (Parameters in the older syntax) is evaluated per item with $$.Map.Item.
+  const selectorKey =
+    map.ItemSelector === undefined && map.Parameters !== undefined ? 'Parameters' : 'ItemSelector';
+  const selector = map[selectorKey] as unknown;
+  map[selectorKey] = {
+    [`${INDEX_KEY}.$`]: '$$.Map.Item.Index',
+    ...(selector === undefined ? { [`${ITEM_KEY}.$`]: '$$.Map.Item.Value' } : { [ITEM_KEY]: selector }),
+  };
+  const processorKey = map.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator';
+  const processor = map[processorKey] as AslDefinition;
+  names.next += 1;
+  const base = `${REDRIVE_STATE_PREFIX}${names.next}`;
+  const states: Record<string, AslState> = {
+    [`${base}:which`]: {
+      Type: 'Choice',
+      Choices: [...succeeded.keys()].map((index) => ({
+        Variable: `$.${INDEX_KEY}`,
+        NumericEquals: index,
+        Next: `${base}:done:${index}`,
+      })),
+      Default: `${base}:run`,
+    },
+    [`${base}:run`]: { Type: 'Pass', InputPath: `$.${ITEM_KEY}`, Next: processor.StartAt },
+  };
+  for (const [index, output] of succeeded)
+    states[`${base}:done:${index}`] = { Type: 'Pass', Result: output ?? null, End: true };
+  map[processorKey] = { ...processor, StartAt: `${base}:which`, States: { ...states, ...processor.States } };
 }
 
 /** Whether a state name is one a redrive inserted. */

@@ -145,6 +145,71 @@ describe('RedriveExecution', () => {
     });
   });
 
+  it('reruns only the failed Map iterations: the succeeded ones keep their results and write no events', async () => {
+    // Prepare: items a, b, c one at a time; the check fails for b, so c never starts.
+    const invocations = new Map<string, number>();
+    const failing = new Set(['b']);
+    const sfn = new LocalStepFunctions({
+      world: {
+        invokeLambda: async (_name, payload): Promise<LambdaResult> => {
+          const item = (payload as { name: string }).name;
+          invocations.set(item, (invocations.get(item) ?? 0) + 1);
+          return failing.has(item)
+            ? { errorType: 'Down', errorMessage: item }
+            : { payload: `checked ${item}` };
+        },
+      },
+    });
+    const machine = sfn.register('each', {
+      StartAt: 'Each item',
+      States: {
+        'Each item': {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 1,
+          ItemSelector: { 'name.$': '$$.Map.Item.Value', 'commit.$': '$.commit' },
+          ItemProcessor: {
+            StartAt: 'Check',
+            States: { Check: { Type: 'Task', Resource: fn('check'), ResultPath: '$.checked', End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const execution = await sfn.run(machine.arn, { commit: 'abc', items: ['a', 'b', 'c'] });
+    expect(execution.status).toBe('FAILED');
+
+    // Act
+    failing.clear();
+    sfn.engine.redrive(execution.arn);
+    await execution.done;
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(['a', 'b', 'c'].map((item) => invocations.get(item))).toEqual([1, 2, 1]);
+    expect(JSON.parse(execution.output!)).toEqual([
+      { name: 'a', commit: 'abc', checked: 'checked a' },
+      { name: 'b', commit: 'abc', checked: 'checked b' },
+      { name: 'c', commit: 'abc', checked: 'checked c' },
+    ]);
+    const redriven = redrivenAt(execution).id;
+    const iterations = execution.history.events
+      .filter((e) => e.id > redriven && e.type.startsWith('MapIteration'))
+      .map((e) => {
+        const details = (e.mapIterationStartedEventDetails ?? e.mapIterationSucceededEventDetails) as object;
+        return `${e.type}:${JSON.stringify(details)}`;
+      });
+    // Iteration 0 answered from the record writes nothing; 1 (failed) and 2 (never started) run.
+    expect(iterations).toEqual([
+      'MapIterationStarted:{"name":"Each item","index":1}',
+      'MapIterationSucceeded:{"name":"Each item","index":1}',
+      'MapIterationStarted:{"name":"Each item","index":2}',
+      'MapIterationSucceeded:{"name":"Each item","index":2}',
+    ]);
+    expect(JSON.stringify(execution.history.events)).not.toContain('sandbox:redrive');
+    expect(JSON.stringify(execution.history.events)).not.toContain('sandboxRedrive');
+  });
+
   it('redrives an aborted run from the state that was running; $$.Execution.RedriveCount counts', async () => {
     // Prepare: Deploy never answers; the operator stops the run.
     const w = world();
