@@ -41,7 +41,7 @@ export type EnvironmentSource =
  * Statements are added in the order listed.
  */
 export type Grant =
-  /** DynamoDB data access to one table (CDK `grantReadData` / `grantReadWriteData`). */
+  /** DynamoDB item access to one table and its indexes (no stream actions: the tables have none). */
   | { readonly kind: 'table'; readonly table: TableDesign; readonly access: 'read' | 'readWrite' }
   /** Read one stack secret (CDK `grantRead`). */
   | { readonly kind: 'secret'; readonly secret: SecretId }

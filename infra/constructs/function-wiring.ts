@@ -28,6 +28,21 @@ import {
   ssmTargets,
 } from './target-permissions';
 
+/** Item reads and writes, as aws-cdk-lib's DynamoDB grants name them (aws-dynamodb/lib/perms). */
+const TABLE_READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
 /** ARN of a pipeline's state machine, from its fixed name. */
 export function pipelineStateMachineArn(stack: Stack, pipeline: string): string {
   return stack.formatArn({
@@ -145,9 +160,16 @@ function applyGrant(stack: Stack, props: WiringProps, fn: NodejsFunction, grant:
     resources.length > 0 ? [new PolicyStatement({ actions: [...actions], resources })] : [];
   switch (grant.kind) {
     case 'table': {
+      // The table's own data actions, on the table and its indexes (Table.grant). CDK's
+      // grantReadData / grantReadWriteData would add dynamodb:GetRecords and GetShardIterator for a
+      // table stream; the tables have none and no function reads one (test/iam/mutation.test.ts).
       const table = props.storage.table(grant.table);
-      if (grant.access === 'read') table.grantReadData(fn);
-      else table.grantReadWriteData(fn);
+      table.grant(
+        fn,
+        ...TABLE_READ_ACTIONS,
+        ...(grant.access === 'readWrite' ? TABLE_WRITE_ACTIONS : []),
+        'dynamodb:DescribeTable',
+      );
       return;
     }
     case 'secret':
