@@ -190,13 +190,33 @@ export function beanstalkUpdateRequests(
       context: { 'aws:RequestTag/elasticbeanstalk:environment-name': environment.name },
     },
     {
-      action: 'ec2:RunInstances',
-      resource: arn('ec2', `instance/i-0${environment.id.slice(2)}`),
-      context: {
-        'ec2:LaunchTemplate': launchTemplate,
-        'aws:RequestTag/elasticbeanstalk:environment-name': environment.name,
-      },
+      // In the environment's VPC: CreateSecurityGroup is authorised on the VPC too (Service
+      // Authorization Reference, Amazon EC2: resource types security-group and vpc).
+      action: 'ec2:CreateSecurityGroup',
+      resource: arn('ec2', `vpc/vpc-0${environment.id.slice(2)}`),
+      context: { 'aws:RequestTag/elasticbeanstalk:environment-name': environment.name },
     },
+    // RunInstances is authorised on every resource the launch uses: the instance and its volume,
+    // network interface, subnet, security group, launch template and AMI (Service Authorization
+    // Reference, Amazon EC2: RunInstances requires image, instance, network-interface,
+    // security-group and subnet, and volume and launch-template when used).
+    ...[
+      `instance/i-0${environment.id.slice(2)}`,
+      `volume/vol-0${environment.id.slice(2)}`,
+      `network-interface/eni-0${environment.id.slice(2)}`,
+      `subnet/subnet-0${environment.id.slice(2)}`,
+      `security-group/sg-0${environment.id.slice(2)}`,
+    ]
+      .map((resource) => arn('ec2', resource))
+      .concat(launchTemplate, `arn:aws:ec2:${region}::image/ami-0${environment.id.slice(2)}`)
+      .map((resource) => ({
+        action: 'ec2:RunInstances',
+        resource,
+        context: {
+          'ec2:LaunchTemplate': launchTemplate,
+          'aws:RequestTag/elasticbeanstalk:environment-name': environment.name,
+        },
+      })),
     {
       action: 'ec2:CreateTags',
       resource: arn('ec2', `instance/i-0${environment.id.slice(2)}`),
