@@ -19,13 +19,10 @@ const SECRET =
   'On AWS the function reads this secret by ARN (<NAME>_SECRET_ARN, functions/commons/secrets.ts: GetSecretValue); ' +
   "the sandbox hands the function the value in its environment instead, so no sandbox call needs it. CDK's grantRead adds DescribeSecret beside it.";
 
-const STREAMS =
-  "Added by CDK's Table.grantReadData / grantReadWriteData for the table's stream; the controller's tables have no stream, so on AWS it grants nothing either.";
-
 const BEANSTALK =
   'Elastic Beanstalk performs the TrafficSplitting / Immutable update with the caller permissions, and AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy grants this for it; ' +
   'the sandbox models the update by its CloudFormation stack, launch template, security group, Auto Scaling group, target group, PassRole, log group and bucket object calls ' +
-  '(local/iam/on-behalf.ts beanstalkUpdateRequests), not by each Describe, alarm, bucket read or RunInstances sub-resource that AWS also authorises.';
+  '(local/iam/on-behalf.ts beanstalkUpdateRequests), not by each Describe, alarm or bucket-level read that AWS also authorises.';
 
 const CODEBUILD_DEFAULT_LOGS =
   "Added by CDK's Project for CodeBuild's default log group /aws/codebuild/<project>; the project writes to its own log group (LogsConfig), granted by the statement beside it. " +
@@ -50,11 +47,6 @@ export const UNEXERCISED_STATEMENTS: UnexercisedStatement[] = [
     reason: SECRET,
   },
   {
-    principal: /^function [a-z-]+$/,
-    actions: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-    reason: STREAMS,
-  },
-  {
     principal: /^function notifier$/,
     actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
     reason:
@@ -64,18 +56,6 @@ export const UNEXERCISED_STATEMENTS: UnexercisedStatement[] = [
   {
     principal: /^function beanstalk-deploy$/,
     actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketPolicy'],
-    reason: BEANSTALK,
-  },
-  {
-    principal: /^function beanstalk-deploy$/,
-    actions: ['ec2:RunInstances'],
-    resource: /:network-interface\//,
-    reason: BEANSTALK,
-  },
-  {
-    principal: /^function beanstalk-deploy$/,
-    actions: ['ec2:CreateSecurityGroup'],
-    resource: /:vpc\//,
     reason: BEANSTALK,
   },
   {

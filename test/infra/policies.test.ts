@@ -24,6 +24,7 @@ import {
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/constructs/function-catalog';
 import { acknowledgeWildcards } from '../../infra/iam-wildcards';
 import { SampleTargetsStack } from '../../infra/sample-targets-stack';
+import { allPolicyStatements, unknownActions } from './support/iam-actions';
 import {
   asList,
   cdkJsonContext,
@@ -130,6 +131,34 @@ describe('IAM audit', () => {
             .map((a) => `${owner}: ${a}`),
         );
       expect(offending).toEqual([]);
+    },
+  );
+
+  test('an action name AWS does not know is caught: misspelled, unknown service, pattern matching nothing', async () => {
+    expect(
+      await unknownActions([
+        'events:PutRule',
+        'events:PutRules',
+        'eventz:PutRule',
+        'logs:Put*',
+        'logs:Pot*',
+        'EC2:runInstances',
+        'states',
+      ]),
+    ).toEqual(['events:PutRules', 'eventz:PutRule', 'logs:Pot*', 'states']);
+  });
+
+  test.each([['controller'], ['sample targets']])(
+    '%s: every action of every identity and resource policy is one AWS IAM data knows',
+    async (which) => {
+      const template = templates().find(([name]) => name === which)![1];
+      const statements = allPolicyStatements(template);
+      expect(statements.length).toBeGreaterThanOrEqual(iamStatements(template).length);
+      const actions = statements.flatMap(({ statement }) => [
+        ...asList<string>(statement.Action),
+        ...asList<string>(statement.NotAction),
+      ]);
+      expect(await unknownActions(actions)).toEqual([]);
     },
   );
 
