@@ -71,7 +71,12 @@ function settingsOf(record: ApprovalRecord, deps: CallbackDeps): PipelineSetting
 async function show(request: ApprovalRequest, approvalId: string, deps: CallbackDeps): Promise<HtmlResponse> {
   const fields = { approvalId, ...pick(request.query) };
   const check = await deps.verify(fields);
-  if (!check.ok) return linkProblem(check);
+  if (!check.ok) {
+    if (check.reason !== 'expired') return linkProblem(check);
+    // Genuine but past its expiry: a decided approval still says who decided, never "nobody decided".
+    const record = await deps.store.get(approvalId);
+    return (record && settled(record)) ?? pages.expired(record ? follow(record) : undefined);
+  }
   const record = await deps.store.get(approvalId);
   if (!record) return pages.unknown();
   const done = settled(record) ?? (await notWaiting(record, deps));

@@ -38,11 +38,13 @@ export const HEADERS = {
 
 /**
  * The one script a page may run: it rewrites each `<time data-local>` in the reader's time zone
- * (the server writes UTC text as the fallback). Allowed by its hash, nothing else runs.
+ * (the server writes UTC text as the fallback). Allowed by its hash, nothing else runs. Field
+ * options, not dateStyle/timeStyle: those cannot be combined with timeZoneName (ECMA-402 throws a
+ * TypeError, and the page would keep the UTC text).
  */
 export const LOCAL_TIME_SCRIPT =
   "document.querySelectorAll('time[data-local]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));" +
-  "if(!isNaN(d.getTime()))t.textContent=d.toLocaleString(undefined,{dateStyle:'medium',timeStyle:'short',timeZoneName:'short'});});";
+  "if(!isNaN(d.getTime()))t.textContent=d.toLocaleString(undefined,{year:'numeric',month:'short',day:'numeric',hour:'2-digit',minute:'2-digit',timeZoneName:'short'});});";
 /** CSP source allowing LOCAL_TIME_SCRIPT. */
 export const SCRIPT_HASH = `'sha256-${createHash('sha256').update(LOCAL_TIME_SCRIPT).digest('base64')}'`;
 

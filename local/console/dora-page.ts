@@ -31,7 +31,7 @@ export function metricCards(m: DoraMetrics): { label: string; value: string; det
     {
       label: 'Deployment frequency',
       value: frequencyText(m.deploymentsPerDay),
-      detail: `${m.deployments} successful deployments in ${m.windowDays} days`,
+      detail: `${m.deployments} successful deployment${m.deployments === 1 ? '' : 's'} in ${m.windowDays} days`,
     },
     {
       label: 'Lead time for changes',

@@ -31,15 +31,22 @@ export interface FailureEntry {
   notice: string;
 }
 
-/** Slack mrkdwn as plain text: `<url|label>` -> `label (url)`, `<url>` -> url, entities decoded. */
+/**
+ * Slack mrkdwn as plain text: `*Label*` on its own line -> `Label: `, `<url|label>` -> `label (url)`,
+ * `<url>` -> url, code marks and emoji shortcodes dropped, entities decoded.
+ */
 export function mrkdwnToText(text: string): string {
   return text
+    .replace(/^\*([^*\n]+)\*\n/, '$1: ')
     .replace(/<([^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
     .replace(/<([^>]+)>/g, '$1')
     .replace(/```\n?/g, '')
+    .replace(/`([^`\n]*)`/g, '$1')
+    .replace(/(^|\s):[a-z0-9_+-]+:(?=\s)/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+    .replace(/&amp;/g, '&')
+    .trim();
 }
 
 /** A Block Kit message as the text a reader sees: header, fields, sections and context, in order. */

@@ -70,8 +70,8 @@ export function pipelinesPage(summaries: readonly PipelineSummary[], mode: CliCo
   const where =
     mode === 'aws'
       ? 'Read from your AWS account with your credentials.'
-      : 'Read from the local sandbox; push with `npx deployctl push retail-bank`.';
-  return layout('Pipelines', `<p class="note">${escapeHtml(where)}</p>${sections}`, { current: '/' });
+      : 'Read from the local sandbox; push a sample commit with <code>npx deployctl push retail-bank</code>.';
+  return layout('Pipelines', `<p class="note">${where}</p>${sections}`, { current: '/' });
 }
 
 /** Reads every configured pipeline's live version and recent runs. */

@@ -99,13 +99,33 @@ describe('GET shows a confirmation page and never acts', () => {
     ['a tampered decision', () => ({ ...fields('approve'), decision: 'reject' }), 403],
     ['a tampered expiry', () => ({ ...fields('approve'), expires: String(FUTURE + 3600) }), 403],
     ['no signature', () => ({ decision: 'approve', expires: String(FUTURE) }), 403],
-    ['an expired link', () => fields('approve', Math.floor(Date.now() / 1000) - 1), 410],
   ])('%s -> %i, without touching the table or Step Functions', async (_name, query, status) => {
     const response = await call(request('GET', { query: query() }));
     expect(response.statusCode).toBe(status);
     expect(response.body).not.toMatch(/at .*\.ts:\d+/);
     expect(ddb.calls()).toHaveLength(0);
     expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('an expired link -> 410, reading only its approval (never Step Functions)', async () => {
+    ddb.on(GetCommand).resolves({ Item: record() });
+    const response = await call(
+      request('GET', { query: fields('approve', Math.floor(Date.now() / 1000) - 1) }),
+    );
+    expect(response.statusCode).toBe(410);
+    expect(response.body).toContain('This approval has expired');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a used link opened after its expiry -> 409 naming who decided, not "nobody decided in time"', async () => {
+    ddb.on(GetCommand).resolves({ Item: record({ status: 'rejected', decidedBy: 'Grace' }) });
+    const response = await call(
+      request('GET', { query: fields('reject', Math.floor(Date.now() / 1000) - 1) }),
+    );
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('already rejected by Grace');
+    expect(response.body).not.toContain('Nobody decided in time');
   });
 
   test('a used link -> 409 naming who decided', async () => {

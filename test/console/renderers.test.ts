@@ -136,8 +136,10 @@ describe('approvals, failures and DORA pages', () => {
 
   test('failure notices read as plain text, links spelled out', () => {
     expect(mrkdwnToText('<https://x.test/a|Open it> &amp; `code` &lt;b&gt;')).toBe(
-      'Open it (https://x.test/a) & `code` <b>',
+      'Open it (https://x.test/a) & code <b>',
     );
+    expect(mrkdwnToText(':x: retail-bank: deployment failed')).toBe('retail-bank: deployment failed');
+    expect(mrkdwnToText('*Cause*\n```\nboom\n```')).toBe('Cause: boom');
     const text = messageText({
       text: 'fallback',
       blocks: [
@@ -146,7 +148,7 @@ describe('approvals, failures and DORA pages', () => {
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'run 1' }] },
       ],
     });
-    expect(text).toBe('retail-bank failed\n*Pipeline*\nretail-bank\nrun 1');
+    expect(text).toBe('retail-bank failed\nPipeline: retail-bank\nrun 1');
     expect(messageText({ text: 'only text' })).toBe('only text');
     const page = failuresPage([
       { pipeline: 'retail-bank', executionArn: ARN, name: 'r1', status: 'FAILED', notice: `cause ${EVIL}` },
