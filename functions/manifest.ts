@@ -16,6 +16,7 @@ import { manifest as healthGate } from './health-gate/manifest';
 import { manifest as notifier } from './notifier/manifest';
 import { manifest as ssmDeploy } from './ssm-deploy/manifest';
 import { manifest as verify } from './verify/manifest';
+import { manifest as waitRouter } from './wait-router/manifest';
 import type { FunctionManifest, StateMachineDefinition } from './commons/manifest';
 
 const MANIFESTS = [
@@ -25,6 +26,7 @@ const MANIFESTS = [
   beanstalkDeploy,
   ssmDeploy,
   verify,
+  waitRouter,
   approvalRequest,
   approvalCallback,
   deployHistory,

@@ -12,6 +12,7 @@ import { PipelineBuildProjects } from './constructs/build-projects';
 import { ControllerDashboard, DASHBOARD_NAME } from './constructs/dashboard';
 import { wireFunctions } from './constructs/function-wiring';
 import { ControllerFunctions } from './constructs/functions';
+import { EventWaits } from './constructs/event-waits';
 import { Notifications } from './constructs/notifications';
 import { ControllerSecrets } from './constructs/secrets';
 import { ReleaseDocument } from './constructs/ssm-document';
@@ -35,6 +36,7 @@ export class ControllerStack extends Stack {
   readonly builds = new Map<string, PipelineBuildProjects>();
   readonly stateMachines: ControllerStateMachines;
   readonly notifications: Notifications;
+  readonly eventWaits: EventWaits;
   readonly dashboard: ControllerDashboard;
   readonly releaseDocument: ReleaseDocument;
   /** Output of the release command on each instance (the instances write here). */
@@ -94,6 +96,10 @@ export class ControllerStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', {
       notifier: this.functions.get('notifier'),
       pipelineStateMachineArns: [...this.stateMachines.pipelines.values()].map((sm) => sm.stateMachineArn),
+    });
+    this.eventWaits = new EventWaits(this, 'EventWaits', {
+      router: this.functions.get('wait-router'),
+      releaseDocumentName: this.releaseDocument.documentName,
     });
     this.dashboard = new ControllerDashboard(this, 'Monitoring', {
       pipelines: config.pipelines.map((p) => p.name),

@@ -41,6 +41,11 @@ export interface Faults {
   lambdaTimeoutOnce?: string;
   /** The Slack sink answers 500. */
   slackDown?: boolean;
+  /**
+   * AWS service events (SSM command status changes, ...) never reach the rules' targets: EventBridge
+   * delivers them best effort, so every event-driven wait must end by its safety poll.
+   */
+  serviceEventsLost?: boolean;
 }
 
 export const FAULT_KEYS: readonly (keyof Faults)[] = [
@@ -57,6 +62,7 @@ export const FAULT_KEYS: readonly (keyof Faults)[] = [
   'lambdaThrottleShare',
   'lambdaTimeoutOnce',
   'slackDown',
+  'serviceEventsLost',
 ];
 
 /** Services whose calls can be faulted (the control API never is). */
@@ -86,7 +92,13 @@ export class FaultBook {
   private readonly timedOutOnce = new Set<string>();
   private readonly lambdaFaulted = new Set<string>();
   /** Counters for the evidence: how many faults were injected. */
-  readonly injected = { throttling: 0, serverErrors: 0, lambdaThrottles: 0, lambdaTimeouts: 0 };
+  readonly injected = {
+    throttling: 0,
+    serverErrors: 0,
+    lambdaThrottles: 0,
+    lambdaTimeouts: 0,
+    serviceEventsLost: 0,
+  };
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -174,6 +186,13 @@ export class FaultBook {
     };
   }
 
+  /** True when a service event is lost on its way to the rules' targets (counted). */
+  dropsServiceEvent(): boolean {
+    if (this.active.faults.serviceEventsLost !== true) return false;
+    this.injected.serviceEventsLost++;
+    return true;
+  }
+
   get slackDown(): boolean {
     return this.active.faults.slackDown === true;
   }
@@ -184,6 +203,12 @@ export class FaultBook {
     this.faulted.clear();
     this.timedOutOnce.clear();
     this.lambdaFaulted.clear();
-    Object.assign(this.injected, { throttling: 0, serverErrors: 0, lambdaThrottles: 0, lambdaTimeouts: 0 });
+    Object.assign(this.injected, {
+      throttling: 0,
+      serverErrors: 0,
+      lambdaThrottles: 0,
+      lambdaTimeouts: 0,
+      serviceEventsLost: 0,
+    });
   }
 }

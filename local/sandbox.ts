@@ -38,6 +38,7 @@ import type { StepFunctionsEngine } from './sfn/engine';
 import { TaskTokens } from './sfn/task-tokens';
 import type { AslDefinition } from './sfn/transform';
 import type { Item } from './services/dynamodb/model';
+import { RuleTargetDelivery } from './services/events/rule-delivery';
 import { StatusEventBus } from './services/events/status-events';
 import { FUNCTION_NAMES, LambdaRuntime, type LambdaRuntimeOptions } from './services/lambda/runtime';
 import { serviceRegistry, type ServiceRegistry } from './services/registry';
@@ -134,6 +135,8 @@ export interface Sandbox extends ControlTarget {
   alarms: World['alarms'];
   slack: SlackSink;
   statusEvents: StatusEventBus;
+  /** AWS service events delivered to the functions of matching rules (wait-router). */
+  serviceEvents: RuleTargetDelivery;
   lambda: LambdaRuntime;
   /** The IAM enforcement (undefined when turned off). */
   iam?: SandboxIam;
@@ -236,6 +239,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.handlers && { handlers: options.handlers }),
     fault: (name) => faults.lambdaFunctionFault(name),
     ...(iam && { runAs: (name, fn) => iam.runAs(name, fn) }),
+  });
+  const serviceEvents = new RuleTargetDelivery({
+    clock,
+    lambda,
+    model: world.events,
+    region: REGION,
+    account: ACCOUNT,
+    drop: () => faults.dropsServiceEvent(),
   });
   const running = (name: string) => (lambda.active.get(name) ?? 0) > 0;
   const slack = new SlackSink(
@@ -394,6 +405,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     alarms: world.alarms,
     slack,
     statusEvents,
+    serviceEvents,
     lambda,
     ...(iam && { iam }),
     githubStatuses: world.githubStatuses,
@@ -414,6 +426,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         engine,
         tokens,
         statusEvents,
+        serviceEvents,
         lambda,
         ...(iam && { iam }),
         functionNames: TASK_FUNCTIONS,
@@ -423,6 +436,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokens.clear();
       slack.reset();
       statusEvents.reset();
+      serviceEvents.reset();
       faults.reset();
       await world.reset();
       faults.activate(initialScenario, scenarios.get(initialScenario)!.faults);

@@ -88,6 +88,7 @@ export const faultsSchema = z
     lambdaThrottleShare: share.optional(),
     lambdaTimeoutOnce: z.string().min(1).optional(),
     slackDown: z.boolean().optional(),
+    serviceEventsLost: z.boolean().optional(),
   })
   .strict();
 

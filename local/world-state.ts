@@ -9,6 +9,7 @@ import type { SimClock } from './clock';
 import type { FaultBook } from './faults';
 import type { StepFunctionsEngine } from './sfn/engine';
 import type { TaskTokens } from './sfn/task-tokens';
+import type { RuleTargetDelivery } from './services/events/rule-delivery';
 import type { StatusEventBus } from './services/events/status-events';
 import type { LambdaRuntime } from './services/lambda/runtime';
 import type { SandboxIam } from './iam/sandbox-iam';
@@ -24,6 +25,8 @@ export interface StateSources {
   engine: StepFunctionsEngine;
   tokens: TaskTokens;
   statusEvents: StatusEventBus;
+  /** Service events to rule targets (optional for callers that do not route them). */
+  serviceEvents?: RuleTargetDelivery;
   lambda: LambdaRuntime;
   /** The IAM enforcement, when on. */
   iam?: SandboxIam;
@@ -97,6 +100,11 @@ export async function worldState(s: StateSources): Promise<Record<string, unknow
     notifications: {
       delivered: s.statusEvents.deliveries.filter((d) => d.state === 'delivered').length,
       deadLetters: s.statusEvents.deadLetters.length,
+    },
+    serviceEvents: {
+      delivered: (s.serviceEvents?.deliveries ?? []).filter((d) => d.state === 'delivered').length,
+      lost: (s.serviceEvents?.deliveries ?? []).filter((d) => d.state === 'dropped').length,
+      failed: (s.serviceEvents?.deliveries ?? []).filter((d) => d.state === 'failed').length,
     },
     faultsInjected: { ...s.faults.injected },
     iam: {

@@ -7,6 +7,7 @@
  */
 import type { PipelinesConfig } from '../functions/commons/config/schema';
 import { TABLES } from '../functions/commons/tables';
+import { ssmCommandEventPattern } from '../functions/wait-router/service-events';
 import type { SimClock } from './clock';
 import type { FaultBook } from './faults';
 import { GitHubStandIn } from './github-standin';
@@ -72,6 +73,15 @@ export class World {
     this.secrets = new SecretsStore(region, account);
     this.alarms = new AlarmStore(region, account);
     this.events = new EventBridgeModel(region, account, options.pipelineStateMachineArns);
+    // infra/constructs/event-waits.ts: the final status of release commands to wait-router.
+    this.events.addFunctionRule(
+      {
+        Name: 'DeployController-SsmCommandStatusRule',
+        EventPattern: ssmCommandEventPattern(options.releaseDocument),
+        Description: 'Deploy controller: final status of release commands to wait-router (ends the SSM wait)',
+      },
+      'wait-router',
+    );
     const onChange = () => this.refreshAlarms();
     this.beanstalk = new BeanstalkSimulator({ clock, s3: this.s3, faults, region, account, onChange });
     this.fleet = new FleetSimulator({

@@ -27,6 +27,12 @@ export const STAGE_MINUTES = {
 
 /** Poll intervals (s) the task functions answer with while a stage runs. */
 export const POLL_SECONDS = { version: 10, deploy: 30, ssm: 20, bake: 60, rollback: 30 };
+/**
+ * The SSM release and rollback waits are event-driven (deploy-ssm.asl.json: wait-router resumes
+ * the task on SSM's final-status event); this is their safety poll (HeartbeatSeconds), which only
+ * a lost event makes them wait out.
+ */
+export const SSM_SAFETY_POLL_SECONDS = 300;
 
 /** Waits needed to see a stage of `seconds` finish when polled every `interval` s. */
 export const pollsFor = (seconds: number, interval: number) => Math.ceil(seconds / interval);
@@ -69,13 +75,16 @@ export async function modelRun(scenario: ModelScenario, model: LatencyModel): Pr
   const { settings, stages } = scenario;
   const eb = settings.target.kind === 'elastic-beanstalk';
   const deploySeconds = (eb ? STAGE_MINUTES.deployEb : STAGE_MINUTES.deploySsm) * 60;
-  const deployInterval = eb ? POLL_SECONDS.deploy : POLL_SECONDS.ssm;
+  const deployInterval = eb ? POLL_SECONDS.deploy : SSM_SAFETY_POLL_SECONDS;
   const bakeSeconds = settings.verify.bakeMinutes * 60;
   const world: Scenario = {
     versionPolls: pollsFor(STAGE_MINUTES.versionProcessing * 60, POLL_SECONDS.version),
     deployPolls: pollsFor(deploySeconds, deployInterval),
     bakePolls: pollsFor(bakeSeconds, POLL_SECONDS.bake),
-    rollbackPolls: pollsFor(STAGE_MINUTES.rollback * 60, POLL_SECONDS.rollback),
+    rollbackPolls: pollsFor(
+      STAGE_MINUTES.rollback * 60,
+      eb ? POLL_SECONDS.rollback : SSM_SAFETY_POLL_SECONDS,
+    ),
     ...scenario.world,
   };
   const run = await runPipeline(settings, world);
@@ -96,9 +105,12 @@ export function charge(
   let service = Math.max(STAGE_MINUTES.build, STAGE_MINUTES.scan) * MIN;
   let policy = 0;
   let lag = 0;
+  // SSM's waits end on the command's final-status event: an EventBridge delivery, no poll lag.
+  let ssmEvents = 0;
   if (stages.deploy) {
     service += STAGE_MINUTES.health * MIN + deploySeconds * 1000;
-    lag += pollLagSeconds(eb ? POLL_SECONDS.deploy : POLL_SECONDS.ssm) * 1000;
+    if (eb) lag += pollLagSeconds(POLL_SECONDS.deploy) * 1000;
+    else ssmEvents += 1;
     if (eb) {
       service += STAGE_MINUTES.versionProcessing * MIN;
       lag += pollLagSeconds(POLL_SECONDS.version) * 1000;
@@ -108,7 +120,8 @@ export function charge(
   if (stages.bake) policy += settings.verify.bakeMinutes * MIN;
   if (stages.rollback) {
     service += STAGE_MINUTES.rollback * MIN;
-    lag += pollLagSeconds(POLL_SECONDS.rollback) * 1000;
+    if (eb) lag += pollLagSeconds(POLL_SECONDS.rollback) * 1000;
+    else ssmEvents += 1;
   }
 
   // Lambda: the webhook that started the run, every task call in order (first call of a function
@@ -132,8 +145,10 @@ export function charge(
   const count = transitions(run);
   const transitionMs = count * model.transitionMs;
   // Events on the critical path: the longer CodeBuild build's completion (".sync" integrations
-  // learn of completion through EventBridge managed rules) and the deploy sub-workflow's end.
-  const eventMs = (1 + (stages.deploy ? 1 : 0)) * model.eventDeliveryMs;
+  // learn of completion through EventBridge managed rules), the deploy sub-workflow's end, and
+  // SSM's final-status events that end the release and rollback waits (wait-router's calls are
+  // in run.calls).
+  const eventMs = (1 + (stages.deploy ? 1 : 0) + ssmEvents) * model.eventDeliveryMs;
 
   const overhead = lag + lambda + transitionMs + eventMs;
   const lead = service + policy + overhead;

@@ -60,6 +60,11 @@ export interface Scenario {
   throttle?: Record<string, number>;
   /** Told of every task call the world answers (after it is recorded in `calls`). */
   onCall?: (call: TaskCall) => void;
+  /**
+   * SSM's final-status events: `delivered` (default) resumes each wait when its command ends;
+   * `lost` never arrives, so each wait ends by its safety poll (HeartbeatSeconds).
+   */
+  events?: 'delivered' | 'lost';
 }
 
 export interface TaskCall {
@@ -319,6 +324,23 @@ export function startPipeline(settings: PipelineSettings, scenario: Scenario = {
         return { commandId: 'cmd-release', startedAt: '2026-11-20T10:20:00Z' };
       case 'ssm-deploy.rollback':
         return { commandId: 'cmd-rollback', startedAt: '2026-11-20T10:40:00Z' };
+      case 'wait-router.register': {
+        // The command runs to its end; SSM's final-status event reaches wait-router (one more
+        // Lambda invocation), which resumes the token. A lost event leaves the safety poll.
+        const rollback = payload.id === 'cmd-rollback';
+        if (scenario.events !== 'lost') {
+          counters.set(rollback ? 'rollback' : 'release', Number.MAX_SAFE_INTEGER);
+          invocations += 1;
+          const event = { fn: 'wait-router', action: 'event', payload: { id: payload.id } };
+          calls.push(event);
+          scenario.onCall?.(event);
+          const token = String(payload.taskToken);
+          setImmediate(() =>
+            sfn.tokens.succeed(token, { waitKey: `ssm-command/${String(payload.id)}`, status: 'Success' }),
+          );
+        }
+        return { waitKey: `ssm-command/${String(payload.id)}`, resumed: false };
+      }
       case 'ssm-deploy.releaseStatus': {
         const rollback = payload.commandId === 'cmd-rollback';
         const inProgress = polls(

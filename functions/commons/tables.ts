@@ -91,12 +91,26 @@ export const NotificationsTable = {
   timeToLiveAttribute: 'expiresAtEpoch',
 } as const satisfies TableDesign;
 
+/**
+ * One item per awaited thing of an event-driven wait (`ssm-command/<command id>`): the token of
+ * the task waiting on it and the final status its event reported, whichever came first
+ * (functions/wait-router). Items expire through TTL on `expiresAtEpoch`.
+ */
+export const TaskWaitsTable = {
+  id: 'TaskWaits',
+  envVar: 'TASK_WAITS_TABLE',
+  localName: 'task-waits',
+  partitionKey: { name: 'waitKey', type: 'S' },
+  timeToLiveAttribute: 'expiresAtEpoch',
+} as const satisfies TableDesign;
+
 /** Every table the controller owns. */
 export const TABLES: readonly TableDesign[] = [
   DeployLocksTable,
   DeployHistoryTable,
   ApprovalsTable,
   NotificationsTable,
+  TaskWaitsTable,
 ];
 
 /** Physical table name: the table's environment variable, else its local name. */

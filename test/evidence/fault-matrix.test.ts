@@ -1,7 +1,8 @@
 /**
  * Fault matrix on the local sandbox (speed-up 300): every scenario in scenarios/, alone and with
  * AWS faults injected by the sandbox on top: ThrottlingException and 500s on 20% of first
- * attempts, and one Lambda task (deploy-lock) timing out once. Transient faults must be absorbed:
+ * attempts, one Lambda task (deploy-lock) timing out once, and every AWS service event lost
+ * (EventBridge delivers them best effort: event-driven waits end by their safety poll). Transient faults must be absorbed:
  * each run ends as its scenario expects, the target is left on a known-good version (the new
  * commit after a success, the previous one otherwise), the deploy lock is released, and each
  * failed run yields exactly one notification (a dead letter when Slack is down).
@@ -58,5 +59,11 @@ describe('fault matrix', () => {
       oneNoticePerFailure: cell.oneNoticePerFailure,
     }).toEqual({ line, knownGood: true, lockReleased: true, oneNoticePerFailure: true });
     expect({ line, asExpected: cell.asExpected }).toEqual({ line, asExpected: true });
+  });
+
+  test('with service events lost, the SSM release waits really lost their events (and ended by safety poll)', () => {
+    const cell = cells.find((c) => c.scenario === 'happy' && c.overlay === 'service events lost');
+    expect(cell?.asExpected).toBe(true);
+    expect(cell?.injected.serviceEventsLost).toBeGreaterThanOrEqual(1);
   });
 });

@@ -73,6 +73,7 @@ describe('function manifests', () => {
     expect(Object.keys(deploySubstitutions({ functionArn: (name) => `arn:${name}` })).sort()).toEqual([
       'BeanstalkDeployFunctionArn',
       'SsmDeployFunctionArn',
+      'WaitRouterFunctionArn',
     ]);
   });
 

@@ -148,13 +148,21 @@ describe('pipeline happy paths', () => {
       'Deployed',
     ]);
     expect(run.children[0]!.definition).toBe('deploy-ssm');
-    expectInOrder(childVisited(run), [
+    // Event-driven: one wait, resumed by SSM's final-status event, then one status read.
+    expect(childVisited(run)).toEqual([
+      'Deploy or roll back?',
       'Start rolling release',
-      'Follow rolling release',
       'Wait for rolling release',
       'Follow rolling release',
+      'Release outcome?',
       'Deployed',
     ]);
+    expect(callsOf(run, 'wait-router', 'register')[0]!.payload).toMatchObject({
+      kind: 'ssm-command',
+      id: 'cmd-release',
+      pipeline: 'microblog',
+      taskToken: expect.any(String),
+    });
     expect(run.children[0]!.output).toEqual({
       versionLabel: COMMIT,
       previousVersionLabel: null,
@@ -430,6 +438,28 @@ describe('pipeline failures during and after the deploy', () => {
     ]);
     expect(run.cause).toContain('Then the rollback failed');
     expect(outcome(run)).toMatchObject({ outcome: 'failed', rolledBack: false, error: 'RollbackFailed' });
+  });
+
+  it('a lost SSM event costs one safety poll: the heartbeat times out and the status is read', async () => {
+    const run = await runPipeline(microblog, { events: 'lost', deployPolls: 1 });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(childVisited(run)).toEqual([
+      'Deploy or roll back?',
+      'Start rolling release',
+      'Wait for rolling release',
+      'Follow rolling release',
+      'Release outcome?',
+      'Wait for rolling release',
+      'Follow rolling release',
+      'Release outcome?',
+      'Deployed',
+    ]);
+    const timedOut = run.children[0]!.events.filter((e) => e.type === 'TaskTimedOut');
+    expect(timedOut.map((e) => (e.taskTimedOutEventDetails as { error: string }).error)).toEqual([
+      'States.HeartbeatTimeout',
+      'States.HeartbeatTimeout',
+    ]);
   });
 
   it('stops the SSM release at the failed instance and rolls back only the updated ones', async () => {

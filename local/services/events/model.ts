@@ -44,6 +44,8 @@ export class EventBridgeModel {
   readonly events: PutEvent[] = [];
   readonly rules: EventRule[];
   private readonly listeners: ((event: PutEvent) => void)[] = [];
+  /** Rules (added with `addFunctionRule`) whose target is a Lambda function, by rule name. */
+  private readonly targets = new Map<string, string>();
 
   constructor(
     private readonly region: string,
@@ -142,6 +144,34 @@ export class EventBridgeModel {
     this.events.push(put);
     for (const listener of this.listeners) listener(put);
     return put;
+  }
+
+  /**
+   * Adds a rule of the stack whose target is a controller function (infra/constructs; e.g. the
+   * SSM command status rule to wait-router): listed by ListRules, and service events that match
+   * its pattern are delivered to the function (rule-delivery.ts).
+   */
+  addFunctionRule(
+    rule: { Name: string; EventPattern: object; Description: string },
+    functionName: string,
+  ): void {
+    this.rules.push({
+      Name: rule.Name,
+      Arn: `arn:aws:events:${this.region}:${this.account}:rule/${rule.Name}`,
+      EventPattern: JSON.stringify(rule.EventPattern),
+      State: 'ENABLED',
+      Description: rule.Description,
+      EventBusName: 'default',
+    });
+    this.targets.set(rule.Name, functionName);
+  }
+
+  /** The rules with a function target, with that function's name. */
+  functionTargets(): { rule: EventRule; functionName: string }[] {
+    return this.rules.flatMap((rule) => {
+      const functionName = this.targets.get(rule.Name);
+      return functionName ? [{ rule, functionName }] : [];
+    });
   }
 
   /** Calls `listener` with every service event emitted from now on. */

@@ -15,6 +15,8 @@ export const OVERLAYS: Record<string, Faults> = {
   '500s 20%': { serverErrorShare: 0.2 },
   // deploy-lock runs in every scenario that gets past the build.
   'deploy-lock times out once': { lambdaTimeoutOnce: 'deploy-lock' },
+  // EventBridge delivers service events best effort: each event-driven wait ends by its safety poll.
+  'service events lost': { serviceEventsLost: true },
 };
 
 /**

@@ -1,0 +1,52 @@
+/**
+ * Event-driven waits: an EventBridge rule on SSM's final "EC2 Command Status-change
+ * Notification" events for the release document, targeting wait-router, which resumes the
+ * deploy sub-workflow waiting on that command. EventBridge delivers service events best effort
+ * (EventBridge events reference, "Amazon EC2 Systems Manager events"); a lost event costs the
+ * sub-workflow one safety poll, so failed deliveries are retried briefly and then dropped.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ssmCommandEventPattern } from '../../functions/wait-router/service-events';
+import { acknowledge } from '../nag';
+
+export interface EventWaitsProps {
+  /** The wait-router function. */
+  router: IFunction;
+  /** Name of the project's SSM Command document (the release and rollback commands). */
+  releaseDocumentName: string;
+}
+
+/** How long an event stays worth delivering: after this the safety poll has read the status anyway. */
+const MAX_EVENT_AGE = Duration.minutes(10);
+
+export class EventWaits extends Construct {
+  readonly ssmCommandRule: Rule;
+
+  constructor(scope: Construct, id: string, props: EventWaitsProps) {
+    super(scope, id);
+    const pattern = ssmCommandEventPattern(props.releaseDocumentName);
+    this.ssmCommandRule = new Rule(this, 'SsmCommandStatusRule', {
+      description: 'Deploy controller: final status of release commands to wait-router (ends the SSM wait)',
+      eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+    });
+    // The target adds the resource policy that lets events.amazonaws.com invoke the function
+    // (lambda:InvokeFunction, source ARN = this rule).
+    this.ssmCommandRule.addTarget(
+      new LambdaFunction(props.router, { retryAttempts: 2, maxEventAge: MAX_EVENT_AGE }),
+    );
+    acknowledge(props.router, {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'A status event that cannot be routed needs no dead letter: the waiting sub-workflow reads the status itself after its safety poll (HeartbeatSeconds).',
+    });
+    acknowledge(this.ssmCommandRule, {
+      id: 'Serverless-EventBusDLQ',
+      reason:
+        'A status event that cannot be delivered needs no dead letter: the waiting sub-workflow reads the status itself after its safety poll (HeartbeatSeconds).',
+    });
+  }
+}
