@@ -269,6 +269,8 @@ export async function runTaskState(
       const arm = () => {
         deps.clock.cancel(heartbeatTimer);
         heartbeatTimer = deps.clock.after(heartbeatSeconds * 1000, () => {
+          // Settled meanwhile, or its run was stopped: nothing waits any more.
+          if (!deps.tokens.isPending(issued)) return;
           deps.tokens.finish(issued, 'timed-out');
           reject({
             error: HEARTBEAT_TIMEOUT,

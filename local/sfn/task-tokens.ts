@@ -35,6 +35,11 @@ export class TaskTokens {
     return token;
   }
 
+  /** True while `token` waits for a callback (not settled, timed out, or ended with its run). */
+  isPending(token: string): boolean {
+    return this.pending.has(token);
+  }
+
   /** Calls `fn` on every SendTaskHeartbeat for `token` while it waits. */
   onHeartbeat(token: string, fn: () => void): void {
     const task = this.pending.get(token);
