@@ -68,7 +68,9 @@ describe('push, executions and show', () => {
     expect(lines[1]).toBe('commit 1111111 "Fix follower count" pushed by alice-dev');
     expect(run.out).toMatch(/\+\d+:\d\d\s+\S+\s+ok\s+Build and unit tests/);
     expect(run.out).toMatch(/↳ deploy-ssm\//);
-    expect(run.out).toMatch(/ok\s+Follow rolling release {2}\d+ times/);
+    // The release wait is event-driven: one wait resumed by SSM's event, then one status read.
+    expect(run.out).toMatch(/ok\s+Wait for rolling release\n/);
+    expect(run.out).toMatch(/ok\s+Follow rolling release\n/);
     expect(lines[lines.length - 1]).toMatch(/^SUCCEEDED after \d/);
     // Each step is printed once.
     expect(lines.filter((l) => /\bSmoke test\b/.test(l))).toHaveLength(1);
