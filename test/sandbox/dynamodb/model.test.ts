@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 describe('tables from functions/commons/tables.ts', () => {
-  it('creates the four tables with their keys and the history index', async () => {
+  it('creates the five tables with their keys and the history index', async () => {
     // Act
     const listed = await db.call('ListTables', {});
     const history = (await db.call('DescribeTable', { TableName: 'deploy-history' })).Table as Record<
@@ -19,7 +19,13 @@ describe('tables from functions/commons/tables.ts', () => {
       unknown
     >;
     // Assess
-    expect(listed.TableNames).toEqual(['approvals', 'deploy-history', 'deploy-locks', 'notifications']);
+    expect(listed.TableNames).toEqual([
+      'approvals',
+      'deploy-history',
+      'deploy-locks',
+      'notifications',
+      'task-waits',
+    ]);
     expect(history.TableStatus).toBe('ACTIVE');
     expect(history.KeySchema).toEqual([
       { AttributeName: 'pipeline', KeyType: 'HASH' },
