@@ -21,12 +21,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { releaseScript } from '../support/release-script';
 
-const document = parse(
-  readFileSync(join(__dirname, '../../ssm-documents/release-systemd-service.yaml'), 'utf8'),
-) as { mainSteps: { inputs: { runCommand: string[] } }[] };
-const script = document.mainSteps[0]!.inputs.runCommand.join('\n');
+const script = releaseScript;
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 /** The Python the venvs are built with: the machine's python3 (e.g. 3.11 on Debian 12). */
