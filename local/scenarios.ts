@@ -365,6 +365,11 @@ function attr(item: Record<string, unknown> | undefined, name: string): string |
   return value ? String(Object.values(value)[0]) : null;
 }
 
+/** Posts one signed delivery to the webhook. */
+function postDelivery(url: string, delivery: { headers: Record<string, string>; body: string }) {
+  return fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+}
+
 /** Plays one scenario end to end and compares the outcome with its expectations. */
 export async function runScenario(sandbox: ScenarioWorld, name: string): Promise<ScenarioResult> {
   const scenario = sandbox.activateScenario(name);
@@ -422,11 +427,14 @@ export async function runScenario(sandbox: ScenarioWorld, name: string): Promise
         payload.forced = push.forced === true;
       },
     });
-    const response = await fetch(sandbox.urls.webhook, {
-      method: 'POST',
-      headers: delivery.headers,
-      body: delivery.body,
-    });
+    // A 503 ("Step Functions is busy; redeliver later") asks for a redelivery of the same delivery,
+    // as a person does from the webhook's "Recent Deliveries" page (GitHub docs, "Redelivering
+    // webhooks"): up to 3 more times, a simulated minute apart.
+    let response = await postDelivery(sandbox.urls.webhook, delivery);
+    for (let redelivery = 0; response.status === 503 && redelivery < 3; redelivery++) {
+      await sandbox.clock.sleep(60_000);
+      response = await postDelivery(sandbox.urls.webhook, delivery);
+    }
     const body = (await response.json().catch(() => ({}))) as { executions?: { executionArn?: string }[] };
     const arn = body.executions?.[0]?.executionArn;
     if (response.status !== 202 || !arn)
