@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,9 +20,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseScript } from '../support/release-script';
+import { releaseScript as script, writeStub } from '../support/release-script';
 
-const script = releaseScript;
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 /** The Python the venvs are built with: the machine's python3 (e.g. 3.11 on Debian 12). */
@@ -41,10 +39,7 @@ let root: string;
 let appDir: string;
 let health: { server: Server; url: string; answers: number[]; requests: number };
 
-function stub(name: string, body: string) {
-  writeFileSync(join(root, 'bin', name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(root, 'bin', name), 0o755);
-}
+const stub = (name: string, body: string) => writeStub(join(root, 'bin'), name, body);
 
 /** The app's source for a commit: an empty requirements file and a migration step that leaves a mark. */
 function writeApp(commit: string) {

@@ -4,7 +4,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -15,9 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseScript } from '../support/release-script';
+import { releaseScript as script, writeStub } from '../support/release-script';
 
-const script = releaseScript;
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 
@@ -25,10 +23,7 @@ let root: string;
 let bin: string;
 let appDir: string;
 
-function stub(name: string, body: string) {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(bin, name), 0o755);
-}
+const stub = (name: string, body: string) => writeStub(bin, name, body);
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'release-script-'));
