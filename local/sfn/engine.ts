@@ -12,6 +12,14 @@ import { Causality, ROOT_CHAIN } from './causality';
 import { EventOrder } from './event-order';
 import { History, payload, type HistoryEvent } from './history';
 import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
+import {
+  DATA_LIMIT_EXCEEDED,
+  limitCause,
+  limitError,
+  overPayloadLimit,
+  PAYLOAD_LIMIT_BYTES,
+  resultTooLargeCause,
+} from './payload-limits';
 import { notRedrivableReason, rememberRedriveToken, redriveTokenAnswer, type RedriveToken } from './redrive';
 import { isRedriveState, redriveDefinition, StateProgress } from './redrive-plan';
 import { classifyResource, type TaskResource } from './resources';
@@ -196,10 +204,13 @@ export class StepFunctionsEngine {
         'Invalid State Machine Execution Input: the input is not valid JSON',
       );
     }
-    if (Buffer.byteLength(text) > 256 * 1024)
+    // "Maximum input or output size for a task, state, or execution: 256 KiB" (Step Functions
+    // service quotas); StartExecution lists InvalidExecutionInput, "The provided JSON input data is
+    // not valid" (botocore stepfunctions service-2.json), for input it cannot take.
+    if (Buffer.byteLength(text) > PAYLOAD_LIMIT_BYTES)
       throw new ServiceError(
         'InvalidExecutionInput',
-        'Invalid State Machine Execution Input: the input is over 256 KB',
+        `Invalid State Machine Execution Input: the input is ${Buffer.byteLength(text)} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte (256 KiB) limit`,
       );
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${executionName}`;
     const existing = this.executions.get(arn);
@@ -369,10 +380,22 @@ export class StepFunctionsEngine {
             run.abort();
           })
         : undefined;
+    // A state's input or output over 256 KiB is a terminal States.DataLimitExceeded: no catcher
+    // (States.ALL included) sees it and the execution fails (payload-limits.ts). The engine has
+    // moved on by the time its event arrives here, so the run is stopped and nothing after the
+    // state is recorded.
+    const dataLimitExceeded = (stateName: string) => {
+      if (execution.status !== 'RUNNING' || stopRequest) return;
+      const failure = { error: DATA_LIMIT_EXCEEDED, cause: resultTooLargeCause(stateName) };
+      stopRequest = { status: 'FAILED', ...failure };
+      this.finish(execution, 'FAILED', failure);
+      for (const child of execution.children) child.abort('States.Aborted', 'the parent execution failed');
+      run.abort();
+    };
     const order = new EventOrder<EngineEvent>(
       history.causality,
       (state) => machine.stateTypes.get(state) ?? 'Task',
-      (event) => this.convert(execution, event, stopRequest),
+      (event) => this.convert(execution, event, stopRequest, dataLimitExceeded),
     );
     execution.entered = (stateName) => order.entered(stateName);
     const consume = async () => {
@@ -401,6 +424,9 @@ export class StepFunctionsEngine {
   ): void {
     execution.status = status;
     execution.stopDate = new Date();
+    // Error and cause as Step Functions keeps them: 256 and 32,768 characters (payload-limits.ts).
+    if (details.error !== undefined) details = { ...details, error: limitError(details.error) };
+    if (details.cause !== undefined) details = { ...details, cause: limitCause(details.cause) };
     if (details.output !== undefined) execution.output = details.output;
     if (details.error !== undefined) execution.error = details.error;
     if (details.cause !== undefined) execution.cause = details.cause;
@@ -426,7 +452,14 @@ export class StepFunctionsEngine {
   }
 
   /** One engine event into AWS history events, each placed in its causal chain (causality.ts). */
-  private convert(execution: Execution, event: EngineEvent, stopRequest: StopRequest | undefined): void {
+  private convert(
+    execution: Execution,
+    event: EngineEvent,
+    stopRequest: StopRequest | undefined,
+    dataLimitExceeded: (stateName: string) => void,
+  ): void {
+    // Failed on a payload over the limit: the execution has ended, nothing more is recorded.
+    if (stopRequest?.status === 'FAILED') return;
     const { history } = execution;
     const { causality } = history;
     const typeOf = (name: string) => execution.stateMachine.stateTypes.get(name) ?? 'Task';
@@ -438,6 +471,7 @@ export class StepFunctionsEngine {
         const type = typeOf(name);
         const chain = causality.chainFor(name, event.index);
         if (causality.isCancelled(chain)) return;
+        if (overPayloadLimit(event.state.input)) return dataLimitExceeded(name);
         execution.progress.entered(name, event.state.input);
         history.add(
           `${type}StateEntered`,
@@ -460,6 +494,7 @@ export class StepFunctionsEngine {
         const type = typeOf(name);
         const chain = causality.chainOfState(name);
         if (causality.isCancelled(chain)) return;
+        if (overPayloadLimit(event.state.output)) return dataLimitExceeded(name);
         // A Parallel or Map ends when its last branch or iteration does: both events follow that
         // one. One whose failure was caught exits right after its …StateFailed.
         execution.progress.exited(name, event.state.output);
@@ -562,9 +597,12 @@ export class StepFunctionsEngine {
   }
 }
 
-/** Why the engine was told to abort: StopExecution, or the execution's TimeoutSeconds. */
+/**
+ * Why the engine was told to abort: StopExecution, the execution's TimeoutSeconds, or a state's
+ * payload over the limit (FAILED, recorded at once).
+ */
 interface StopRequest {
-  status: 'ABORTED' | 'TIMED_OUT';
+  status: 'ABORTED' | 'TIMED_OUT' | 'FAILED';
   error?: string;
   cause?: string;
 }
@@ -582,7 +620,7 @@ interface EngineEvent {
 }
 
 const causeText = (cause: unknown): string =>
-  typeof cause === 'string' ? cause : cause === undefined ? '' : JSON.stringify(cause);
+  limitCause(typeof cause === 'string' ? cause : cause === undefined ? '' : JSON.stringify(cause));
 
 function mapLength(machine: StateMachineRecord, name: string, input: unknown): number {
   const state = allStates(machine.definition).find((s) => s.name === name)?.state;

@@ -10,6 +10,14 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { EngineClock } from './clock';
 import type { Execution } from './engine';
 import { payload } from './history';
+import {
+  DATA_LIMIT_EXCEEDED,
+  limitCause,
+  limitError,
+  overPayloadLimit,
+  resultTooLargeCause,
+  TerminalDataLimitError,
+} from './payload-limits';
 import { functionNameOf, type TaskResource } from './resources';
 import type { TaskTokens } from './task-tokens';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -58,9 +66,14 @@ function statesTimeoutError(): Promise<new () => Error> {
   return timeoutErrorClass;
 }
 
-/** What a Lambda invocation returned: a payload, or a function error. */
+/**
+ * What a Lambda invocation returned: a payload, or a function error; `serviceError` marks an error
+ * of the Invoke call itself (Lambda answered with an HTTP error, e.g. RequestTooLargeException,
+ * 413), which Step Functions reports as `Lambda.<exception name>`.
+ */
 export type LambdaResult =
-  { payload: unknown } | { errorType: string; errorMessage: string; trace?: string[] };
+  | { payload: unknown }
+  | { errorType: string; errorMessage: string; trace?: string[]; serviceError?: { statusCode: number } };
 
 /** A CodeBuild build as the CodeBuild API describes it (camelCase). */
 export type BuildRecord = Record<string, unknown> & { id: string; buildStatus: string };
@@ -102,14 +115,17 @@ export interface TaskInvocation {
   onTimeout(): void;
 }
 
-/** A failed task as the engine sees it: `name` is the error, `message` the cause. */
 /** The error of a `.waitForTaskToken` task whose heartbeat interval passed. */
 const HEARTBEAT_TIMEOUT = 'States.HeartbeatTimeout';
 
+/**
+ * A failed task as the engine sees it: `name` is the error, `message` the cause, each cut to what
+ * Step Functions keeps (256 and 32,768 characters: payload-limits.ts).
+ */
 export class TaskFailure extends Error {
   constructor(error: string, cause: string) {
-    super(cause);
-    this.name = error;
+    super(limitCause(cause));
+    this.name = limitError(error);
   }
 }
 
@@ -171,6 +187,8 @@ export async function runTaskState(
   const current = () => execution.status === 'RUNNING' && execution.redriveCount === attempt;
   if (!current())
     throw new TaskFailure('States.Runtime', 'the execution attempt ended before the task started');
+  // The state's input after Parameters over 256 KiB: a terminal States.DataLimitExceeded.
+  if (overPayloadLimit(input)) throw new TerminalDataLimitError(stateName);
   const resourceType =
     resource.kind === 'integration' ? resource.service : resource.kind === 'wait' ? 'sandbox' : 'lambda';
   const resourceName =
@@ -223,8 +241,18 @@ export async function runTaskState(
         throw error;
       }
       if ('errorType' in result) {
-        record('LambdaFunctionFailed', { error: result.errorType, cause: lambdaCause(result) });
-        throw new TaskFailure(result.errorType, lambdaCause(result));
+        const failure = new TaskFailure(result.errorType, lambdaCause(result));
+        record('LambdaFunctionFailed', { error: failure.name, cause: failure.message });
+        throw failure;
+      }
+      // A result over 256 KiB fails the task, named by the function's ARN; unlike a state's output
+      // over the limit it is an ordinary task failure that a States.ALL catcher catches, as AWS
+      // recorded (payload-limits.ts; test_states_errors.snapshot.json,
+      // test_task_lambda_catch_state_all_data_limit_exceeded_on_large_utf8_response).
+      if (overPayloadLimit(result.payload)) {
+        const cause = resultTooLargeCause(resource.arn);
+        record('LambdaFunctionFailed', { error: DATA_LIMIT_EXCEEDED, cause });
+        throw new TaskFailure(DATA_LIMIT_EXCEEDED, cause);
       }
       record('LambdaFunctionSucceeded', {
         output: payload(result.payload),
@@ -304,6 +332,9 @@ export async function runTaskState(
     }
   };
   const succeed = (output: unknown) => {
+    // A connector's output over 256 KiB fails the task, named by its resource type ('lambda'), as
+    // AWS recorded for lambda:invoke (payload-limits.ts).
+    if (overPayloadLimit(output)) return fail(DATA_LIMIT_EXCEEDED, resultTooLargeCause(resourceType));
     record('TaskSucceeded', { ...base, output: payload(output), outputDetails: { truncated: false } });
     return output;
   };
@@ -495,5 +526,12 @@ async function invoke(
 ): Promise<LambdaResult> {
   const fault = deps.lambdaServiceFault?.(functionName, stateKey);
   if (fault) throw new TaskFailure(fault.error, fault.cause);
-  return deps.invokeLambda(functionName, input);
+  const result = await deps.invokeLambda(functionName, input);
+  // An error of the Invoke call itself is a Lambda service exception to Step Functions, named
+  // `Lambda.<exception>` as its Lambda.ServiceException and Lambda.TooManyRequestsException are
+  // (Step Functions developer guide, "Invoke an AWS Lambda function with Step Functions" and
+  // "Handling transient Lambda service exceptions").
+  if ('errorType' in result && result.serviceError)
+    throw new TaskFailure(`Lambda.${result.errorType}`, result.errorMessage);
+  return result;
 }

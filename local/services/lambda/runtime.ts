@@ -18,6 +18,18 @@ import { FUNCTION_MANIFESTS } from '../../../functions/manifest';
 
 export { FUNCTION_NAMES } from '../../../functions/manifest';
 
+/**
+ * Synchronous invocation payloads: "Invocation payload (request and response): 6 MB each for
+ * synchronous" (Lambda developer guide, "Lambda quotas"). A larger request is refused with
+ * RequestTooLargeException, HTTP 413 (botocore lambda service-2.json, Invoke errors), message as
+ * AWS words it ("<n> byte payload is too large for the RequestResponse invocation type (limit
+ * 6291456 bytes)"); a larger response is an Unhandled function error `Function.ResponseSizeTooLarge`,
+ * "Response payload size exceeded maximum allowed payload size (6291556 bytes)." (the answer AWS
+ * gives, as getmoto/moto's Lambda tests record it).
+ */
+export const REQUEST_LIMIT_BYTES = 6_291_456;
+export const RESPONSE_LIMIT_BYTES = 6_291_556;
+
 /** Lambda's default MemorySize, for fakes that have no manifest. */
 const DEFAULT_MEMORY_MB = 128;
 
@@ -122,7 +134,11 @@ export class LambdaRuntime {
     return present;
   }
 
-  /** Invokes a function synchronously (RequestResponse); never throws. */
+  /**
+   * Invokes a function synchronously (RequestResponse); never throws. A request over 6 MB answers
+   * RequestTooLargeException (a `serviceError`, 413) without running the function; a response over
+   * 6 MB answers the function error Function.ResponseSizeTooLarge.
+   */
   async invoke(functionName: string, event: unknown): Promise<LambdaResult> {
     const requestId = randomUUID();
     const started = performance.now();
@@ -140,6 +156,13 @@ export class LambdaRuntime {
       });
       return result;
     };
+    const requestBytes = Buffer.byteLength(JSON.stringify(event ?? null), 'utf8');
+    if (requestBytes > REQUEST_LIMIT_BYTES)
+      return finish({
+        errorType: 'RequestTooLargeException',
+        errorMessage: `${requestBytes} byte payload is too large for the RequestResponse invocation type (limit ${REQUEST_LIMIT_BYTES} bytes)`,
+        serviceError: { statusCode: 413 },
+      });
     const injected = this.options.fault?.(functionName);
     if (injected) return finish(injected);
     let handler: Handler;
@@ -187,7 +210,13 @@ export class LambdaRuntime {
         // Lambda passes JSON, not object references: a handler cannot mutate the caller's data.
         const call = async () => handler(JSON.parse(JSON.stringify(event ?? null)), context);
         const result = await (this.options.runAs ? this.options.runAs(functionName, call) : call());
-        return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+        const text = JSON.stringify(result === undefined ? null : result);
+        if (Buffer.byteLength(text, 'utf8') > RESPONSE_LIMIT_BYTES)
+          return {
+            errorType: 'Function.ResponseSizeTooLarge',
+            errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`,
+          };
+        return { payload: JSON.parse(text) };
       } catch (error) {
         const e = error as Error;
         return {
