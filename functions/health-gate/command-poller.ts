@@ -1,11 +1,19 @@
 /**
- * Waits for an SSM command's invocations to finish, polling GetCommandInvocation with short,
+ * Waits for an SSM command's invocations to finish, polling ListCommandInvocations with short,
  * growing delays (0.5 s, x1.5, at most 5 s) inside one Lambda call, bounded by a deadline.
+ *
+ * One ListCommandInvocations page (Details: true) answers for up to 50 instances, where
+ * GetCommandInvocation answers for one: a 300-instance fleet costs 6 calls a round instead of 300,
+ * well inside SSM's API request rates. Details carry each plugin's Output, at most 2,500 characters
+ * (botocore ssm/2014-11-06 service-2.json, CommandPluginOutput max 2500), plenty for the one-line
+ * resource check.
  */
-import { GetCommandInvocationCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ListCommandInvocationsCommand, type CommandInvocation, type SSMClient } from '@aws-sdk/client-ssm';
 
 /** Invocation statuses after which nothing changes any more. */
 const TERMINAL = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
+/** ListCommandInvocations' MaxResults: 1-50 (botocore ssm/2014-11-06 CommandMaxResults). */
+const PAGE_SIZE = 50;
 
 export interface InvocationResult {
   instanceId: string;
@@ -22,29 +30,46 @@ export interface PollOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One invocation's state; an invocation SSM has not registered yet counts as pending. */
-async function readInvocation(
-  client: SSMClient,
-  commandId: string,
-  instanceId: string,
-): Promise<InvocationResult> {
-  try {
-    const out = await client.send(
-      new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
-    );
-    return {
-      instanceId,
-      status: out.Status ?? 'Pending',
-      output: `${out.StandardOutputContent ?? ''}${out.StandardErrorContent ? `\n${out.StandardErrorContent}` : ''}`,
-    };
-  } catch (error) {
-    if ((error as { name?: string }).name === 'InvocationDoesNotExist')
-      return { instanceId, status: 'Pending', output: '' };
-    throw error;
-  }
+/**
+ * SSM's line between a plugin's stdout and its stderr in Output (the SSM Agent's
+ * "----------ERROR-------" marker, as the sandbox's agent writes it too).
+ */
+const ERROR_MARKER = /\n?-{10}ERROR-{7}\n?/;
+
+/** The output of an invocation's plugins: stdout, then stderr on a line of its own. */
+function outputOf(invocation: CommandInvocation): string {
+  return (invocation.CommandPlugins ?? [])
+    .map((p) => (p.Output ?? '').replace(ERROR_MARKER, '\n'))
+    .join('\n');
 }
 
-/** Results for every instance, finished or `NotFinished` at the deadline. */
+/** Every invocation SSM has registered for the command so far, by instance id. */
+async function readInvocations(client: SSMClient, commandId: string): Promise<Map<string, InvocationResult>> {
+  const out = new Map<string, InvocationResult>();
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListCommandInvocationsCommand({
+        CommandId: commandId,
+        Details: true,
+        MaxResults: PAGE_SIZE,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    for (const invocation of page.CommandInvocations ?? []) {
+      if (!invocation.InstanceId) continue;
+      out.set(invocation.InstanceId, {
+        instanceId: invocation.InstanceId,
+        status: String(invocation.Status ?? 'Pending'),
+        output: outputOf(invocation),
+      });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return out;
+}
+
+/** Results for every instance, finished or `NotFinished` at the deadline; unregistered ones count as pending. */
 export async function waitForInvocations(
   client: SSMClient,
   commandId: string,
@@ -54,12 +79,10 @@ export async function waitForInvocations(
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
-  const results = new Map<string, InvocationResult>();
+  let results = new Map<string, InvocationResult>();
   let delay = 500;
   for (;;) {
-    const pending = instanceIds.filter((id) => !TERMINAL.has(results.get(id)?.status ?? ''));
-    for (const result of await Promise.all(pending.map((id) => readInvocation(client, commandId, id))))
-      results.set(result.instanceId, result);
+    results = await readInvocations(client, commandId);
     const stillPending = instanceIds.filter((id) => !TERMINAL.has(results.get(id)?.status ?? ''));
     const left = deadline - now();
     if (stillPending.length === 0 || left <= 0) break;

@@ -39,7 +39,7 @@ export async function healthGate(
       timeoutMs: healthCheckTimeoutMs(),
       ...(sleep ? { sleep } : {}),
     });
-    logger.info('target healthy', { findings: result.findings });
+    logger.info('target healthy', { findings: result.findings, omittedFindings: result.omittedFindings });
     return result;
   } catch (error) {
     logger.warn('health gate failed', { error: (error as Error).name, message: (error as Error).message });

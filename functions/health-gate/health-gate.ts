@@ -13,15 +13,25 @@ export interface HealthGateClients {
   ssm: SSMClient;
 }
 
-/** "i-1 cpu: cpu 93% (max 80%); i-2 ssm-agent: SSM agent ConnectionLost" */
+/**
+ * Findings a result lists, and failures an error names; the rest are counted. The result travels
+ * in the pipeline's state (256 KiB per task result, Step Functions quotas) and the error becomes
+ * the run's cause (32,768 characters): a fleet of 500 has 2,000 findings.
+ */
+export const MAX_LISTED_FINDINGS = 20;
+
+/** "i-1 cpu: cpu 93% (max 80%); i-2 ssm-agent: SSM agent ConnectionLost" (and "; and 7 more failures"). */
 export function describeFailures(findings: readonly HealthFinding[]): string {
-  return findings
-    .filter((f) => !f.ok)
-    .map((f) => `${f.resource} ${f.check}: ${f.detail}`)
-    .join('; ');
+  const failed = findings.filter((f) => !f.ok);
+  const listed = failed.slice(0, MAX_LISTED_FINDINGS).map((f) => `${f.resource} ${f.check}: ${f.detail}`);
+  const more = failed.length - listed.length;
+  return [...listed, ...(more > 0 ? [`and ${more} more failures`] : [])].join('; ');
 }
 
-/** Every finding when all are ok; TargetUnhealthyError listing the failed ones otherwise. */
+/**
+ * The first findings (MAX_LISTED_FINDINGS) and how many more there are when all are ok;
+ * TargetUnhealthyError naming the failed ones otherwise.
+ */
 export async function runHealthGate(
   settings: PipelineSettings,
   clients: HealthGateClients,
@@ -37,7 +47,11 @@ export async function runHealthGate(
       `${settings.name}: target is not healthy enough to deploy into: ${describeFailures(findings)}`,
     );
   }
-  return { healthy: true, findings };
+  return {
+    healthy: true,
+    findings: findings.slice(0, MAX_LISTED_FINDINGS),
+    omittedFindings: Math.max(0, findings.length - MAX_LISTED_FINDINGS),
+  };
 }
 
 /** Resource-check deadline from HEALTH_CHECK_TIMEOUT_SECONDS (10-600), default 60 s. */

@@ -39,6 +39,7 @@ describe('health gate on Elastic Beanstalk', () => {
     // Assess
     expect(result).toEqual({
       healthy: true,
+      omittedFindings: 0,
       findings: [
         { resource: 'retail-bank-prod', check: 'environment-status', ok: true, detail: 'Status Ready' },
         {

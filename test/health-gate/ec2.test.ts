@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import {
   DescribeInstanceInformationCommand,
-  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  type CommandInvocationStatus,
+  type CommandPluginStatus,
+  type ListCommandInvocationsCommandOutput,
   SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -19,15 +22,27 @@ const usage = (cpu: number, memory: number, disk: number) =>
   `{"cpuPercent":${cpu},"memoryPercent":${memory},"diskPercent":${disk}}\n`;
 const online = (id: string) => ({ InstanceId: id, PingStatus: 'Online' as const });
 
-function invocations(
-  byInstance: Record<
-    string,
-    { Status: string; StandardOutputContent?: string; StandardErrorContent?: string }
-  >,
-): void {
-  ssmMock
-    .on(GetCommandInvocationCommand)
-    .callsFake((input: { InstanceId: string }) => byInstance[input.InstanceId]);
+type Invocation = { Status: string; StandardOutputContent?: string; StandardErrorContent?: string };
+
+/** A ListCommandInvocations page (Details: true) as SSM answers it: each plugin's Output. */
+function page(byInstance: Record<string, Invocation>): Partial<ListCommandInvocationsCommandOutput> {
+  return {
+    CommandInvocations: Object.entries(byInstance).map(([InstanceId, i]) => ({
+      InstanceId,
+      Status: i.Status as CommandInvocationStatus,
+      CommandPlugins: [
+        {
+          Name: 'aws:runShellScript',
+          Status: i.Status as CommandPluginStatus,
+          Output: `${i.StandardOutputContent ?? ''}${i.StandardErrorContent ? `\n----------ERROR-------\n${i.StandardErrorContent}` : ''}`,
+        },
+      ],
+    })),
+  };
+}
+
+function invocations(byInstance: Record<string, Invocation>): void {
+  ssmMock.on(ListCommandInvocationsCommand).resolves(page(byInstance));
 }
 
 beforeEach(() => {
@@ -42,14 +57,14 @@ beforeEach(() => {
 describe('health gate on EC2 through SSM', () => {
   test('online agents and resources under thresholds: healthy, one finding per check', async () => {
     // Prepare: SSM has not registered i-1's invocation yet on the first poll
+    const i2 = { Status: 'Success', StandardOutputContent: usage(80, 85, 90) };
     ssmMock
-      .on(GetCommandInvocationCommand, { InstanceId: 'i-1' })
-      .rejectsOnce(Object.assign(new Error('not yet'), { name: 'InvocationDoesNotExist' }))
-      .resolvesOnce({ Status: 'InProgress' })
-      .resolves({ Status: 'Success', StandardOutputContent: usage(12.5, 40.1, 55) });
-    ssmMock
-      .on(GetCommandInvocationCommand, { InstanceId: 'i-2' })
-      .resolves({ Status: 'Success', StandardOutputContent: usage(80, 85, 90) });
+      .on(ListCommandInvocationsCommand)
+      .resolvesOnce(page({ 'i-2': i2 }))
+      .resolvesOnce(page({ 'i-1': { Status: 'InProgress' }, 'i-2': i2 }))
+      .resolves(
+        page({ 'i-1': { Status: 'Success', StandardOutputContent: usage(12.5, 40.1, 55) }, 'i-2': i2 }),
+      );
 
     // Act
     const result = await healthGate({ pipeline: 'microblog' }, clients, noSleep);
@@ -69,7 +84,13 @@ describe('health gate on EC2 through SSM', () => {
     expect(ssmMock).toHaveReceivedCommandWith(DescribeInstanceInformationCommand, {
       Filters: [{ Key: 'tag:App', Values: ['microblog'] }],
     });
-    expect(ssmMock).toHaveReceivedCommandTimes(GetCommandInvocationCommand, 4);
+    expect(ssmMock).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 3);
+    expect(ssmMock).toHaveReceivedCommandWith(ListCommandInvocationsCommand, {
+      CommandId: 'cmd-1',
+      Details: true,
+      MaxResults: 50,
+    });
+    expect(result.omittedFindings).toBe(0);
   });
 
   test('the command is AWS-RunShellScript with the fixed script and nothing interpolated', async () => {
@@ -228,6 +249,50 @@ describe('health gate on EC2 through SSM', () => {
     expect(() => healthCheckTimeoutMs({ HEALTH_CHECK_TIMEOUT_SECONDS: '1h' })).toThrow(
       'HEALTH_CHECK_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 600, got "1h"',
     );
+  });
+
+  test('a fleet of 300: six commands of 50, one list call each a round, and a result that stays small', async () => {
+    // Prepare
+    const ids = Array.from({ length: 300 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
+    ssmMock
+      .on(DescribeInstanceInformationCommand)
+      .resolves({ InstanceInformationList: ids.map((id) => online(id)) });
+    let sent = 0;
+    ssmMock.on(SendCommandCommand).callsFake(() => ({ Command: { CommandId: `cmd-${sent++}` } }));
+    ssmMock.on(ListCommandInvocationsCommand).callsFake((input: { CommandId: string }) =>
+      page(
+        Object.fromEntries(
+          ids
+            .slice(Number(input.CommandId.slice(4)) * 50)
+            .slice(0, 50)
+            .map((id) => [id, { Status: 'Success', StandardOutputContent: usage(1, 1, 1) }]),
+        ),
+      ),
+    );
+
+    // Act
+    const result = await healthGate({ pipeline: 'microblog' }, clients, noSleep);
+
+    // Assess
+    expect(ssmMock).toHaveReceivedCommandTimes(SendCommandCommand, 6);
+    expect(ssmMock).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 6);
+    expect(result.findings).toHaveLength(20);
+    expect(result.omittedFindings).toBe(1200 - 20);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(4096);
+  });
+
+  test('many failures: the error names the first 20 and counts the rest', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `i-${i}`);
+    ssmMock.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: ids.map((id) => ({ InstanceId: id, PingStatus: 'ConnectionLost' })),
+    });
+
+    const error = await healthGate({ pipeline: 'microblog' }, clients, noSleep).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /i-19 ssm-agent: SSM agent ConnectionLost; and 10 more failures$/,
+    );
+    expect((error as Error).message).not.toContain('i-20 ');
   });
 
   test('SendCommand errors propagate', async () => {

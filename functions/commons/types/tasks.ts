@@ -46,7 +46,9 @@ export interface HealthFinding {
 }
 export interface HealthGateResult {
   healthy: true;
+  /** The first findings (all ok); a large fleet's others are counted in omittedFindings. */
   findings: HealthFinding[];
+  omittedFindings: number;
 }
 
 // ---- beanstalk-deploy: application version, TrafficSplitting canary, status, rollback ----
