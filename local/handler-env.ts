@@ -59,9 +59,9 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     AWS_DEFAULT_REGION: input.region,
     PIPELINE_ROUTES: JSON.stringify(buildRoutes(config, (p) => input.stateMachineArn(stateMachineName(p)))),
     SSM_DOCUMENT_NAME: input.releaseDocument,
+    // The agents stream each invocation's complete output to this log group (CloudWatchOutputConfig),
+    // as in the stack; like the stack, no SSM_OUTPUT_BUCKET: the state carries capped tails only.
     SSM_LOG_GROUP: input.commandOutputLogGroup,
-    // SSM writes each invocation's complete output here (the Lambda reads the end of long ones).
-    SSM_OUTPUT_BUCKET: input.artifactsBucket,
     APPROVAL_BASE_URL: input.webhookBase,
     // Execution links on the approval pages open the local console, served beside the approvals.
     CONSOLE_BASE_URL: input.webhookBase,

@@ -40,7 +40,9 @@ export interface ScenarioWorld {
   tokens: Pick<TaskTokens, 'list' | 'succeed' | 'fail'>;
   engine: Pick<StepFunctionsEngine, 'executions'>;
   faults: Pick<FaultBook, 'setCommit'>;
-  fleet: Pick<FleetSimulator, 'heal'>;
+  fleet: Pick<FleetSimulator, 'heal' | 'list'>;
+  /** Resizes every EC2 target's fleet (POST /_sandbox/fleet). */
+  resizeFleet(instances: number): unknown;
   beanstalk: Pick<BeanstalkSimulator, 'setHealth'>;
   slack: Pick<SlackSink, 'messages'>;
   statusEvents: Pick<StatusEventBus, 'deadLetters' | 'idle'>;
@@ -114,6 +116,11 @@ const scenarioSchema = z
       .regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be lower-case letters, digits and hyphens' }),
     description: z.string().min(1),
     app: z.string().min(1),
+    /**
+     * The EC2 fleet's size while the scenario plays (1-500; FLEET_SIZE's range): set before the
+     * first push, the size before restored afterwards.
+     */
+    fleetSize: z.number().int().min(1).max(500).optional(),
     faults: faultsSchema.default({}),
     /**
      * What the person does when the pipeline waits for approval: the signed links (approve,
@@ -206,6 +213,8 @@ export interface PushResult {
 
 export interface ScenarioActual {
   pushes: PushResult[];
+  /** An EC2 target's instances that do not run the live commit (all of them must). */
+  instancesOffLive: number;
   status: string;
   error: string | null;
   historyOutcome: string | null;
@@ -370,11 +379,38 @@ function postDelivery(url: string, delivery: { headers: Record<string, string>; 
   return fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
 }
 
-/** Plays one scenario end to end and compares the outcome with its expectations. */
+/** An EC2 target's instances (none for a Beanstalk target). */
+function targetInstances(sandbox: ScenarioWorld, settings: PipelinesConfig['pipelines'][number]) {
+  if (settings.target.kind !== 'ec2-ssm') return [];
+  const { key, value } = settings.target.instanceTag;
+  return sandbox.fleet.list().filter((i) => i.tags[key] === value);
+}
+
+/**
+ * Plays one scenario end to end and compares the outcome with its expectations. A scenario with a
+ * `fleetSize` plays on a fleet of that size; the size before is restored afterwards.
+ */
 export async function runScenario(sandbox: ScenarioWorld, name: string): Promise<ScenarioResult> {
   const scenario = sandbox.activateScenario(name);
   const settings = sandbox.config.pipelines.find((p) => p.name === scenario.app);
   if (!settings) throw new Error(`scenario ${name}: no pipeline "${scenario.app}" in pipelines.yaml`);
+  const sizeBefore = targetInstances(sandbox, settings).length;
+  if (scenario.fleetSize === undefined || settings.target.kind !== 'ec2-ssm' || sizeBefore === 0)
+    return play(sandbox, name, scenario, settings);
+  sandbox.resizeFleet(scenario.fleetSize);
+  try {
+    return await play(sandbox, name, scenario, settings);
+  } finally {
+    sandbox.resizeFleet(sizeBefore);
+  }
+}
+
+async function play(
+  sandbox: ScenarioWorld,
+  name: string,
+  scenario: Scenario,
+  settings: PipelinesConfig['pipelines'][number],
+): Promise<ScenarioResult> {
   const sample = SAMPLE_FOR_APP[settings.name];
   if (!sample)
     throw new Error(`scenario ${name}: no sample push for pipeline "${settings.name}" in events/github/`);
@@ -505,6 +541,8 @@ export async function runScenario(sandbox: ScenarioWorld, name: string): Promise
   const messages = sandbox.slack.messages.slice(slackBefore);
   const actual: ScenarioActual = {
     pushes,
+    instancesOffLive: targetInstances(sandbox, settings).filter((i) => i.currentRelease !== liveCommit)
+      .length,
     status: last.status,
     error: last.error,
     historyOutcome: last.historyOutcome,
@@ -557,6 +595,7 @@ export async function runScenario(sandbox: ScenarioWorld, name: string): Promise
   check('executions started', scenario.expected.executions, actual.executions);
   check('approval requests', scenario.expected.approvalRequests, actual.approvalRequests);
   check('final version', scenario.expected.finalVersion, actual.finalVersion);
+  check('instances not on the live commit', 0, actual.instancesOffLive);
   check('lock released', scenario.expected.lockReleased, actual.lockReleased);
   check('Slack notifications', scenario.expected.slackNotifications, actual.slackNotifications);
   check('dead letters', scenario.expected.deadLetters, actual.deadLetters);

@@ -29,8 +29,12 @@ afterAll(async () => {
     process.stdout.write(`\nfault matrix:\n${cells.map((c) => `  ${describeCell(c)}`).join('\n')}\n`);
 });
 
-/** The scenario files, read the way the sandbox reads them, before it starts. */
-const scenarioNames = (): string[] => [...loadScenarios().keys()];
+/**
+ * The scenario files, read the way the sandbox reads them, before it starts; the scale scenarios
+ * (a fleet of their own size) play in test/sandbox/scale-scenarios.test.ts.
+ */
+const scenarioNames = (): string[] =>
+  [...loadScenarios()].filter(([, s]) => s.fleetSize === undefined).map(([name]) => name);
 // Cells that lose service events run after all the others: the faults of the other cells come
 // from one seeded sequence, which the extra cells would otherwise shift.
 const lastly = (overlay: string) => (OVERLAYS[overlay]?.serviceEventsLost === true ? 1 : 0);

@@ -44,7 +44,7 @@ describe('startRelease', () => {
     expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, {
       DocumentName: 'deploy-controller-ReleaseSystemdService',
       Targets: [{ Key: 'tag:App', Values: ['microblog'] }],
-      MaxConcurrency: '1',
+      MaxConcurrency: '10%',
       MaxErrors: '0',
       TimeoutSeconds: 3600,
       Comment: 'microblog release 0123456789ab',
@@ -239,7 +239,7 @@ describe('rollback', () => {
     await run({ action: 'rollback', pipeline: 'microblog', instanceIds: [A, B], commitSha: null });
     // Assess
     const input = ssm.commandCalls(SendCommandCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ InstanceIds: [A, B], MaxErrors: '100%', MaxConcurrency: '1' });
+    expect(input).toMatchObject({ InstanceIds: [A, B], MaxErrors: '100%', MaxConcurrency: '10%' });
     expect(input.Targets).toBeUndefined();
     expect(input.Parameters).toMatchObject({
       action: ['rollback'],
