@@ -50,6 +50,16 @@ const INVALID_CODE: Record<string, string> = {
   iam: 'InvalidInput',
 };
 const QUERY_SERVICES = new Set(['elasticbeanstalk', 'cloudwatch', 'iam']);
+
+/**
+ * Step Functions' payload strings: "Length constraints apply to the payload size, and are expressed
+ * as bytes in UTF-8 encoding" (botocore stepfunctions service-2.json, SensitiveData: StartExecution
+ * input, SendTaskSuccess output). AWS refuses a larger one without echoing it: "1 validation error
+ * detected: Value at 'input' failed to satisfy constraint: Member must have size less than or equal
+ * to 262144 bytes in UTF-8 encoding" (the answer recorded from StartExecution).
+ */
+const utf8Sized = (service: ServiceConstraints, shapeName: string) =>
+  service.model.startsWith('stepfunctions/') && shapeName === 'SensitiveData';
 const NUMERIC = new Set(['integer', 'long', 'float', 'double']);
 
 /** The checked-in constraints file. */
@@ -145,6 +155,15 @@ export function violations(
     }
     case 'string': {
       const text = String(value);
+      if (utf8Sized(service, shapeName)) {
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (shape.max !== undefined && bytes > shape.max)
+          out.push({
+            path,
+            message: `Value at '${path}' failed to satisfy constraint: Member must have size less than or equal to ${shape.max} bytes in UTF-8 encoding`,
+          });
+        return out;
+      }
       sized(text.length, 'length');
       if (shape.enum && !shape.enum.includes(text))
         fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);

@@ -205,12 +205,13 @@ export class StepFunctionsEngine {
       );
     }
     // "Maximum input or output size for a task, state, or execution: 256 KiB" (Step Functions
-    // service quotas); StartExecution lists InvalidExecutionInput, "The provided JSON input data is
-    // not valid" (botocore stepfunctions service-2.json), for input it cannot take.
+    // service quotas). AWS refuses it as a request constraint (SensitiveData, bytes in UTF-8),
+    // ValidationException without echoing the input, as recorded from StartExecution; the request
+    // pipeline answers so on :4566 (local/limits/constraints.ts), this answers nested starts.
     if (Buffer.byteLength(text) > PAYLOAD_LIMIT_BYTES)
       throw new ServiceError(
-        'InvalidExecutionInput',
-        `Invalid State Machine Execution Input: the input is ${Buffer.byteLength(text)} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte (256 KiB) limit`,
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have size less than or equal to ${PAYLOAD_LIMIT_BYTES} bytes in UTF-8 encoding`,
       );
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:execution:${machine.name}:${executionName}`;
     const existing = this.executions.get(arn);

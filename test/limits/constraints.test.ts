@@ -58,6 +58,31 @@ describe('checkConstraints', () => {
     ).toBe(undefined);
   });
 
+  test("Step Functions' input is sized in UTF-8 bytes and never echoed", () => {
+    // 131,073 two-byte characters: under 262,144 characters, over 262,144 bytes.
+    const input = JSON.stringify('é'.repeat(131_072));
+    const start = (text: string) =>
+      checkConstraints(
+        file,
+        call('sfn', 'StartExecution', {
+          stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:m',
+          input: text,
+        }),
+      );
+    const refusal = start(input);
+    expect(refusal).toMatchObject({
+      code: 'ValidationException',
+      message:
+        "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding",
+    });
+    expect(start(JSON.stringify('x'.repeat(262_142)))).toBe(undefined);
+    expect(
+      checkConstraints(file, call('sfn', 'SendTaskSuccess', { taskToken: 't', output: input }))?.message,
+    ).toContain(
+      "Value at 'output' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes",
+    );
+  });
+
   test('an instance id of the wrong length breaks the pattern', () => {
     const refusal = checkConstraints(
       file,
