@@ -13,6 +13,10 @@
  * - Error and cause: the history and API shapes bound them to 256 and 32,768 characters
  *   (`SensitiveError` max 256, `SensitiveCause` max 32768: botocore stepfunctions service-2.json,
  *   used by SendTaskFailure, ExecutionFailedEventDetails, TaskFailedEventDetails, ...).
+ *   SendTaskFailure with a longer one is refused by the request constraints (local/limits). For a
+ *   longer one that arises inside an execution (a Fail state's Cause, a Lambda function's error)
+ *   the AWS documentation states no rule; no event can hold more than its shape, so the sandbox
+ *   keeps the first 32,768 (256) characters, cut on code points.
  */
 import { cutText } from '../../functions/commons/text';
 
