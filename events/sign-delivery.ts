@@ -21,6 +21,12 @@ export interface SignOptions {
   sha?: string;
   /** New head commit message. */
   message?: string;
+  /**
+   * When the pushed commits were made: sets `head_commit.timestamp` and every `commits[].timestamp`
+   * (ISO 8601 to the second, as GitHub writes them). Lead time counts from here, so a sample pushed
+   * now should say now (the sandbox's simulated now), not the sample's recorded date.
+   */
+  committedAt?: Date;
   /** New `X-GitHub-Delivery` (redeliveries keep the same one). */
   deliveryId?: string;
   /** Body encoding; default follows the sample's Content-Type. */
@@ -79,10 +85,24 @@ function setHeadCommit(
   if (message !== undefined) for (const commit of [head, last]) if (commit) commit.message = message;
 }
 
+/** GitHub's push payload timestamps: ISO 8601 to the second (GitHub docs, "push" webhook payload). */
+export function githubTimestamp(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function setCommitTime(body: Record<string, unknown>, at: Date): void {
+  const stamp = githubTimestamp(at);
+  const head = body.head_commit as Record<string, unknown> | null | undefined;
+  if (head) head.timestamp = stamp;
+  if (Array.isArray(body.commits))
+    for (const commit of body.commits as Record<string, unknown>[]) if (commit) commit.timestamp = stamp;
+}
+
 /** Applies the overrides, encodes the body and signs it. */
 export function signDelivery(sample: DeliverySample | string, options: SignOptions): SignedDelivery {
   const { headers, body } = structuredClone(typeof sample === 'string' ? loadSample(sample) : sample);
   setHeadCommit(body, options.sha, options.message);
+  if (options.committedAt) setCommitTime(body, options.committedAt);
   options.edit?.(body);
   const sampleType =
     Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';

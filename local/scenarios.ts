@@ -36,7 +36,7 @@ import type { SlackSink } from './sim/slack-sink';
 /** What the scenario runner needs from the sandbox. */
 export interface ScenarioWorld {
   config: PipelinesConfig;
-  clock: Pick<SimClock, 'now' | 'sleep' | 'isStopped'>;
+  clock: Pick<SimClock, 'now' | 'date' | 'sleep' | 'isStopped'>;
   tokens: Pick<TaskTokens, 'list' | 'succeed' | 'fail'>;
   engine: Pick<StepFunctionsEngine, 'executions'>;
   faults: Pick<FaultBook, 'setCommit'>;
@@ -456,9 +456,8 @@ async function play(
       deliveryId: randomUUID(),
       message: `${name}: change ${index + 1}`,
       // Lead time starts at the commit: make it "just now" on the simulated clock.
+      committedAt: sandbox.clock.date(),
       edit: (payload) => {
-        const head = payload.head_commit as Record<string, unknown> | null | undefined;
-        if (head) head.timestamp = new Date().toISOString();
         payload.before = before;
         payload.forced = push.forced === true;
       },

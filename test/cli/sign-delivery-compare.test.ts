@@ -10,3 +10,27 @@ describe('signDelivery with a new head commit', () => {
     );
   });
 });
+
+describe('signDelivery with a commit time', () => {
+  test('dates the head commit and every commit of the push, to the second as GitHub does', () => {
+    const { body } = signDelivery('push-microblog-main', {
+      secret: 's',
+      committedAt: new Date('2026-11-29T18:30:05.123Z'),
+    });
+    const payload = JSON.parse(body.toString()) as {
+      head_commit: { timestamp: string };
+      commits: { timestamp: string }[];
+    };
+    expect(payload.head_commit.timestamp).toBe('2026-11-29T18:30:05Z');
+    expect(payload.commits.map((c) => c.timestamp)).toEqual(
+      payload.commits.map(() => '2026-11-29T18:30:05Z'),
+    );
+  });
+
+  test("keeps the sample's recorded timestamps when no time is given (GitHub's documented example)", () => {
+    const { body } = signDelivery('push-microblog-main', { secret: 's' });
+    expect(
+      (JSON.parse(body.toString()) as { head_commit: { timestamp: string } }).head_commit.timestamp,
+    ).toBe('2025-05-02T14:40:12+02:00');
+  });
+});

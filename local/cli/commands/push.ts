@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SAMPLES_DIR, signDelivery } from '../../../events/sign-delivery';
 import type { CliContext } from '../context';
 import { CliError, networkCode, sandboxNotRunning } from '../errors';
+import { SANDBOX_PATHS } from '../sandbox-api';
 
 export interface PushOptions {
   sha?: string;
@@ -39,6 +40,24 @@ export function sampleFor(app: string): string {
   return name;
 }
 
+/**
+ * When the pushed commit was made: now on the clock the run will be measured by. In the sandbox
+ * that is its simulated clock (`GET /_sandbox/health` `now`), which runs ahead of the wall clock;
+ * with --aws, or when the sandbox cannot say, the wall clock.
+ */
+async function commitTime(ctx: CliContext): Promise<Date> {
+  if (ctx.mode === 'sandbox') {
+    try {
+      const health = await ctx.sandbox().request<{ now?: unknown }>('GET', SANDBOX_PATHS.health);
+      const now = typeof health.now === 'string' ? new Date(health.now) : undefined;
+      if (now && Number.isFinite(now.getTime())) return now;
+    } catch {
+      // Not reachable here: the delivery below names the webhook URL that did not answer.
+    }
+  }
+  return new Date();
+}
+
 /** Signs and sends the delivery; throws CliError for refused or failed deliveries. */
 export async function pushDelivery(
   ctx: CliContext,
@@ -65,6 +84,7 @@ export async function pushDelivery(
   const delivery = signDelivery(sample, {
     secret: ctx.webhookSecret,
     sha,
+    committedAt: await commitTime(ctx),
     deliveryId: options.delivery ?? randomUUID(),
     ...(options.message !== undefined && { message: options.message }),
     ...(branch !== undefined && {
