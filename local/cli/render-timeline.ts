@@ -61,10 +61,26 @@ export function timelineRows(
   const ended = timeline.status !== 'RUNNING';
   const rows: Row[] = [];
   /** Rows of this execution (not of nested ones), with their loop ids, for collapsing and finality. */
-  const own: { row: Row; depth: number; loop?: number; settled: boolean }[] = [];
+  const own: { row: Row; depth: number; run: number; loop?: number; settled: boolean }[] = [];
   let loops = 0;
+  let run = 1;
   for (const step of timeline.steps) {
     if (step.type === 'Choice' && !options.all) continue;
+    if ((step.run ?? 1) !== run) {
+      // RedriveExecution appends the next attempt to the same history (HistoryEvent type
+      // ExecutionRedriven, Step Functions API reference): its steps go under a marker of their own
+      // and never fold into the previous attempt's rows.
+      run = step.run ?? 1;
+      const redrive = timeline.redrives?.find((r) => r.run === run);
+      rows.push({
+        key: `${tree.executionArn}#redrive-${run}`,
+        depth: baseDepth,
+        offsetMs: (redrive?.at ?? step.enteredAt).getTime() - start,
+        status: 'header',
+        text: `↻ redriven: attempt ${run}, from the step that did not succeed`,
+        final: true,
+      });
+    }
     const note = noteOf(step);
     const row: Row = {
       key: `${tree.executionArn}#${step.id}`,
@@ -77,7 +93,7 @@ export function timelineRows(
       final: false,
     };
     const settled = step.status !== 'running' && step.status !== 'waiting';
-    const recent = own.filter((o) => o.depth === step.depth).slice(-LOOP_WINDOW);
+    const recent = own.filter((o) => o.depth === step.depth && o.run === run).slice(-LOOP_WINDOW);
     const same = options.all
       ? undefined
       : recent.find((o) => o.row.text === step.name && !step.childExecutionArn);
@@ -95,7 +111,7 @@ export function timelineRows(
       for (const o of own.slice(own.indexOf(same))) if (o.depth === step.depth) o.loop = loop;
       continue;
     }
-    own.push({ row, depth: step.depth, settled });
+    own.push({ row, depth: step.depth, run, settled });
     rows.push(row);
     const child = step.childExecutionArn ? tree.children.get(step.childExecutionArn) : undefined;
     if (child) {
@@ -122,7 +138,9 @@ export function timelineRows(
     const leftBranch = after.some((later) => later.depth < o.depth);
     const window = options.all || !loopable(o.row.text) ? 1 : LOOP_WINDOW;
     const once = !loopable(o.row.text) && o.row.status !== 'failed';
-    o.row.final = o.settled && (ended || leftBranch || once || sameDepthAfter.length >= window);
+    // A row of an attempt that a redrive followed never changes again.
+    const earlierRun = o.run < run;
+    o.row.final = o.settled && (ended || earlierRun || leftBranch || once || sameDepthAfter.length >= window);
   });
   return rows;
 }

@@ -28,6 +28,8 @@ export interface Step {
   attempts: number;
   /** Parallel or Map steps this one sits inside. */
   depth: number;
+  /** The run's attempt the step belongs to: 1 (or absent), then 2 after the first ExecutionRedriven, ... */
+  run?: number;
   /** Resource of its task, e.g. `codebuild` / `startBuild.sync`. */
   resourceType?: string;
   resource?: string;
@@ -48,6 +50,8 @@ export interface Timeline {
   cause?: string;
   input?: string;
   output?: string;
+  /** Each RedriveExecution of the run: when, and the attempt it started (2 for the first redrive). */
+  redrives?: { at: Date; run: number }[];
 }
 
 /** Where a task step is: `failed` = an attempt failed (a retry may follow), `done` = awaiting its exit. */
@@ -111,7 +115,7 @@ function executionArnIn(text: string | undefined): string | undefined {
 
 /** Builds the timeline of one execution from its events (oldest first, as GetExecutionHistory returns them). */
 export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
-  const timeline: Timeline = { steps: [], status: 'RUNNING' };
+  const timeline: Timeline = { steps: [], status: 'RUNNING', redrives: [] };
   const owner = new Map<number, OpenStep>();
   const open: OpenStep[] = [];
   const containers: OpenStep[] = [];
@@ -201,6 +205,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       // RedriveExecution appends the next attempt to the same history, after the previous end
       // (HistoryEvent type ExecutionRedriven, Step Functions API reference): running again.
       timeline.status = 'RUNNING';
+      (timeline.redrives ??= []).push({ at, run: timeline.redrives.length + 2 });
       delete timeline.endedAt;
       delete timeline.error;
       delete timeline.cause;
@@ -239,6 +244,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         status: 'running',
         attempts: 0,
         depth: containers.length,
+        run: (timeline.redrives?.length ?? 0) + 1,
         phase: 'none',
         tokenWait: false,
       };
@@ -376,6 +382,8 @@ function publicStep(open: OpenStep): Step {
     status: open.status,
     attempts: open.attempts,
     depth: open.depth,
+    // Only a redriven run's later attempts carry it: absent means the first attempt.
+    ...(open.run !== undefined && open.run > 1 && { run: open.run }),
   };
   for (const key of [
     'endedAt',

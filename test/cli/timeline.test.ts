@@ -353,4 +353,24 @@ describe('buildTimeline over a redriven execution', () => {
       'Deploy:succeeded',
     ]);
   });
+
+  it("shows the redriven attempt's steps after a marker, never folded into the first attempt's", () => {
+    const events = history(
+      ['ExecutionStarted', { input: '{}' }],
+      ['TaskStateEntered', { name: 'Deploy', input: '{}' }],
+      ['ExecutionAborted', {}],
+      ['ExecutionRedriven', { redriveCount: 1 }],
+      ['TaskStateEntered', { name: 'Deploy', input: '{}' }],
+    );
+    const rows = timelineRows(tree(events));
+    expect(rows.map((r) => [r.text, r.status, r.final])).toEqual([
+      ['Deploy', 'aborted', true],
+      ['↻ redriven: attempt 2, from the step that did not succeed', 'header', true],
+      ['Deploy', 'running', false],
+    ]);
+    expect(rows[1]!.offsetMs).toBe(3000);
+    expect(lines(tree(events))[1]).toBe(
+      '   +0:03                    ↻ redriven: attempt 2, from the step that did not succeed',
+    );
+  });
 });
