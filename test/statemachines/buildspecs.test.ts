@@ -4,7 +4,7 @@
  * against a local stand-in for the OSV API.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,19 +74,137 @@ describe('dependency-scan.yml', () => {
     const inline = write.split("<<'GATE'\n")[1].replace(/GATE\n?$/, '');
     expect(inline).toBe(readFileSync(join(dir, 'severity_gate.py'), 'utf8'));
     expect(spec.phases.build.commands.at(-1)).toBe(
-      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json',
+      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json reports/severities.json',
     );
     expect(unquotedInputs(spec)).toEqual([]);
   });
 
   it('runs pip-audit in PRE_BUILD and only the gate in BUILD, so a crash is never VulnerabilitiesFound', () => {
     expect(spec.phases.build.commands).toEqual([
-      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json',
+      '/tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json reports/severities.json',
     ]);
     const pre = spec.phases.pre_build.commands.join('\n');
     expect(pre).toContain('/tmp/scanner/bin/pip-audit --requirement "$REQUIREMENTS_FILE"');
     expect(pre).toContain('severity_gate.py --check-run "$audit_exit" reports/pip-audit.json');
     expect(spec.phases.pre_build['on-failure']).toBe('ABORT');
+  });
+});
+
+describe('dependency-scan.yml exports its summary for the approval page', () => {
+  const spec = load('dependency-scan.yml') as {
+    env: { 'exported-variables': string[] };
+    phases: Record<string, { commands: string[] }>;
+  };
+  let server: Server;
+  let api: string;
+  const severities: Record<string, string> = { 'GHSA-mod-0001': 'MODERATE', 'GHSA-low-0001': 'LOW' };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
+      const level = severities[id];
+      res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A buildspec command as CodeBuild runs it (bash), with the scanner's python and gate paths local. */
+  const local = (command: string) =>
+    command
+      .replaceAll('/tmp/scanner/bin/python', 'python3')
+      .replaceAll('/tmp/severity_gate.py', join(dir, 'severity_gate.py'));
+  const run = (cwd: string, script: string, env: Record<string, string>) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile('bash', ['-c', script], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, out: stdout, err: stderr }),
+      );
+    });
+  /** PRE_BUILD's --assess command for real over a report; what it leaves exported, and the BUILD gate's exit. */
+  const scan = async (vulns: { id: string; aliases?: string[] }[], failOn = 'high', gateApi = api) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scan-export-'));
+    mkdirSync(join(cwd, 'reports'));
+    writeFileSync(
+      join(cwd, 'reports', 'pip-audit.json'),
+      JSON.stringify({
+        dependencies: [
+          {
+            name: 'jinja2',
+            version: '2.10.1',
+            vulns: vulns.map((v) => ({ aliases: [], fix_versions: [], ...v })),
+          },
+        ],
+      }),
+    );
+    const assess = spec.phases.pre_build!.commands.find((c) => c.startsWith('summary='))!;
+    const pre = await run(
+      cwd,
+      `${local(assess)}\nprintf '%s|%s|%s' "$SCAN_FINDINGS" "$SCAN_HIGHEST_SEVERITY" "$SCAN_UNRATED" > exported.txt`,
+      { OSV_API_URL: api },
+    );
+    const exported = pre.code === 0 ? readFileSync(join(cwd, 'exported.txt'), 'utf8') : '';
+    const gate = await run(cwd, local(spec.phases.build!.commands.at(-1)!), {
+      OSV_API_URL: gateApi,
+      FAIL_ON: failOn,
+    });
+    return { pre, exported, gate };
+  };
+
+  it('declares the three variables CodeBuild exports', () => {
+    expect(spec.env['exported-variables']).toEqual([
+      'SCAN_FINDINGS',
+      'SCAN_HIGHEST_SEVERITY',
+      'SCAN_UNRATED',
+    ]);
+  });
+
+  it.each<[string, string, { id: string; aliases?: string[] }[], number]>([
+    ['no findings', '0|none|0', [], 0],
+    [
+      'a moderate and a low advisory',
+      '2|medium|0',
+      [{ id: 'GHSA-mod-0001' }, { id: 'PYSEC-1', aliases: ['GHSA-low-0001'] }],
+      0,
+    ],
+    ['findings without a published severity only', '1|unknown|1', [{ id: 'PYSEC-unrated-1' }], 1],
+    [
+      'a low advisory and one without a severity',
+      '2|low|1',
+      [{ id: 'GHSA-low-0001' }, { id: 'PYSEC-unrated-2' }],
+      1,
+    ],
+  ])(
+    '%s: exports %s (findings|highest|unrated), and the gate at high follows',
+    async (_name, exported, vulns, gateExit) => {
+      const result = await scan(vulns);
+      expect(result.pre).toMatchObject({ code: 0, err: '' });
+      expect(result.exported).toBe(exported);
+      expect(result.pre.out).toContain(
+        `scan summary: ${exported.split('|')[0]} finding(s), highest ${exported.split('|')[1]}`,
+      );
+      expect(result.gate.code).toBe(gateExit);
+    },
+  );
+
+  it('the gate in BUILD judges the levels PRE_BUILD learnt, without asking OSV again', async () => {
+    const result = await scan([{ id: 'GHSA-low-0001' }], 'medium', 'http://127.0.0.1:9');
+    expect(result.exported).toBe('1|low|0');
+    expect(result.gate.code).toBe(0);
+    expect(result.gate.out).toContain('note   low      jinja2==2.10.1 GHSA-low-0001');
+  });
+
+  it('fails PRE_BUILD (the scanner, not a finding) and exports nothing when the report cannot be read', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scan-export-'));
+    const assess = spec.phases.pre_build!.commands.find((c) => c.startsWith('summary='))!;
+    const pre = await run(cwd, `${local(assess)}`, { OSV_API_URL: api });
+    expect(pre.code).not.toBe(0);
+    expect(pre.out).not.toContain('scan summary');
   });
 });
 
