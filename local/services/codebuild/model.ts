@@ -11,6 +11,7 @@ import { ServiceError } from '../../aws/service-error';
 import type { S3Store } from '../s3/model';
 import type { FaultBook } from '../../faults';
 import type { BuildRecord } from '../../sfn/integrations';
+import { exportedVariableNames } from './exported-variables';
 
 export type ProjectKind = 'build' | 'scan';
 
@@ -47,6 +48,8 @@ interface Build {
   timers: NodeJS.Timeout[];
   /** A call of the build refused with the project's role (set before the phases play). */
   accessDenied?: BuildFailure;
+  /** `exportedEnvironmentVariables`, fixed when POST_BUILD ends (see exportVariables). */
+  exported?: { name: string; value: string }[];
 }
 
 /** A failed phase: its name, `STATUS_CODE: message`, and the log lines it adds. */
@@ -92,10 +95,14 @@ const SCAN_PHASES: [string, number][] = [
   ['FINALIZING', 2],
 ];
 const SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
-const CVSS = { low: '3.7', medium: '5.3', high: '7.5', critical: '9.8' } as const;
 
 export interface CodeBuildOptions {
   clock: SimClock;
+  /**
+   * Names each kind's buildspec lists under `env.exported-variables` (default: the project's
+   * buildspecs/, see exportedVariableNames).
+   */
+  exportedVariables?: Record<ProjectKind, readonly string[]>;
   s3: S3Store;
   faults: FaultBook;
   region: string;
@@ -238,10 +245,11 @@ export class CodeBuildSimulator {
         return {
           phase: 'BUILD',
           message:
-            'COMMAND_EXECUTION_ERROR: Error while executing command: dependency-check.sh --scan . --failOnCVSS 7. Reason: exit status 1',
+            'COMMAND_EXECUTION_ERROR: Error while executing command: /tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json reports/severities.json. Reason: exit status 1',
+          // The gate's own lines (buildspecs/severity_gate.py).
           log: [
-            `[ERROR] jinja2-2.10.1 (pkg:pypi/jinja2@2.10.1) : CVE-2024-22195 (${faults.scanFinding}, CVSS ${CVSS[faults.scanFinding]})`,
-            `One or more dependencies were identified with vulnerabilities that have a CVSS score greater than or equal to '${CVSS[failOn] ?? '7.0'}':`,
+            `BLOCKS ${faults.scanFinding.padEnd(8)} jinja2==2.10.1 GHSA-h5c8-rqwp-cp95 fixed in: 3.1.3`,
+            `1 finding(s), 1 at or above ${failOn}`,
           ],
         };
       }
@@ -309,6 +317,38 @@ export class CodeBuildSimulator {
     }
     if (phase.phaseType === 'BUILD' && build.kind === 'build') this.writeReport(build, Boolean(failure));
     if (phase.phaseType === 'UPLOAD_ARTIFACTS' && !failure) this.writeArtifact(build);
+    if (phase.phaseType === 'POST_BUILD') this.exportVariables(build);
+  }
+
+  /**
+   * The buildspec's `env.exported-variables` with the values the build left in its environment.
+   * "Build specification reference for CodeBuild" (env/exported-variables): a value "can be updated
+   * between the start of the install phase and the end of the post_build phase. After the
+   * post_build phase ends, the value of exported variables cannot change"; BatchGetBuilds answers
+   * them as `Build.exportedEnvironmentVariables` [{name, value}] (botocore codebuild/2016-10-06
+   * service-2.json, shapes Build and ExportedEnvironmentVariable). So they exist once POST_BUILD has
+   * run, which CodeBuild does after a failed BUILD as well (the scan's findings), but not after a
+   * failed INSTALL or PRE_BUILD (straight to FINALIZING) nor for a stopped build. A declared name the
+   * build never set is not exported ("must be available in your container during the build").
+   */
+  private exportVariables(build: Build): void {
+    const names = (this.options.exportedVariables ?? exportedVariableNames())[build.kind];
+    if (names.length === 0) return;
+    const values = this.environmentAfterBuild(build);
+    build.exported = names.flatMap((name) =>
+      values[name] !== undefined ? [{ name, value: values[name] }] : [],
+    );
+  }
+
+  /** What the simulated commands export: the scan's summary (buildspecs/severity_gate.py --assess). */
+  private environmentAfterBuild(build: Build): Record<string, string> {
+    if (build.kind !== 'scan') return {};
+    const finding = this.options.faults.faultsFor(build.sourceVersion).scanFinding;
+    return {
+      SCAN_FINDINGS: finding ? '1' : '0',
+      SCAN_HIGHEST_SEVERITY: finding ?? 'none',
+      SCAN_UNRATED: '0',
+    };
   }
 
   private complete(build: Build, failure: { message: string } | undefined): void {
@@ -416,6 +456,7 @@ export class CodeBuildSimulator {
       buildComplete: build.buildComplete,
       initiator: 'states.amazonaws.com',
       reportArns: [...build.reportArns],
+      ...(build.exported && { exportedEnvironmentVariables: build.exported.map((v) => ({ ...v })) }),
     };
   }
 
