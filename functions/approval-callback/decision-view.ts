@@ -7,6 +7,7 @@
 import type { ApprovalRecord } from '../approval-request/approval-store';
 import { compareLink } from '../approval-request/compare-link';
 import type { ReleaseContext } from '../approval-request/release-context';
+import { scanFindingsText } from '../approval-request/scan-findings';
 import type { PipelineSettings } from '../commons/config/schema';
 import { executionConsoleUrl } from '../commons/console-links';
 
@@ -117,10 +118,8 @@ function buildRows(context: ReleaseContext | undefined, failOn: string): Decisio
   else {
     const highest =
       scan.highestSeverity === undefined
-        ? `nothing at or above ${failOn}`
-        : scan.highestSeverity === 'none'
-          ? 'no findings'
-          : `highest finding ${scan.highestSeverity}${scan.findings !== undefined ? ` (${scan.findings} in all)` : ''}; the gate is ${failOn}`;
+        ? `nothing at or above ${failOn} (the scan did not report its highest finding)`
+        : `${scanFindingsText(scan)}; the gate fails on ${failOn} and above`;
     rows.push({
       label: 'Dependency scan',
       text: `${scan.status.toLowerCase()}${minutes(scan.durationSeconds)}: ${highest}`,

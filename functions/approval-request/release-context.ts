@@ -15,6 +15,7 @@ import {
   type CodeBuildClient,
 } from '@aws-sdk/client-codebuild';
 import type { LastGoodResult } from '../commons/types/tasks';
+import { scanFindings, type ScanFindings } from './scan-findings';
 
 export interface TestCounts {
   total: number;
@@ -31,13 +32,9 @@ export interface BuildSummary {
   tests?: TestCounts;
 }
 
-export interface ScanSummary {
+export interface ScanSummary extends ScanFindings {
   status: string;
   durationSeconds?: number;
-  /** Highest severity found (low | medium | high | critical | none), when the scan exported it. */
-  highestSeverity?: string;
-  /** Number of findings, when the scan exported it. */
-  findings?: number;
 }
 
 /** Stored on the approval record; every field optional. */
@@ -48,9 +45,6 @@ export interface ReleaseContext {
   build?: BuildSummary;
   scan?: ScanSummary;
 }
-
-/** Variables the dependency scan exports (buildspec `env.exported-variables`). */
-export const SCAN_EXPORTS = { highest: 'SCAN_HIGHEST_SEVERITY', findings: 'SCAN_FINDINGS' } as const;
 
 export interface ContextDeps {
   codebuild?: Pick<CodeBuildClient, 'send'>;
@@ -117,12 +111,7 @@ async function builds(
     result.scan = { status: scan.buildStatus ?? 'UNKNOWN' };
     const duration = seconds(scan.startTime, scan.endTime);
     if (duration !== undefined) result.scan.durationSeconds = duration;
-    const exported = new Map((scan.exportedEnvironmentVariables ?? []).map((v) => [v.name, v.value]));
-    const highest = exported.get(SCAN_EXPORTS.highest);
-    if (highest && /^(none|low|medium|high|critical)$/.test(highest)) result.scan.highestSeverity = highest;
-    const findings = Number(exported.get(SCAN_EXPORTS.findings));
-    if (exported.has(SCAN_EXPORTS.findings) && Number.isInteger(findings) && findings >= 0)
-      result.scan.findings = findings;
+    Object.assign(result.scan, scanFindings(scan.exportedEnvironmentVariables));
   }
   return result;
 }

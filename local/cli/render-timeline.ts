@@ -6,6 +6,7 @@
 import type { Output } from './output';
 import type { ExecutionTree } from './history';
 import { summarizeCause, type Step, type StepStatus } from './timeline';
+import { scanFindings, scanFindingsText } from '../../functions/approval-request/scan-findings';
 
 export interface Row {
   /** Stable across polls: execution ARN + step id. */
@@ -156,6 +157,10 @@ function noteOf(step: Step): string | undefined {
         : 'waiting for a task token (deployctl approve|reject)',
     );
   }
+  const findings = step.exported
+    ? scanFindingsText(scanFindings(Object.entries(step.exported).map(([name, value]) => ({ name, value }))))
+    : undefined;
+  if (findings) parts.push(findings);
   if (step.error || step.cause)
     parts.push([step.error, summarizeCause(step.cause)].filter(Boolean).join(': '));
   return parts.length ? parts.join('; ') : undefined;

@@ -38,6 +38,8 @@ export interface Step {
   /** A waiting approval's deadline (ISO) and link, from the task's parameters. */
   waitingUntil?: string;
   approveUrl?: string;
+  /** A CodeBuild task's exported variables (name -> value), from its build in the result or cause. */
+  exported?: Record<string, string>;
 }
 
 export interface Timeline {
@@ -104,6 +106,26 @@ function distinctValues(json: string | undefined): string[] {
     return [];
   }
   return out;
+}
+
+/**
+ * `Build.ExportedEnvironmentVariables` of a codebuild:startBuild.sync result or failure cause (the
+ * build as BatchGetBuilds describes it, keys in PascalCase: CodeBuild API reference, Build and
+ * ExportedEnvironmentVariable).
+ */
+function exportedIn(text: string | undefined): Record<string, string> | undefined {
+  if (!text?.startsWith('{')) return undefined;
+  try {
+    const build = (JSON.parse(text) as { Build?: { ExportedEnvironmentVariables?: unknown } }).Build;
+    const list = build?.ExportedEnvironmentVariables;
+    if (!Array.isArray(list)) return undefined;
+    const out: Record<string, string> = {};
+    for (const item of list as { Name?: unknown; Value?: unknown }[])
+      if (typeof item?.Name === 'string' && typeof item.Value === 'string') out[item.Name] = item.Value;
+    return out;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The nested execution ARN in a startExecution task's output or cause. */
@@ -351,6 +373,10 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           const child = executionArnIn(str(info.output) ?? str(info.cause));
           if (child) step.childExecutionArn ??= child;
         }
+        if (step.resourceType === 'codebuild') {
+          const exported = exportedIn(str(info.output) ?? str(info.cause));
+          if (exported) step.exported = exported;
+        }
         if (type.endsWith('Succeeded')) {
           step.status = 'running';
         } else {
@@ -394,6 +420,7 @@ function publicStep(open: OpenStep): Step {
     'childExecutionArn',
     'waitingUntil',
     'approveUrl',
+    'exported',
   ] as const) {
     if (open[key] !== undefined) Object.assign(step, { [key]: open[key] });
   }

@@ -8,6 +8,8 @@ import { timeHtml } from '../../functions/approval-callback/pages';
 import type { CliContext } from '../cli/context';
 import { listExecutions } from '../cli/executions';
 import { fetchTree } from '../cli/history';
+import type { Step } from '../cli/timeline';
+import { SCAN_EXPORTS, scanFindings, scanFindingsText } from '../../functions/approval-request/scan-findings';
 import { escapeHtml, layout, type HtmlResponse } from './layout';
 import { executionHref } from './pipelines-page';
 
@@ -27,6 +29,18 @@ export interface WaitingApproval {
   approveUrl: string;
   /** `commit 7d2e9f1 "Add overdraft check" pushed by ada`, when the input tells. */
   commit?: string;
+  /** The dependency scan's findings (`highest finding: medium (1 finding)`), when it exported them. */
+  scan?: string;
+}
+
+/** The scan's exported summary in words, from the run's CodeBuild scan step. */
+function scanOf(steps: readonly Step[]): string | undefined {
+  const exported = steps.find(
+    (s) => s.resourceType === 'codebuild' && s.exported?.[SCAN_EXPORTS.highest],
+  )?.exported;
+  return exported
+    ? scanFindingsText(scanFindings(Object.entries(exported).map(([name, value]) => ({ name, value }))))
+    : undefined;
 }
 
 function commitOf(input: string | undefined): string | undefined {
@@ -48,13 +62,13 @@ export function approvalsPage(waiting: readonly WaitingApproval[]): HtmlResponse
     ? `<p>Each button opens the approval's decision page, the same signed, single-use page as the Slack link: ` +
       `it shows what will happen and takes Approve, or Reject with a reason.</p>` +
       `<table><caption class="note">Runs waiting for a person, oldest first</caption><thead><tr>` +
-      `<th scope="col">Pipeline</th><th scope="col">Run</th><th scope="col">Change</th><th scope="col">Waiting since</th>` +
+      `<th scope="col">Pipeline</th><th scope="col">Run</th><th scope="col">Change</th><th scope="col">Dependency scan</th><th scope="col">Waiting since</th>` +
       `<th scope="col">Deadline</th><th scope="col">Decide</th></tr></thead><tbody>` +
       waiting
         .map(
           (w) =>
             `<tr><td>${escapeHtml(w.pipeline)}</td><td><a href="${escapeHtml(executionHref(w.executionArn))}">${escapeHtml(w.name)}</a></td>` +
-            `<td>${escapeHtml(w.commit ?? '')}</td><td>${timeHtml(w.waitingSince)}</td>` +
+            `<td>${escapeHtml(w.commit ?? '')}</td><td>${escapeHtml(w.scan ?? 'not reported')}</td><td>${timeHtml(w.waitingSince)}</td>` +
             `<td>${w.expiresAt ? timeHtml(w.expiresAt) : 'none'}</td>` +
             `<td><a class="button" href="${escapeHtml(w.approveUrl)}" aria-label="Review and decide ${escapeHtml(w.name)}">Review and decide</a></td></tr>`,
         )
@@ -74,6 +88,7 @@ export async function waitingApprovals(ctx: CliContext): Promise<WaitingApproval
       // Only http(s) links become buttons: the page never links a script URL.
       if (!step?.approveUrl || !/^https?:\/\//i.test(step.approveUrl)) return undefined;
       const commit = commitOf(tree.timeline.input);
+      const scan = scanOf(tree.timeline.steps);
       return {
         pipeline: run.pipeline,
         executionArn: run.executionArn!,
@@ -83,6 +98,7 @@ export async function waitingApprovals(ctx: CliContext): Promise<WaitingApproval
         ...(step.waitingUntil && { expiresAt: step.waitingUntil }),
         approveUrl: step.approveUrl,
         ...(commit && { commit }),
+        ...(scan && { scan }),
       };
     }),
   );

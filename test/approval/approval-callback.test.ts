@@ -325,7 +325,7 @@ describe('the decision screen', () => {
       'href="https://github.com/example-org/retail-bank/compare/a1b2c3d4e5f6...3f2a9c1b7d4e"',
     );
     expect(body).toContain('48 passed, 0 failed (48 in all)');
-    expect(body).toContain('highest finding medium (2 in all); the gate is high');
+    expect(body).toContain('highest finding: medium (2 findings); the gate fails on high and above');
     expect(body).toContain('retail-bank-3f2a9c1-abc');
     expect(body).toContain('ada to main of example-org/retail-bank');
     // Both decisions, each with its own valid signature; the reject form asks for a reason.

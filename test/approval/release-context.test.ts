@@ -1,6 +1,7 @@
 import { BatchGetBuildsCommand, BatchGetReportsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { releaseContext, testCounts } from '../../functions/approval-request/release-context';
+import { scanFindings, scanFindingsText } from '../../functions/approval-request/scan-findings';
 
 const codebuild = mockClient(CodeBuildClient);
 const client = new CodeBuildClient({ region: 'us-east-1' });
@@ -115,5 +116,42 @@ describe('releaseContext', () => {
       failed: 2,
       skipped: 0,
     });
+  });
+});
+
+describe('the scan findings the buildspec exports', () => {
+  test('read from the exported variables; values the buildspec never writes are left out', () => {
+    expect(
+      scanFindings([
+        { name: 'SCAN_FINDINGS', value: '3' },
+        { name: 'SCAN_HIGHEST_SEVERITY', value: 'low' },
+        { name: 'SCAN_UNRATED', value: '1' },
+      ]),
+    ).toEqual({ findings: 3, highestSeverity: 'low', unrated: 1 });
+    expect(scanFindings([{ name: 'SCAN_HIGHEST_SEVERITY', value: 'unknown' }])).toEqual({
+      highestSeverity: 'unknown',
+    });
+    expect(
+      scanFindings([
+        { name: 'SCAN_FINDINGS', value: '-1' },
+        { name: 'SCAN_UNRATED', value: '' },
+        { name: 'SCAN_HIGHEST_SEVERITY', value: 'severe' },
+      ]),
+    ).toEqual({});
+    expect(scanFindings(undefined)).toEqual({});
+  });
+
+  test('in words, with what "highest" means when some findings have no published severity', () => {
+    expect(scanFindingsText({ highestSeverity: 'none', findings: 0 })).toBe('no findings');
+    expect(scanFindingsText({ highestSeverity: 'medium', findings: 1, unrated: 0 })).toBe(
+      'highest finding: medium (1 finding)',
+    );
+    expect(scanFindingsText({ highestSeverity: 'low', findings: 3, unrated: 1 })).toBe(
+      'highest finding: low (3 findings, 1 without a published severity)',
+    );
+    expect(scanFindingsText({ highestSeverity: 'unknown', findings: 1, unrated: 1 })).toBe(
+      'highest finding: no published severity (1 finding, 1 without a published severity)',
+    );
+    expect(scanFindingsText({})).toBeUndefined();
   });
 });
