@@ -34,6 +34,19 @@ export interface CallbackDeps extends DecideDeps {
 /** Where to follow the run after a decision. */
 const follow = (record: Pick<ApprovalRecord, 'executionArn'>) => executionLink(record.executionArn);
 
+/**
+ * The command that runs an expired approval's commit again, as it works where the run happened:
+ * `--aws` only against AWS (the sandbox sets DEPLOY_CONTROLLER_SANDBOX for its handlers).
+ */
+export function retryCommand(executionArn: string, env: NodeJS.ProcessEnv = process.env): string {
+  const name = executionArn.split(':').at(-1) ?? executionArn;
+  return env.DEPLOY_CONTROLLER_SANDBOX ? `npx deployctl retry ${name}` : `npx deployctl retry ${name} --aws`;
+}
+
+/** The expired page of a record (its run's link and retry command), or without one when unknown. */
+const expired = (record: Pick<ApprovalRecord, 'executionArn'> | undefined) =>
+  record ? pages.expired(follow(record), retryCommand(record.executionArn)) : pages.expired();
+
 function linkProblem(check: Exclude<LinkCheck, { ok: true }>): HtmlResponse {
   return check.reason === 'expired' ? pages.expired() : pages.forged();
 }
@@ -54,7 +67,7 @@ async function notWaiting(record: ApprovalRecord, deps: CallbackDeps): Promise<H
 
 /** The page of a decided or expired record; undefined while pending. */
 function settled(record: ApprovalRecord): HtmlResponse | undefined {
-  if (record.status === 'expired') return pages.expired(follow(record));
+  if (record.status === 'expired') return expired(record);
   if (record.status !== 'pending')
     return pages.used(record.status, record.decidedBy, follow(record), record.decidedAt);
   return undefined;
@@ -75,7 +88,7 @@ async function show(request: ApprovalRequest, approvalId: string, deps: Callback
     if (check.reason !== 'expired') return linkProblem(check);
     // Genuine but past its expiry: a decided approval still says who decided, never "nobody decided".
     const record = await deps.store.get(approvalId);
-    return (record && settled(record)) ?? pages.expired(record ? follow(record) : undefined);
+    return (record && settled(record)) ?? expired(record);
   }
   const record = await deps.store.get(approvalId);
   if (!record) return pages.unknown();
@@ -119,7 +132,7 @@ async function act(request: ApprovalRequest, approvalId: string, deps: CallbackD
       const now = (deps.now?.() ?? new Date()).getTime();
       const early = record !== undefined && record.expiresAtEpoch * 1000 > now;
       const ended = early ? await notWaiting(record, deps) : undefined;
-      return ended ?? pages.expired(record ? follow(record) : undefined);
+      return ended ?? expired(record);
     }
     case 'unknown':
       return pages.unknown();

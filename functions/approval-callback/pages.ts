@@ -154,9 +154,9 @@ export function decisionPage(view: DecisionView, forms: DecisionForms): HtmlResp
   );
 }
 
-/** A link to follow the run, for the pages after a decision. */
-function followHtml(url?: string): string {
-  return url ? `<p><a href="${escapeHtml(url)}" rel="noopener noreferrer">Follow the deploy</a></p>` : '';
+/** A link to follow the run, for the pages after a decision (`See the run` when it has ended). */
+function followHtml(url?: string, text = 'Follow the deploy'): string {
+  return url ? `<p><a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(text)}</a></p>` : '';
 }
 
 /** Pages for every ending, with the status code each deserves. */
@@ -178,12 +178,20 @@ export const pages = {
       (at ? `<p>Decided ${timeHtml(at)}.</p>` : '') + followHtml(follow),
       { script: Boolean(at) },
     ),
-  expired: (follow?: string) =>
+  /**
+   * `retry` is the command that starts the same commit again (a second push of it only finds the
+   * ended run: the webhook answers a commit's redelivery with its existing execution).
+   */
+  expired: (follow?: string, retry?: string) =>
     page(
       410,
       'This approval has expired',
-      'Nobody decided in time, so the run ended without deploying. Push again (or `deployctl redeploy`) if the release is still wanted.',
-      followHtml(follow),
+      `Nobody decided in time, so the run ended without deploying. If the release is still wanted, ${
+        retry
+          ? `start the same commit again with ${retry} (it reuses the build).`
+          : "start the same commit again with deployctl retry and the run's name (it reuses the build)."
+      }`,
+      followHtml(follow, 'See the run'),
     ),
   /** The run is not waiting any more (stopped, failed, superseded, finished): nothing to decide. */
   notWaiting: (pipeline: string, state: string, follow?: string) =>
@@ -191,7 +199,7 @@ export const pages = {
       409,
       'This run is no longer waiting',
       `The run of ${pipeline} ${state}, so there is nothing to approve or reject. Nothing was changed by this link.`,
-      followHtml(follow),
+      followHtml(follow, 'See the run'),
     ),
   forged: () =>
     page(

@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { approvalStore } from '../../functions/approval-request/approval-store';
 import { approvalCallback, callbackDeps } from '../../functions/approval-callback/handler';
+import { retryCommand } from '../../functions/approval-callback/approval-callback';
 import { signClaims, type LinkDecision } from '../../functions/commons/approval-links';
 import { clearSecretCache } from '../../functions/commons/secrets';
 import { KEY, TOKEN, record } from './fixtures';
@@ -116,6 +117,21 @@ describe('GET shows a confirmation page and never acts', () => {
     expect(response.body).toContain('This approval has expired');
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfnMock.calls()).toHaveLength(0);
+    // A second push of the same commit only finds the ended run: the page names the command that
+    // starts it again, as it works against AWS.
+    const name = record().executionArn.split(':').at(-1)!;
+    expect(response.body).toContain(`start the same commit again with npx deployctl retry ${name} --aws`);
+    expect(response.body).not.toContain('Push again');
+    expect(response.body).toContain('See the run');
+  });
+
+  test('retryCommand names the run, with --aws only outside the sandbox', () => {
+    const arn =
+      'arn:aws:states:us-east-1:123456789012:execution:deploy-retail-bank:retail-bank-3f2a9c1b7d4e-1';
+    expect(retryCommand(arn, {})).toBe('npx deployctl retry retail-bank-3f2a9c1b7d4e-1 --aws');
+    expect(retryCommand(arn, { DEPLOY_CONTROLLER_SANDBOX: '1' })).toBe(
+      'npx deployctl retry retail-bank-3f2a9c1b7d4e-1',
+    );
   });
 
   test('a used link opened after its expiry -> 409 naming who decided, not "nobody decided in time"', async () => {
@@ -367,7 +383,7 @@ describe('the decision screen', () => {
     expect(response.body).toContain('This run is no longer waiting');
     expect(response.body).toContain(text);
     expect(response.body).not.toContain('<button');
-    expect(response.body).toContain('Follow the deploy');
+    expect(response.body).toContain('See the run');
   });
 
   test('a used link names who decided, when, and links to the run', async () => {

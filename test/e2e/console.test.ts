@@ -251,7 +251,7 @@ test("open a stopped run's link: no longer waiting, nothing to press", async () 
   await see(page.getByText(/nothing to approve or reject/));
   await expect(page.getByRole('button', { name: 'Approve and deploy' }).count()).resolves.toBe(0);
   await shot(page, 'stopped-run-link');
-  await page.getByRole('link', { name: 'Follow the deploy' }).click();
+  await page.getByRole('link', { name: 'See the run' }).click();
   await page.getByRole('status').getByText('ABORTED').waitFor({ timeout: SEE });
   // The front page now lists the runs of this suite, newest first, with the live version.
   await page.getByRole('link', { name: 'Pipelines' }).click();
