@@ -21,8 +21,27 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
+const guarded = new WeakSet<NodeJS.EventEmitter>();
+
+/**
+ * A reader that went away (`deployctl ls | head`) ends the command quietly with status 0, as Unix
+ * tools do, instead of Node's unhandled EPIPE stack trace; any other stream error still throws.
+ */
+export function quietOnClosedPipe(
+  stream: NodeJS.EventEmitter,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(0);
+  });
+}
+
 /** The process's stdout / stderr. */
 export function processOutput(color = wantsColor(process.stdout)): Output {
+  quietOnClosedPipe(process.stdout);
   return {
     color,
     line: (text = '') => void process.stdout.write(`${text}\n`),
