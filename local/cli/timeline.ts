@@ -9,6 +9,7 @@
  * told apart by the values of their parameters (e.g. the CodeBuild project name).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { summariseBeanstalkStatus } from '../../functions/notifier/cause-text';
 import { approvalLinksIn } from '../live-log';
 
 export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'aborted';
@@ -452,6 +453,8 @@ export function summarizeCause(cause: string | undefined, max = 160): string | u
   } catch {
     // Not JSON: the cause is already text.
   }
-  const line = text.replace(/\s+/g, ' ').trim();
+  // The Beanstalk sub-workflow's "Environment Ready, health Green. Newest events: [...]" reads like
+  // success after a reverted canary: lead with the failure, as the Slack notice does.
+  const line = (summariseBeanstalkStatus(text) ?? text).replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }

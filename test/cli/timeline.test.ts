@@ -321,6 +321,17 @@ describe('formatting', () => {
     expect(summarizeCause('x'.repeat(500))).toHaveLength(160);
     expect(summarizeCause(undefined)).toBeUndefined();
   });
+
+  it("opens a reverted canary's cause with the failure, not with the environment that looks healthy again", () => {
+    const cause = `Environment Ready, health Green. Newest events: ${JSON.stringify([
+      '2026-11-30T06:58:01.570Z INFO Environment health has transitioned from Degraded to Ok.',
+      '2026-11-30T06:58:01.561Z ERROR Failed to deploy application.',
+      '2026-11-30T06:50:00.000Z INFO Sending 10% of traffic to the new application version.',
+    ])}`;
+    expect(summarizeCause(cause, 240)).toBe(
+      'Failed to deploy application. Afterwards the environment is Ready, health Green.',
+    );
+  });
 });
 
 describe('buildTimeline over a redriven execution', () => {
