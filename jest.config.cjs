@@ -19,8 +19,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
   // Synthesizes the IAM policy model the sandbox enforces once, before the workers start.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // Turns a server, socket or timer a suite left open into a red run instead of a hung one.
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
-  // A handle left open by some suite keeps jest alive after the run ("Jest did not exit"), which
-  // would hang CI. Exit once every suite is done; finding the handle is an open task.
-  forceExit: true,
 };

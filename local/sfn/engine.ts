@@ -11,7 +11,7 @@ import { ServiceError } from '../aws/service-error';
 import { Causality, ROOT_CHAIN } from './causality';
 import { EventOrder } from './event-order';
 import { History, payload, type HistoryEvent } from './history';
-import { runTaskState, type IntegrationDeps, type TaskInvocation } from './integrations';
+import { runTaskState, TaskFailure, type IntegrationDeps, type TaskInvocation } from './integrations';
 import {
   DATA_LIMIT_EXCEEDED,
   limitCause,
@@ -328,10 +328,19 @@ export class StepFunctionsEngine {
       startNested: (smArn, childInput, childName) =>
         this.start(smArn, childInput, childName, execution).execution,
     };
+    // When the attempt ends (stopped, timed out, finished), every task still in flight is settled
+    // too: the engine library clears a task's own timer (TimeoutSeconds, or its default of about
+    // 23 days of real time) only when the task settles, and that timer would keep the process alive.
+    let endAttempt!: (reason: TaskFailure) => void;
+    const attemptEnded = new Promise<never>((_, reject) => (endAttempt = reject));
+    attemptEnded.catch(() => undefined);
     const handlers: Record<string, (input: never) => Promise<never>> = {} as never;
     for (const [stateName, task] of machine.tasks) {
       handlers[stateName] = ((taskInput: unknown) =>
-        runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps)) as never;
+        Promise.race([
+          runTaskState({ execution, stateName, ...task, placeholderToken }, taskInput, deps),
+          attemptEnded,
+        ])) as never;
     }
     const run = engine.run(input as never, {
       overrides: {
@@ -414,6 +423,7 @@ export class StepFunctionsEngine {
       }
       this.options.tokens.finishExecution(arn);
       execution.activeTasks.clear();
+      endAttempt(new TaskFailure('States.Runtime', 'the execution attempt ended'));
       settle();
     });
   }
