@@ -4,6 +4,7 @@
  * scenarios and the demo needs must be listed here (or removed from the stacks), and a listed
  * statement that the runs do need, or that matches no statement, fails that test too.
  */
+import { BEANSTALK_UPDATE_DESCRIBE_ACTIONS } from './constructs/target-permissions';
 
 export interface UnexercisedStatement {
   /** Matches the principal as the sandbox describes the role's use (`function notifier`, ...). */
@@ -65,29 +66,7 @@ export const UNEXERCISED_STATEMENTS: UnexercisedStatement[] = [
   },
   {
     principal: /^function beanstalk-deploy$/,
-    actions: [
-      'ec2:DescribeInstances',
-      'ec2:DescribeImages',
-      'ec2:DescribeSubnets',
-      'ec2:DescribeSecurityGroups',
-      'ec2:DescribeLaunchTemplates',
-      'ec2:DescribeLaunchTemplateVersions',
-      'ec2:DescribeAccountAttributes',
-      'ec2:DescribeVpcs',
-      'ec2:DescribeKeyPairs',
-      'ec2:DescribeAvailabilityZones',
-      'autoscaling:DescribeAutoScalingGroups',
-      'autoscaling:DescribeLaunchConfigurations',
-      'autoscaling:DescribeScalingActivities',
-      'autoscaling:DescribePolicies',
-      'autoscaling:DescribeNotificationConfigurations',
-      'elasticloadbalancing:DescribeLoadBalancers',
-      'elasticloadbalancing:DescribeTargetGroups',
-      'elasticloadbalancing:DescribeTargetHealth',
-      'elasticloadbalancing:DescribeListeners',
-      'elasticloadbalancing:DescribeRules',
-      'elasticloadbalancing:DescribeTargetGroupAttributes',
-    ],
+    actions: [...BEANSTALK_UPDATE_DESCRIBE_ACTIONS],
     reason: BEANSTALK,
   },
   {

@@ -14,6 +14,34 @@ import type {
 } from '../../functions/commons/config/schema';
 
 /** Elastic Beanstalk targets of the configuration. */
+/**
+ * Describe/List calls Elastic Beanstalk makes with the caller's permissions during an update.
+ * They have no resource-level permissions in EC2, Auto Scaling and ELB, so they take `*`.
+ */
+export const BEANSTALK_UPDATE_DESCRIBE_ACTIONS: readonly string[] = [
+  'ec2:DescribeInstances',
+  'ec2:DescribeImages',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeLaunchTemplates',
+  'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeAccountAttributes',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeKeyPairs',
+  'ec2:DescribeAvailabilityZones',
+  'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeLaunchConfigurations',
+  'autoscaling:DescribeScalingActivities',
+  'autoscaling:DescribePolicies',
+  'autoscaling:DescribeNotificationConfigurations',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+];
+
 export function beanstalkTargets(config: PipelinesConfig): ElasticBeanstalkTarget[] {
   return config.pipelines.flatMap((p) => (p.target.kind === 'elastic-beanstalk' ? [p.target] : []));
 }
@@ -267,29 +295,7 @@ export function beanstalkDeployStatements(
     new PolicyStatement({
       effect: Effect.ALLOW,
       // Describe/List calls of EC2, Auto Scaling and ELB have no resource-level permissions.
-      actions: [
-        'ec2:DescribeInstances',
-        'ec2:DescribeImages',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeLaunchTemplates',
-        'ec2:DescribeLaunchTemplateVersions',
-        'ec2:DescribeAccountAttributes',
-        'ec2:DescribeVpcs',
-        'ec2:DescribeKeyPairs',
-        'ec2:DescribeAvailabilityZones',
-        'autoscaling:DescribeAutoScalingGroups',
-        'autoscaling:DescribeLaunchConfigurations',
-        'autoscaling:DescribeScalingActivities',
-        'autoscaling:DescribePolicies',
-        'autoscaling:DescribeNotificationConfigurations',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetHealth',
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-      ],
+      actions: [...BEANSTALK_UPDATE_DESCRIBE_ACTIONS],
       resources: ['*'],
     }),
   ];

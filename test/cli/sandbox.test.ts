@@ -4,35 +4,25 @@
  * messages, scenarios, and the errors a user gets for bad arguments.
  */
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { startSandbox, type Sandbox } from '../../local/sandbox';
 import { banner } from '../../local/start';
-import { deployctl, startedName, until } from './support';
+import { deployctl, startedName, until, useCliSandbox } from './support';
 
-let sandbox: Sandbox;
-let env: NodeJS.ProcessEnv;
-const cli = (...argv: string[]) => deployctl(env, ...argv);
+const box = useCliSandbox();
+const { cli } = box;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: 300, log: false });
-  env = { SANDBOX_PORT: String(sandbox.ports.aws), PORT: String(sandbox.ports.webhook) };
-});
-
-afterAll(async () => {
-  await sandbox?.stop();
-});
-
-const executionArn = (name: string) => [...sandbox.engine.executions.values()].find((e) => e.name === name)!;
 // Waiting starts when the request's Lambda has returned (TaskSubmitted), not when the token exists.
 const waitingForApproval = (name: string) =>
   until(
     () =>
-      sandbox.tokens.list().some((t) => t.executionArn === executionArn(name)?.arn) &&
-      executionArn(name).history.events.some(
-        (e) =>
-          e.type === 'TaskSubmitted' &&
-          (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
-            'invoke.waitForTaskToken',
-      ),
+      box.sandbox.tokens.list().some((t) => t.executionArn === box.execution(name).arn) &&
+      box
+        .execution(name)
+        .history.events.some(
+          (e) =>
+            e.type === 'TaskSubmitted' &&
+            (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
+              'invoke.waitForTaskToken',
+        ),
   );
 const SHA_1 = '1111111111111111111111111111111111111111';
 const SHA_2 = '2222222222222222222222222222222222222222';
@@ -46,7 +36,7 @@ describe('push, executions and show', () => {
     name = startedName(run.out);
     expect(name).toMatch(/^microblog-111111111111-[0-9a-f]{16}$/);
     expect(run.out).toContain(`deployctl show ${name} --follow`);
-    expect(executionArn(name)).toBeDefined();
+    expect(box.execution(name)).toBeDefined();
   });
 
   it("push dates the commit at the sandbox's simulated now, not the sample's recorded 2025 date", async () => {
@@ -124,7 +114,7 @@ describe('approve and reject', () => {
     expect(followed.code).toBe(0);
     expect(followed.out).toMatch(/ok\s+Wait for approval/);
     expect(followed.out).toMatch(/↳ deploy-beanstalk\//);
-    expect(sandbox.liveCommit('retail-bank')).toBe(JSON.parse(executionArn(name).input).commitSha);
+    expect(box.sandbox.liveCommit('retail-bank')).toBe(JSON.parse(box.execution(name).input).commitSha);
   });
 
   it('reject ends the run as approval rejected, with the reason in the cause', async () => {
@@ -142,7 +132,7 @@ describe('approve and reject', () => {
   });
 
   it('approve refuses an execution that is not running, and one that is not waiting for approval', async () => {
-    const done = [...sandbox.engine.executions.values()].find(
+    const done = [...box.sandbox.engine.executions.values()].find(
       (e) => e.status === 'SUCCEEDED' && e.name.startsWith('microblog-'),
     )!;
     const run = await cli('approve', done.name);
@@ -161,7 +151,7 @@ describe('approve and reject', () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/approval {6}Approval needed: retail-bank/);
     // The links come with the request, not only in --json.
-    const base = sandbox.urls.approvals.replace(/\/+$/, '');
+    const base = box.sandbox.urls.approvals.replace(/\/+$/, '');
     expect(run.out).toMatch(
       new RegExp(`Approve: +${base}/[0-9a-f-]{36}\\?decision=approve&expires=\\d+&sig=`),
     );
@@ -171,14 +161,14 @@ describe('approve and reject', () => {
 
 describe('first hour', () => {
   it('the start banner says which repository and branch each pipeline listens to', () => {
-    const text = banner(sandbox);
+    const text = banner(box.sandbox);
     expect(text).toMatch(/retail-bank +pushes to example-org\/retail-bank main {2}-> {2}arn:aws:states:/);
     expect(text).toMatch(/microblog +pushes to example-org\/microblog main/);
   });
 
   it("the simulated SSM agents run a release that honours the document's ENV_VAR parameters (>= 3.3.2746.0)", async () => {
     const ssm = new SSMClient({
-      endpoint: sandbox.urls.aws,
+      endpoint: box.sandbox.urls.aws,
       region: 'us-east-1',
       credentials: {
         accessKeyId: 'AKIASANDBOXLOCAL0000',
@@ -204,18 +194,18 @@ describe('rollback', () => {
       `microblog has a running execution (${name}); let it finish or stop it, or pass --force.`,
     );
     expect((await cli('show', name, '--follow')).code).toBe(0);
-    expect(sandbox.liveCommit('microblog')).toBe(SHA_2);
+    expect(box.sandbox.liveCommit('microblog')).toBe(SHA_2);
   });
 
   it('puts the target back on the previous good version, follows it and marks the replaced one rolled back', async () => {
-    const before = sandbox.liveCommit('microblog');
+    const before = box.sandbox.liveCommit('microblog');
     const run = await cli('rollback', 'microblog');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(new RegExp(`^rolling back {2}microblog from ${before} to [0-9a-f]{40}`));
     expect(run.out).toMatch(/execution deploy-ssm\/rollback-microblog-/);
     expect(run.out).toMatch(/ok\s+Roll back updated instances/);
     expect(run.out).toContain(`deploy history: ${before} marked rolled-back`);
-    const live = sandbox.liveCommit('microblog');
+    const live = box.sandbox.liveCommit('microblog');
     expect(live).not.toBe(before);
     expect(run.out).toContain(` to ${live} `);
   });
@@ -322,7 +312,7 @@ describe('bad arguments', () => {
   });
 
   it('a wrong webhook secret is reported with the webhook answer', async () => {
-    const run = await deployctl({ ...env, GITHUB_WEBHOOK_SECRET: 'not-the-secret' }, 'push', 'microblog');
+    const run = await deployctl({ ...box.env, GITHUB_WEBHOOK_SECRET: 'not-the-secret' }, 'push', 'microblog');
     expect(run.code).toBe(1);
     expect(run.err).toBe(
       'The webhook answered 401: invalid signature: X-Hub-Signature-256 does not match the body.',
