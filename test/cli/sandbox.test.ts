@@ -41,10 +41,10 @@ describe('push, executions and show', () => {
 
   it("push dates the commit at the sandbox's simulated now, not the sample's recorded 2025 date", async () => {
     // Lead time runs from the commit: the sample's fixed date made it months long.
-    const before = sandbox.clock.now();
+    const before = box.sandbox.clock.now();
     const run = await cli('push', 'retail-bank');
-    const after = sandbox.clock.now();
-    const input = JSON.parse(executionArn(startedName(run.out)).input) as { commitTimestamp: string };
+    const after = box.sandbox.clock.now();
+    const input = JSON.parse(box.execution(startedName(run.out)).input) as { commitTimestamp: string };
     const committed = Date.parse(input.commitTimestamp);
     expect(input.commitTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(committed).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
