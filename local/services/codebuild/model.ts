@@ -248,7 +248,7 @@ export class CodeBuildSimulator {
             'COMMAND_EXECUTION_ERROR: Error while executing command: /tmp/scanner/bin/python /tmp/severity_gate.py reports/pip-audit.json reports/severities.json. Reason: exit status 1',
           // The gate's own lines (buildspecs/severity_gate.py).
           log: [
-            `BLOCKS ${faults.scanFinding.padEnd(8)} jinja2==2.10.1 GHSA-h5c8-rqwp-cp95 fixed in: 3.1.3`,
+            `BLOCKS ${faults.scanFinding.padEnd(8)} jinja2==2.10.1 CVE-2024-22195 fixed in: 3.1.3`,
             `1 finding(s), 1 at or above ${failOn}`,
           ],
         };
