@@ -100,6 +100,9 @@ export class ControllerStack extends Stack {
     this.eventWaits = new EventWaits(this, 'EventWaits', {
       router: this.functions.get('wait-router'),
       releaseDocumentName: this.releaseDocument.documentName,
+      beanstalkEnvironments: config.pipelines.flatMap((p) =>
+        p.target.kind === 'elastic-beanstalk' ? [p.target.environment] : [],
+      ),
     });
     this.dashboard = new ControllerDashboard(this, 'Monitoring', {
       pipelines: config.pipelines.map((p) => p.name),

@@ -7,6 +7,7 @@
  */
 import type { PipelinesConfig } from '../functions/commons/config/schema';
 import { TABLES } from '../functions/commons/tables';
+import { beanstalkEnvironmentEventPattern } from '../functions/wait-router/beanstalk-events';
 import { ssmCommandEventPattern } from '../functions/wait-router/service-events';
 import type { SimClock } from './clock';
 import type { FaultBook } from './faults';
@@ -16,6 +17,7 @@ import { CodeBuildSimulator, type CodeBuildOptions, type ProjectKind } from './s
 import { DynamoDb } from './services/dynamodb/model';
 import { BeanstalkSimulator } from './services/elasticbeanstalk/model';
 import { EventBridgeModel } from './services/events/model';
+import { busEventOf } from './services/elasticbeanstalk/service-events';
 import { commandStatusEvent } from './services/ssm/command-events';
 import { S3Store } from './services/s3/model';
 import { SecretsStore } from './services/secretsmanager/model';
@@ -82,8 +84,33 @@ export class World {
       },
       'wait-router',
     );
+    // infra/constructs/event-waits.ts: the Beanstalk environments' update outcomes to wait-router.
+    const environments = config.pipelines.flatMap((p) =>
+      p.target.kind === 'elastic-beanstalk' ? [p.target.environment] : [],
+    );
+    if (environments.length > 0)
+      this.events.addFunctionRule(
+        {
+          Name: 'DeployController-BeanstalkEnvironmentStatusRule',
+          EventPattern: beanstalkEnvironmentEventPattern(environments),
+          Description:
+            'Deploy controller: Beanstalk environment update outcomes to wait-router (ends the canary and rollback waits)',
+        },
+        'wait-router',
+      );
     const onChange = () => this.refreshAlarms();
-    this.beanstalk = new BeanstalkSimulator({ clock, s3: this.s3, faults, region, account, onChange });
+    this.beanstalk = new BeanstalkSimulator({
+      clock,
+      s3: this.s3,
+      faults,
+      region,
+      account,
+      onChange,
+      onEvent: (entry) => {
+        const event = busEventOf(entry, region, account);
+        if (event) this.events.emit(event);
+      },
+    });
     this.fleet = new FleetSimulator({
       clock,
       s3: this.s3,

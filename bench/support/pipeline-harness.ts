@@ -33,6 +33,14 @@ export const fakeResources: PipelineResources = {
     arn('states', `stateMachine:${kind === 'elastic-beanstalk' ? 'deploy-beanstalk' : 'deploy-ssm'}`),
 };
 
+/** The application and environment a Beanstalk pipeline deploys to (empty names for others). */
+function beanstalkTarget(settings: PipelineSettings): { application: string; environment: string } {
+  const t = settings.target;
+  return t.kind === 'elastic-beanstalk'
+    ? { application: t.application, environment: t.environment }
+    : { application: '', environment: '' };
+}
+
 /** The sample pipelines of pipelines.yaml. */
 export function samplePipeline(name: 'retail-bank' | 'microblog'): PipelineSettings {
   return findPipeline(loadConfig(join(__dirname, '..', '..', 'pipelines.yaml')), name);
@@ -61,8 +69,9 @@ export interface Scenario {
   /** Told of every task call the world answers (after it is recorded in `calls`). */
   onCall?: (call: TaskCall) => void;
   /**
-   * SSM's final-status events: `delivered` (default) resumes each wait when its command ends;
-   * `lost` never arrives, so each wait ends by its safety poll (HeartbeatSeconds).
+   * SSM's final-status and Beanstalk's update-outcome events: `delivered` (default) resumes each
+   * wait when its command or update ends; `lost` never arrives, so each wait ends by its safety
+   * poll (HeartbeatSeconds).
    */
   events?: 'delivered' | 'lost';
 }
@@ -291,12 +300,14 @@ export function startPipeline(settings: PipelineSettings, scenario: Scenario = {
           versionLabel: payload.versionLabel,
           previousVersionLabel: 'v-previous-good',
           startedAt: '2026-11-20T10:20:00Z',
+          ...beanstalkTarget(settings),
         };
       case 'beanstalk-deploy.rollback':
         return {
           versionLabel: payload.versionLabel,
           previousVersionLabel: 'v-new',
           startedAt: '2026-11-20T10:40:00Z',
+          ...beanstalkTarget(settings),
         };
       case 'beanstalk-deploy.deployStatus': {
         const rollingBack =
@@ -325,6 +336,27 @@ export function startPipeline(settings: PipelineSettings, scenario: Scenario = {
       case 'ssm-deploy.rollback':
         return { commandId: 'cmd-rollback', startedAt: '2026-11-20T10:40:00Z' };
       case 'wait-router.register': {
+        if (payload.kind === 'eb-environment') {
+          // The update runs to its end; Beanstalk's "resource status change" event reaches
+          // wait-router (one more Lambda invocation), which resumes the token. A lost event
+          // leaves the safety poll (HeartbeatSeconds).
+          const rollback = payload.since === '2026-11-20T10:40:00Z';
+          const waitKey = `eb-environment/${String(payload.application)}/${String(payload.environment)}`;
+          if (scenario.events !== 'lost') {
+            counters.set(rollback ? 'rollback' : 'deploy', Number.MAX_SAFE_INTEGER);
+            invocations += 1;
+            const event = { fn: 'wait-router', action: 'event', payload: { waitKey } };
+            calls.push(event);
+            scenario.onCall?.(event);
+            const token = String(payload.taskToken);
+            const status =
+              rollback || (scenario.beanstalk !== 'reverted' && scenario.beanstalk !== 'failed')
+                ? 'Environment update successful'
+                : 'Environment update failed';
+            setImmediate(() => sfn.tokens.succeed(token, { waitKey, status }));
+          }
+          return { waitKey, resumed: false };
+        }
         // The command runs to its end; SSM's final-status event reaches wait-router (one more
         // Lambda invocation), which resumes the token. A lost event leaves the safety poll.
         const rollback = payload.id === 'cmd-rollback';

@@ -161,7 +161,13 @@ async function update(
     }
     throw error;
   }
-  return { versionLabel, previousVersionLabel: env.VersionLabel ?? null, startedAt };
+  return {
+    versionLabel,
+    previousVersionLabel: env.VersionLabel ?? null,
+    startedAt,
+    application: deps.target.application,
+    environment: deps.target.environment,
+  };
 }
 
 /** Starts the TrafficSplitting canary of `versionLabel`; remembers the version it replaces. */

@@ -7,7 +7,11 @@
  *   command's final-status event came first, resumes the task at once;
  * - an EventBridge rule, with SSM's "EC2 Command Status-change Notification" for the release
  *   document's final statuses: records the status and resumes the task waiting on that command
- *   once all of its commands are final (SendTaskSuccess with `{waitKey, status}`).
+ *   once all of its commands are final (SendTaskSuccess with `{waitKey, status}`);
+ * - the deploy-beanstalk sub-workflow, with `{action: 'register', kind: 'eb-environment',
+ *   application, environment, since, taskToken, pipeline}`, and an EventBridge rule with Elastic
+ *   Beanstalk's "Elastic Beanstalk resource status change" events for the pipelines' environments:
+ *   an update that succeeded or failed at or after `since` resumes the task (route-watch.ts).
  * Duplicate and late events are harmless: a settled token answers TaskTimedOut or InvalidToken,
  * which is logged and ignored. A lost event costs the sub-workflow one safety poll (its
  * HeartbeatSeconds), never a stuck run.
@@ -23,8 +27,11 @@ import { createLogger } from '../commons/logger';
 import { parseEvent } from '../commons/parse-event';
 import { waitRouterEvent } from '../commons/types/events/wait-router';
 import { resumeTask } from './resume-task';
+import { environmentWaitKey, settledOfEvent } from './beanstalk-events';
+import { registerWatch, routeWatchEvent } from './route-watch';
 import { groupOutcome, isServiceEvent, outcomeOfEvent, waitKeyOf } from './service-events';
 import { waitStore, type WaitItem, type WaitStore } from './wait-store';
+import { watchStore, type WatchStore } from './watch-store';
 
 const logger = createLogger('wait-router');
 const parseRegister = parseEvent(waitRouterEvent, 'wait-router');
@@ -32,6 +39,7 @@ const parseRegister = parseEvent(waitRouterEvent, 'wait-router');
 export interface WaitRouterDependencies {
   sfn: SFNClient;
   store: WaitStore;
+  watches: WatchStore;
 }
 
 /** What the router did (the Lambda result; Step Functions ignores a token task's result). */
@@ -55,9 +63,19 @@ async function resumeWhenAllFinal(
 /** The function without the Lambda wrapper. */
 export async function waitRouter(
   raw: unknown,
-  deps: WaitRouterDependencies = { sfn, store: waitStore(documentClient) },
+  deps: WaitRouterDependencies = {
+    sfn,
+    store: waitStore(documentClient),
+    watches: watchStore(documentClient),
+  },
 ): Promise<WaitRouterResult> {
   if (isServiceEvent(raw)) {
+    const settled = settledOfEvent(raw);
+    if (settled) {
+      const resumed = await routeWatchEvent(deps, settled, logger);
+      logger.info('event routed', { waitKey: settled.waitKey, status: settled.status, resumed });
+      return { waitKey: settled.waitKey, resumed };
+    }
     const outcome = outcomeOfEvent(raw);
     if (!outcome) {
       logger.info('the event ends no wait');
@@ -79,6 +97,16 @@ export async function waitRouter(
   }
   const event = parseRegister(raw);
   logger.appendKeys({ pipeline: event.pipeline });
+  if (event.kind === 'eb-environment') {
+    const waitKey = environmentWaitKey(event.application, event.environment);
+    const resumed = await registerWatch(
+      deps,
+      { waitKey, taskToken: event.taskToken, since: event.since },
+      logger,
+    );
+    logger.info(resumed ? 'the environment had already settled' : 'waiting for the environment', { waitKey });
+    return { waitKey, resumed };
+  }
   const group = event.id.split(',').map((id) => waitKeyOf(event.kind, id));
   const items = await deps.store.register(group, event.taskToken);
   // The events came first (the commands ended before the task registered): resume now.

@@ -10,6 +10,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { beanstalkEnvironmentEventPattern } from '../../functions/wait-router/beanstalk-events';
 import { ssmCommandEventPattern } from '../../functions/wait-router/service-events';
 import { acknowledge } from '../nag';
 
@@ -18,6 +19,8 @@ export interface EventWaitsProps {
   router: IFunction;
   /** Name of the project's SSM Command document (the release and rollback commands). */
   releaseDocumentName: string;
+  /** The pipelines' Elastic Beanstalk environment names (no rule when there are none). */
+  beanstalkEnvironments: readonly string[];
 }
 
 /** How long an event stays worth delivering: after this the safety poll has read the status anyway. */
@@ -25,6 +28,7 @@ const MAX_EVENT_AGE = Duration.minutes(10);
 
 export class EventWaits extends Construct {
   readonly ssmCommandRule: Rule;
+  readonly beanstalkEnvironmentRule?: Rule;
 
   constructor(scope: Construct, id: string, props: EventWaitsProps) {
     super(scope, id);
@@ -38,6 +42,24 @@ export class EventWaits extends Construct {
     this.ssmCommandRule.addTarget(
       new LambdaFunction(props.router, { retryAttempts: 2, maxEventAge: MAX_EVENT_AGE }),
     );
+    if (props.beanstalkEnvironments.length > 0) {
+      // Elastic Beanstalk's update outcomes ("Elastic Beanstalk resource status change") for the
+      // pipelines' environments end the canary and rollback waits of deploy-beanstalk.
+      const eb = beanstalkEnvironmentEventPattern(props.beanstalkEnvironments);
+      this.beanstalkEnvironmentRule = new Rule(this, 'BeanstalkEnvironmentStatusRule', {
+        description:
+          'Deploy controller: Beanstalk environment update outcomes to wait-router (ends the canary and rollback waits)',
+        eventPattern: { source: eb.source, detailType: eb['detail-type'], detail: eb.detail },
+      });
+      this.beanstalkEnvironmentRule.addTarget(
+        new LambdaFunction(props.router, { retryAttempts: 2, maxEventAge: MAX_EVENT_AGE }),
+      );
+      acknowledge(this.beanstalkEnvironmentRule, {
+        id: 'Serverless-EventBusDLQ',
+        reason:
+          'A status event that cannot be delivered needs no dead letter: the waiting sub-workflow reads the status itself after its safety poll (HeartbeatSeconds).',
+      });
+    }
     acknowledge(props.router, {
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -191,6 +191,8 @@ describe('startDeploy and rollback', () => {
       versionLabel: LABEL,
       previousVersionLabel: 'a1b2c3d4e5f6',
       startedAt: expect.any(String),
+      application: 'retail-bank',
+      environment: 'retail-bank-prod',
     });
     expect(eb).toHaveReceivedCommandWith(UpdateEnvironmentCommand, {
       ApplicationName: 'retail-bank',

@@ -5,6 +5,7 @@
 import {
   samplePipeline,
   startPipeline,
+  type Scenario,
   type StartedPipeline,
   type TaskCall,
 } from '../../bench/support/pipeline-harness';
@@ -17,10 +18,12 @@ const count = (calls: TaskCall[], fn: string, action: string) =>
 
 describe('redriving a pipeline run', () => {
   it('a run stopped while its Beanstalk deploy hung resumes at Deploy: no rebuild, no second approval, deployed', async () => {
-    // Prepare: the canary deploy stays "in-progress" (a stuck Beanstalk update); after three
-    // polls the operator stops the run (StopExecution: ABORTED, no cleanup state runs).
-    const scenario = {
+    // Prepare: the canary deploy stays "in-progress" (a stuck Beanstalk update, which sends no
+    // outcome event, so each wait ends by its safety poll); after three polls the operator stops
+    // the run (StopExecution: ABORTED, no cleanup state runs).
+    const scenario: Scenario = {
       deployPolls: Number.MAX_SAFE_INTEGER,
+      events: 'lost',
       onCall: (call: TaskCall) => {
         if (call.action === 'deployStatus' && count(started.calls, 'beanstalk-deploy', 'deployStatus') === 3)
           started.execution.abort();
@@ -42,6 +45,7 @@ describe('redriving a pipeline run', () => {
 
     // Act: Beanstalk recovers; the operator redrives.
     scenario.deployPolls = 0;
+    scenario.events = 'delivered';
     sfn.engine.redrive(execution.arn);
     await execution.done;
 

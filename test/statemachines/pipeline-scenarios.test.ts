@@ -71,8 +71,8 @@ describe('pipeline happy paths', () => {
       'Check version processing',
       'Wait for version processing',
       'Start canary deploy',
-      'Follow canary deploy',
       'Wait for canary deploy',
+      'Follow canary deploy',
       'Deployed',
     ]);
     expect(outcome(run)).toMatchObject({

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { waitRouter } from '../../functions/wait-router/handler';
 import { SSM_COMMAND_STATUS_CHANGE } from '../../functions/wait-router/service-events';
 import { waitStore } from '../../functions/wait-router/wait-store';
+import { watchStore } from '../../functions/wait-router/watch-store';
 
 const sfnMock = mockClient(SFNClient);
 const ddbMock = mockClient(DynamoDBDocumentClient);
@@ -51,6 +52,10 @@ const deps = () => ({
   store: waitStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), {
     table: 'task-waits',
     now: () => new Date('2026-11-20T10:20:00Z'),
+  }),
+  // Beanstalk waits are covered in beanstalk-waits.test.ts against a real table engine.
+  watches: watchStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), {
+    table: 'task-waits',
   }),
 });
 
@@ -186,11 +191,16 @@ describe('wait-router', () => {
 
   test('a bad register event is refused by name, without echoing the token', async () => {
     // Act / Assess
-    const error = await waitRouter({ ...register('not-a-command', 'secret-token'), kind: 'x' }, deps()).catch(
+    const error = await waitRouter(register('not-a-command', 'secret-token'), deps()).catch(
+      (e: unknown) => e as Error,
+    );
+    const unknownKind = await waitRouter({ ...register(CMD_A, 'secret-token'), kind: 'x' }, deps()).catch(
       (e: unknown) => e as Error,
     );
     expect(error).toMatchObject({ name: 'InvalidEventError' });
     expect((error as Error).message).toMatch(/id: must be an SSM command id/);
+    expect((unknownKind as Error).message).toMatch(/kind must be ssm-command or eb-environment/);
+    expect((unknownKind as Error).message).not.toContain('secret-token');
     expect((error as Error).message).not.toContain('secret-token');
   });
 });

@@ -60,6 +60,9 @@ export interface StartDeployResult {
   versionLabel: string;
   previousVersionLabel: string | null;
   startedAt: string;
+  /** The Beanstalk application and environment updated (what the event-driven wait watches). */
+  application: string;
+  environment: string;
 }
 /** in-progress; succeeded; reverted = failed and Beanstalk rolled traffic back itself; failed = anything else. */
 export type BeanstalkDeployStatus = 'in-progress' | 'succeeded' | 'reverted' | 'failed';

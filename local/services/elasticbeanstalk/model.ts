@@ -61,6 +61,8 @@ export interface BeanstalkOptions {
   account: string;
   /** Called after the deployed version changes (apps and alarms follow it). */
   onChange?: () => void;
+  /** Called with each new entry of an event stream (the bus events are made from it). */
+  onEvent?: (event: EbEvent) => void;
 }
 
 /** One instance of an environment, as DescribeInstancesHealth reports it. */
@@ -129,7 +131,7 @@ export class BeanstalkSimulator {
     message: string,
     versionLabel?: string,
   ): void {
-    this.events.push({
+    const entry: EbEvent = {
       EventDate: new Date(),
       Message: message,
       ApplicationName: application,
@@ -139,7 +141,9 @@ export class BeanstalkSimulator {
         .toString('hex')
         .replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'),
       Severity: severity,
-    });
+    };
+    this.events.push(entry);
+    this.options.onEvent?.(entry);
   }
 
   private at(seconds: number, fn: () => void): void {

@@ -1,6 +1,6 @@
 /** wait-router's task event: register a `.waitForTaskToken` token for what it waits for. */
 import * as z from 'zod/mini';
-import { text } from './fields';
+import { text, timestamp } from './fields';
 
 /** Step Functions task tokens are 1 to 1024 characters (API reference, SendTaskSuccess: taskToken). */
 const taskToken = z
@@ -10,9 +10,10 @@ const taskToken = z
     z.maxLength(1024, { error: 'must be a task token of at most 1024 characters' }),
   );
 
-export const waitRouterEvent = z.object({
+/** Wait for SSM commands to reach a final status (deploy-ssm). */
+const ssmCommandWait = z.object({
   action: z.literal('register', { error: 'action must be register' }),
-  kind: z.literal('ssm-command', { error: 'kind must be ssm-command' }),
+  kind: z.literal('ssm-command'),
   /**
    * The SSM command id (36 characters, API reference Command.CommandId), or up to 10 of them
    * comma-separated (a rollback sent in batches of 50 instances).
@@ -25,4 +26,26 @@ export const waitRouterEvent = z.object({
   taskToken,
   pipeline: text,
 });
+
+/**
+ * Wait for an Elastic Beanstalk environment's operation (the canary deploy, a rollback) to succeed
+ * or fail (deploy-beanstalk). Only an event written at or after `since` (when the update was
+ * requested) ends the wait, so an older update's event cannot.
+ */
+const beanstalkEnvironmentWait = z.object({
+  action: z.literal('register', { error: 'action must be register' }),
+  kind: z.literal('eb-environment'),
+  /** Application and environment names (API reference, EnvironmentDescription: 1-100 and 4-40). */
+  application: text.check(z.maxLength(100, { error: 'must be at most 100 characters' })),
+  environment: text.check(z.maxLength(40, { error: 'must be at most 40 characters' })),
+  since: timestamp,
+  taskToken,
+  pipeline: text,
+});
+
+export const waitRouterEvent = z.discriminatedUnion(
+  'kind',
+  [ssmCommandWait, beanstalkEnvironmentWait],
+  { error: 'kind must be ssm-command or eb-environment' },
+);
 export type WaitRouterEvent = z.infer<typeof waitRouterEvent>;
