@@ -6,7 +6,7 @@
  */
 import type { PipelineSettings } from '../functions/commons/config/schema';
 import { runPipeline, samplePipeline, transitions, type Scenario } from './support/pipeline-harness';
-import { SSM_SAFETY_POLL_SECONDS } from './model/overhead';
+import { EB_SAFETY_POLL_SECONDS, SSM_SAFETY_POLL_SECONDS } from './model/overhead';
 import type { BenchTable } from './table';
 
 const PRICE = {
@@ -16,7 +16,11 @@ const PRICE = {
   codePipelineActionMinute: 0.002,
 };
 const LAMBDA = { memoryGb: 0.5, seconds: 0.2 };
-/** Stage durations (minutes) and the poll intervals (seconds) the task functions answer with. */
+/**
+ * Stage durations (minutes) and the poll intervals (seconds) the task functions answer with. Only
+ * the version processing still polls; the others are how long a stage's status stays in progress
+ * (read when an event is lost).
+ */
 const MINUTES = {
   source: 1,
   build: 4,
@@ -180,7 +184,7 @@ export async function run(): Promise<BenchTable[]> {
         'Transitions: every state entered plus every retry, from the execution histories of the sandbox Step Functions runtime (pipeline, Parallel branches, deploy sub-workflow); $0.000025 each.',
         `Lambda: ${LAMBDA.memoryGb * 1024} MB arm64, ${LAMBDA.seconds * 1000} ms per invocation ($0.0000133334 per GB-s) + $0.20 per 1M requests; throttled attempts count as requests.`,
         `Durations: build ${MINUTES.build} min, scan ${MINUTES.scan}, health gate ${MINUTES.health}, approval ${MINUTES.approval} (not billed by CodePipeline), deploy ${MINUTES.deployEb} (Beanstalk) / ${MINUTES.deploySsm} (SSM), bake per pipelines.yaml, rollback ${MINUTES.rollback}.`,
-        `Polls follow those durations at the waitSeconds the functions answer: version ${POLL_SECONDS.version} s, canary ${POLL_SECONDS.deploy} s, bake ${POLL_SECONDS.bake} s, Beanstalk rollback ${POLL_SECONDS.rollback} s. The SSM release and rollback waits are event-driven: one wait each, resumed by SSM's final-status event through wait-router (its invocation counted), safety poll ${SSM_SAFETY_POLL_SECONDS} s.`,
+        `Only the application version is polled (every ${POLL_SECONDS.version} s). The canary, SSM release and both rollbacks are event-driven: one wait each, resumed by the service's event (Beanstalk's resource status change, SSM's final command status) through wait-router (its invocation counted); safety polls ${EB_SAFETY_POLL_SECONDS.deploy} s (canary), ${EB_SAFETY_POLL_SECONDS.rollback} s (Beanstalk rollback), ${SSM_SAFETY_POLL_SECONDS} s (SSM). The bake is one wait for the whole window, ended early by an alarm going to ALARM, and one check.`,
         'CodePipeline V2: $0.002 per action minute, each action rounded up, plus a 1-minute source action; its Lambda costs (health gate, verify) are left out, which favours it.',
         'CodeBuild minutes are identical in both designs and excluded. Aim: an order of magnitude under CodePipeline V2.',
       ],

@@ -103,6 +103,7 @@ export class ControllerStack extends Stack {
       beanstalkEnvironments: config.pipelines.flatMap((p) =>
         p.target.kind === 'elastic-beanstalk' ? [p.target.environment] : [],
       ),
+      alarms: [...new Set(config.pipelines.flatMap((p) => p.verify.alarms))],
     });
     this.dashboard = new ControllerDashboard(this, 'Monitoring', {
       pipelines: config.pipelines.map((p) => p.name),

@@ -291,13 +291,29 @@ async function actThroughApi(
       await sfn.send(new StopExecutionCommand({ executionArn: execution.arn }));
       return;
     }
-    const taskToken = sandbox.tokens.list().find((t) => t.executionArn === execution.arn)?.token;
+    const taskToken = sandbox.tokens.list().find((t) => isApprovalWait(t, execution))?.token;
     if (!taskToken) throw new Error(`no task token found for the approval of ${execution.arn}`);
     if (action === 'console-approve') await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
     else await sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Rejected' }));
   } finally {
     sfn.destroy();
   }
+}
+
+/**
+ * The pipeline's approval wait (statemachines/pipeline.asl.json). The pipeline has other token
+ * waits (the bake window waits on wait-router), which only an AWS event or a timeout ends.
+ */
+const APPROVAL_STATE = 'Wait for approval';
+
+/** Whether a TaskScheduled's parameters are the approval request's (the token goes to approval-request). */
+function isApprovalRequest(parameters: string): boolean {
+  return parameters.includes('"taskToken"') && parameters.includes(':function:approval-request"');
+}
+
+/** Whether `token` is the approval wait of `execution`. */
+function isApprovalWait(token: { executionArn: string; stateName: string }, execution: Execution): boolean {
+  return token.executionArn === execution.arn && token.stateName === APPROVAL_STATE;
 }
 
 /**
@@ -308,7 +324,7 @@ async function actThroughApi(
  */
 function waitsForPerson(sandbox: ScenarioWorld, execution: Execution): boolean {
   return (
-    sandbox.tokens.list().some((t) => t.executionArn === execution.arn) &&
+    sandbox.tokens.list().some((t) => isApprovalWait(t, execution)) &&
     execution.history.events.some(
       (e) =>
         e.type === 'TaskSubmitted' &&
@@ -331,9 +347,7 @@ async function decideApproval(
     .find(
       (e) =>
         e.type === 'TaskScheduled' &&
-        String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '').includes(
-          '"taskToken"',
-        ),
+        isApprovalRequest(String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '')),
     );
   const params = JSON.parse(
     String((scheduled?.taskScheduledEventDetails as { parameters?: string } | undefined)?.parameters ?? '{}'),
@@ -558,8 +572,8 @@ async function play(
       .filter(
         (e) =>
           e.type === 'TaskScheduled' &&
-          String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? '').includes(
-            '"taskToken"',
+          isApprovalRequest(
+            String((e.taskScheduledEventDetails as { parameters?: string })?.parameters ?? ''),
           ),
       ).length,
   };

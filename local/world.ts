@@ -7,6 +7,7 @@
  */
 import type { PipelinesConfig } from '../functions/commons/config/schema';
 import { TABLES } from '../functions/commons/tables';
+import { alarmStateEventPattern } from '../functions/wait-router/alarm-events';
 import { beanstalkEnvironmentEventPattern } from '../functions/wait-router/beanstalk-events';
 import { ssmCommandEventPattern } from '../functions/wait-router/service-events';
 import type { SimClock } from './clock';
@@ -17,6 +18,7 @@ import { CodeBuildSimulator, type CodeBuildOptions, type ProjectKind } from './s
 import { DynamoDb } from './services/dynamodb/model';
 import { BeanstalkSimulator } from './services/elasticbeanstalk/model';
 import { EventBridgeModel } from './services/events/model';
+import { alarmStateChangeEvent } from './services/cloudwatch/alarm-events';
 import { busEventOf } from './services/elasticbeanstalk/service-events';
 import { commandStatusEvent } from './services/ssm/command-events';
 import { S3Store } from './services/s3/model';
@@ -65,6 +67,8 @@ export class World {
   /** GitHub's commit graph and compare API (github-standin.ts). */
   readonly github = new GitHubStandIn();
   private fleetSize: number;
+  /** Alarms on their way to ALARM (their evaluation periods running), by name. */
+  private readonly alarmTimers = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     private readonly options: WorldOptions,
@@ -73,7 +77,9 @@ export class World {
     const { clock, faults, region, account, config } = options;
     this.fleetSize = options.fleetSize;
     this.secrets = new SecretsStore(region, account);
-    this.alarms = new AlarmStore(region, account);
+    this.alarms = new AlarmStore(region, account, (alarm, previous) =>
+      this.events.emit(alarmStateChangeEvent(alarm, previous)),
+    );
     this.events = new EventBridgeModel(region, account, options.pipelineStateMachineArns);
     // infra/constructs/event-waits.ts: the final status of release commands to wait-router.
     this.events.addFunctionRule(
@@ -95,6 +101,18 @@ export class World {
           EventPattern: beanstalkEnvironmentEventPattern(environments),
           Description:
             'Deploy controller: Beanstalk environment update outcomes to wait-router (ends the canary and rollback waits)',
+        },
+        'wait-router',
+      );
+    // infra/constructs/event-waits.ts: the pipelines' alarms going to ALARM end the bake early.
+    const alarms = [...new Set(config.pipelines.flatMap((p) => p.verify.alarms))];
+    if (alarms.length > 0)
+      this.events.addFunctionRule(
+        {
+          Name: 'DeployController-AlarmStateRule',
+          EventPattern: alarmStateEventPattern(alarms),
+          Description:
+            "Deploy controller: the pipelines' alarms going to ALARM to wait-router (ends the bake early)",
         },
         'wait-router',
       );
@@ -179,18 +197,38 @@ export class World {
     return this.fleet.list().filter((i) => i.tags[tag.key] === tag.value);
   }
 
-  /** Alarms follow what is live: a scenario's alarm fires while its commit is deployed. */
+  /**
+   * Alarms follow what is live: a scenario's alarm fires while its commit is deployed. It goes to
+   * ALARM once its evaluation periods have seen breaching datapoints (Period x EvaluationPeriods
+   * after the commit went live: CloudWatch User Guide, "Using Amazon CloudWatch alarms",
+   * evaluating an alarm), and back to OK when the commit is no longer live.
+   */
   refreshAlarms(): void {
     for (const p of this.options.config.pipelines) {
       const faultsLive = this.options.faults.faultsFor(this.liveCommit(p.name));
-      for (const alarm of p.verify.alarms) {
-        const firing = faultsLive.alarmOnNewVersion === alarm;
-        this.alarms.setState(
-          alarm,
-          firing ? 'ALARM' : 'OK',
-          firing
-            ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (5.0).'
-            : 'Threshold Crossed: no datapoints were breaching the threshold',
+      for (const name of p.verify.alarms) {
+        const firing = faultsLive.alarmOnNewVersion === name;
+        const pending = this.alarmTimers.get(name);
+        if (!firing) {
+          this.options.clock.cancel(pending);
+          this.alarmTimers.delete(name);
+          this.alarms.setState(name, 'OK', 'Threshold Crossed: no datapoints were breaching the threshold');
+          continue;
+        }
+        if (pending || this.alarms.alarms.get(name)?.StateValue === 'ALARM') continue;
+        this.alarms.define(name);
+        const alarm = this.alarms.alarms.get(name)!;
+        const evaluationMs = alarm.Period * alarm.EvaluationPeriods * 1000;
+        this.alarmTimers.set(
+          name,
+          this.options.clock.after(evaluationMs, () => {
+            this.alarmTimers.delete(name);
+            this.alarms.setState(
+              name,
+              'ALARM',
+              `Threshold Crossed: ${alarm.EvaluationPeriods} out of the last ${alarm.EvaluationPeriods} datapoints were greater than the threshold (${alarm.Threshold.toFixed(1)}).`,
+            );
+          }),
         );
       }
     }
@@ -228,6 +266,8 @@ export class World {
     this.beanstalk.reset();
     this.fleet.reset();
     this.s3.reset();
+    for (const timer of this.alarmTimers.values()) this.options.clock.cancel(timer);
+    this.alarmTimers.clear();
     this.alarms.alarms.clear();
     this.events.reset();
     this.githubStatuses.length = 0;

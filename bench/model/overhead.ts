@@ -25,21 +25,27 @@ export const STAGE_MINUTES = {
   rollback: 4,
 };
 
-/** Poll intervals (s) the task functions answer with while a stage runs. */
-export const POLL_SECONDS = { version: 10, deploy: 30, ssm: 20, bake: 60, rollback: 30 };
+/** Poll intervals (s) the task functions answer with while a stage runs (only the version still polls). */
+export const POLL_SECONDS = { version: 10 };
 /**
  * The SSM release and rollback waits are event-driven (deploy-ssm.asl.json: wait-router resumes
  * the task on SSM's final-status event); this is their safety poll (HeartbeatSeconds), which only
  * a lost event makes them wait out.
  */
 export const SSM_SAFETY_POLL_SECONDS = 300;
+/**
+ * The Beanstalk canary and rollback waits are event-driven too (deploy-beanstalk.asl.json:
+ * wait-router resumes the task on Beanstalk's "resource status change" event); their safety polls.
+ */
+export const EB_SAFETY_POLL_SECONDS = { deploy: 600, rollback: 300 };
 
 /** Waits needed to see a stage of `seconds` finish when polled every `interval` s. */
 export const pollsFor = (seconds: number, interval: number) => Math.ceil(seconds / interval);
 /**
  * Expected time between a stage finishing and the poll that notices it, s: a service's end falls
  * anywhere within a poll interval (uniformly), so on average half an interval passes. A wait with
- * a known end (the bake window: alarm-check.ts answers min(remaining, 60) s) has no lag.
+ * a known end (the bake window: it times out when the window is over) or ended by an event has no
+ * lag.
  */
 export const pollLagSeconds = (interval: number) => interval / 2;
 
@@ -75,15 +81,14 @@ export async function modelRun(scenario: ModelScenario, model: LatencyModel): Pr
   const { settings, stages } = scenario;
   const eb = settings.target.kind === 'elastic-beanstalk';
   const deploySeconds = (eb ? STAGE_MINUTES.deployEb : STAGE_MINUTES.deploySsm) * 60;
-  const deployInterval = eb ? POLL_SECONDS.deploy : SSM_SAFETY_POLL_SECONDS;
-  const bakeSeconds = settings.verify.bakeMinutes * 60;
+  const deployInterval = eb ? EB_SAFETY_POLL_SECONDS.deploy : SSM_SAFETY_POLL_SECONDS;
   const world: Scenario = {
     versionPolls: pollsFor(STAGE_MINUTES.versionProcessing * 60, POLL_SECONDS.version),
+    // The deploy and rollback waits end on their events; these counts only matter when one is lost.
     deployPolls: pollsFor(deploySeconds, deployInterval),
-    bakePolls: pollsFor(bakeSeconds, POLL_SECONDS.bake),
     rollbackPolls: pollsFor(
       STAGE_MINUTES.rollback * 60,
-      eb ? POLL_SECONDS.rollback : SSM_SAFETY_POLL_SECONDS,
+      eb ? EB_SAFETY_POLL_SECONDS.rollback : SSM_SAFETY_POLL_SECONDS,
     ),
     ...scenario.world,
   };
@@ -105,12 +110,12 @@ export function charge(
   let service = Math.max(STAGE_MINUTES.build, STAGE_MINUTES.scan) * MIN;
   let policy = 0;
   let lag = 0;
-  // SSM's waits end on the command's final-status event: an EventBridge delivery, no poll lag.
-  let ssmEvents = 0;
+  // The deploy and rollback waits end on the service's event (SSM's final status, Beanstalk's
+  // update outcome): an EventBridge delivery each, no poll lag.
+  let serviceEvents = 0;
   if (stages.deploy) {
     service += STAGE_MINUTES.health * MIN + deploySeconds * 1000;
-    if (eb) lag += pollLagSeconds(POLL_SECONDS.deploy) * 1000;
-    else ssmEvents += 1;
+    serviceEvents += 1;
     if (eb) {
       service += STAGE_MINUTES.versionProcessing * MIN;
       lag += pollLagSeconds(POLL_SECONDS.version) * 1000;
@@ -120,8 +125,7 @@ export function charge(
   if (stages.bake) policy += settings.verify.bakeMinutes * MIN;
   if (stages.rollback) {
     service += STAGE_MINUTES.rollback * MIN;
-    if (eb) lag += pollLagSeconds(POLL_SECONDS.rollback) * 1000;
-    else ssmEvents += 1;
+    serviceEvents += 1;
   }
 
   // Lambda: the webhook that started the run, every task call in order (first call of a function
@@ -146,9 +150,9 @@ export function charge(
   const transitionMs = count * model.transitionMs;
   // Events on the critical path: the longer CodeBuild build's completion (".sync" integrations
   // learn of completion through EventBridge managed rules), the deploy sub-workflow's end, and
-  // SSM's final-status events that end the release and rollback waits (wait-router's calls are
-  // in run.calls).
-  const eventMs = (1 + (stages.deploy ? 1 : 0) + ssmEvents) * model.eventDeliveryMs;
+  // the service events that end the deploy and rollback waits (wait-router's calls are in
+  // run.calls).
+  const eventMs = (1 + (stages.deploy ? 1 : 0) + serviceEvents) * model.eventDeliveryMs;
 
   const overhead = lag + lambda + transitionMs + eventMs;
   const lead = service + policy + overhead;

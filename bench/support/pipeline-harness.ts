@@ -336,6 +336,23 @@ export function startPipeline(settings: PipelineSettings, scenario: Scenario = {
       case 'ssm-deploy.rollback':
         return { commandId: 'cmd-rollback', startedAt: '2026-11-20T10:40:00Z' };
       case 'wait-router.register': {
+        if (payload.kind === 'cloudwatch-alarms') {
+          // The bake window: an alarm that fires sends CloudWatch's state change event to
+          // wait-router (one more invocation), which resumes the token at once; otherwise the task
+          // times out at the end of the window (TimeoutSecondsPath) and the bake is over.
+          const waitKey = (payload.alarms as string[]).map((a) => `cloudwatch-alarm/${a}`).join(',');
+          if (scenario.alarm && scenario.events !== 'lost') {
+            invocations += 1;
+            const event = { fn: 'wait-router', action: 'event', payload: { waitKey } };
+            calls.push(event);
+            scenario.onCall?.(event);
+            const token = String(payload.taskToken);
+            setImmediate(() => sfn.tokens.succeed(token, { waitKey, status: 'ALARM' }));
+          } else {
+            counters.set('bake', Number.MAX_SAFE_INTEGER);
+          }
+          return { waitKey, resumed: false };
+        }
         if (payload.kind === 'eb-environment') {
           // The update runs to its end; Beanstalk's "resource status change" event reaches
           // wait-router (one more Lambda invocation), which resumes the token. A lost event

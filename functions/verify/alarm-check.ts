@@ -1,7 +1,8 @@
 /**
  * Alarm check over the bake window: every configured alarm must exist and none may be in ALARM;
- * until the window has passed the answer is `baking` with a short wait (at most 60 s), so an alarm
- * that fires during the bake fails the release within a minute.
+ * until the window has passed the answer is `baking` with the seconds that remain. The pipeline
+ * waits that long for an alarm to go to ALARM (wait-router resumes it on CloudWatch's alarm state
+ * change event, which ends the bake at once) and checks once more at the end.
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AlarmTriggeredError } from '../commons/errors';
@@ -36,7 +37,7 @@ export function judgeAlarms(
   }
 }
 
-/** `baking` with waitSeconds = min(remaining, 60) before the window ends, else `passed`. */
+/** `baking` with waitSeconds = the whole seconds that remain (at least 1) before the window ends, else `passed`. */
 export function bakeStatus(
   bakeStartedAt: string,
   bakeMinutes: number,
@@ -48,7 +49,7 @@ export function bakeStatus(
     return {
       status: 'baking',
       alarmsChecked: [...alarms],
-      waitSeconds: Math.min(Math.ceil(remainingMs / 1000), 60),
+      waitSeconds: Math.ceil(remainingMs / 1000),
     };
   return { status: 'passed', alarmsChecked: [...alarms], waitSeconds: 0 };
 }

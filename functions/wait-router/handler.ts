@@ -11,7 +11,11 @@
  * - the deploy-beanstalk sub-workflow, with `{action: 'register', kind: 'eb-environment',
  *   application, environment, since, taskToken, pipeline}`, and an EventBridge rule with Elastic
  *   Beanstalk's "Elastic Beanstalk resource status change" events for the pipelines' environments:
- *   an update that succeeded or failed at or after `since` resumes the task (route-watch.ts).
+ *   an update that succeeded or failed at or after `since` resumes the task (route-watch.ts);
+ * - the pipeline's bake window, with `{action: 'register', kind: 'cloudwatch-alarms', alarms,
+ *   since, taskToken, pipeline}`, and an EventBridge rule with CloudWatch's "CloudWatch Alarm State
+ *   Change" events to ALARM for the pipelines' alarms: the first alarm that fired at or after
+ *   `since` resumes the task (the bake then checks the alarms and fails).
  * Duplicate and late events are harmless: a settled token answers TaskTimedOut or InvalidToken,
  * which is logged and ignored. A lost event costs the sub-workflow one safety poll (its
  * HeartbeatSeconds), never a stuck run.
@@ -28,7 +32,8 @@ import { parseEvent } from '../commons/parse-event';
 import { waitRouterEvent } from '../commons/types/events/wait-router';
 import { resumeTask } from './resume-task';
 import { environmentWaitKey, settledOfEvent } from './beanstalk-events';
-import { registerWatch, routeWatchEvent } from './route-watch';
+import { alarmFiredOfEvent, alarmWaitKey } from './alarm-events';
+import { registerWatch, registerWatchGroup, routeWatchEvent } from './route-watch';
 import { groupOutcome, isServiceEvent, outcomeOfEvent, waitKeyOf } from './service-events';
 import { waitStore, type WaitItem, type WaitStore } from './wait-store';
 import { watchStore, type WatchStore } from './watch-store';
@@ -70,7 +75,7 @@ export async function waitRouter(
   },
 ): Promise<WaitRouterResult> {
   if (isServiceEvent(raw)) {
-    const settled = settledOfEvent(raw);
+    const settled = settledOfEvent(raw) ?? alarmFiredOfEvent(raw);
     if (settled) {
       const resumed = await routeWatchEvent(deps, settled, logger);
       logger.info('event routed', { waitKey: settled.waitKey, status: settled.status, resumed });
@@ -106,6 +111,18 @@ export async function waitRouter(
     );
     logger.info(resumed ? 'the environment had already settled' : 'waiting for the environment', { waitKey });
     return { waitKey, resumed };
+  }
+  if (event.kind === 'cloudwatch-alarms') {
+    const waitKeys = event.alarms.map(alarmWaitKey);
+    const resumed = await registerWatchGroup(
+      deps,
+      { waitKeys, taskToken: event.taskToken, since: event.since },
+      logger,
+    );
+    logger.info(resumed ? 'an alarm had already fired' : 'waiting for an alarm or the end of the bake', {
+      waitKey: waitKeys.join(','),
+    });
+    return { waitKey: waitKeys.join(','), resumed };
   }
   const group = event.id.split(',').map((id) => waitKeyOf(event.kind, id));
   const items = await deps.store.register(group, event.taskToken);

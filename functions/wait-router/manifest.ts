@@ -10,7 +10,7 @@ export const manifest = defineFunction({
   // EventBridge invokes it for each matching event (Lambda retries those on its own); the deploy
   // sub-workflow invokes it with `.waitForTaskToken` to register a token.
   invocation: 'asynchronous',
-  invokedBy: ['deploy-ssm', 'deploy-beanstalk'],
+  invokedBy: ['deploy-ssm', 'deploy-beanstalk', 'pipeline'],
   environment: {
     TASK_WAITS_TABLE: { kind: 'tableName', table: TaskWaitsTable },
   },

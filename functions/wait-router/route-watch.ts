@@ -39,6 +39,22 @@ export async function registerWatch(
   return resumeWithEvent(deps, item, logger);
 }
 
+/**
+ * A task waiting on any one of several resources (a pipeline's alarms): its token goes on each;
+ * the first pending event resumes it.
+ */
+export async function registerWatchGroup(
+  deps: WatchDeps,
+  request: { waitKeys: readonly string[]; taskToken: string; since: string },
+  logger: Pick<Logger, 'info'>,
+): Promise<boolean> {
+  const items: WatchItem[] = [];
+  for (const waitKey of request.waitKeys)
+    items.push(await deps.watches.register(waitKey, request.taskToken, request.since));
+  for (const item of items) if (await resumeWithEvent(deps, item, logger)) return true;
+  return false;
+}
+
 /** A service event: recorded, then handed to the task waiting on the resource, if any. */
 export async function routeWatchEvent(
   deps: WatchDeps,

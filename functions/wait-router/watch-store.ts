@@ -42,7 +42,10 @@ const isConditionFailed = (error: unknown) =>
   (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 /** Watch items over a DocumentClient (injected, so tests mock it). */
-export function watchStore(client: DynamoDBDocumentClient, options: { table?: string; now?: () => Date } = {}) {
+export function watchStore(
+  client: DynamoDBDocumentClient,
+  options: { table?: string; now?: () => Date } = {},
+) {
   const table = options.table ?? tableName(TaskWaitsTable);
   const now = options.now ?? (() => new Date());
   const expires = () => Math.floor(now().getTime() / 1000) + TTL_SECONDS;
@@ -114,7 +117,9 @@ export function watchStore(client: DynamoDBDocumentClient, options: { table?: st
 
     /** The item of `waitKey` (strongly consistent). */
     async get(waitKey: string): Promise<WatchItem> {
-      const out = await client.send(new GetCommand({ TableName: table, Key: { waitKey }, ConsistentRead: true }));
+      const out = await client.send(
+        new GetCommand({ TableName: table, Key: { waitKey }, ConsistentRead: true }),
+      );
       return (out.Item ?? { waitKey }) as WatchItem;
     },
   };

@@ -1,15 +1,19 @@
 /**
- * Event-driven waits: an EventBridge rule on SSM's final "EC2 Command Status-change
- * Notification" events for the release document, targeting wait-router, which resumes the
- * deploy sub-workflow waiting on that command. EventBridge delivers service events best effort
- * (EventBridge events reference, "Amazon EC2 Systems Manager events"); a lost event costs the
- * sub-workflow one safety poll, so failed deliveries are retried briefly and then dropped.
+ * Event-driven waits: EventBridge rules targeting wait-router, which resumes the task waiting on
+ * what the event reports: SSM's final "EC2 Command Status-change Notification" events for the
+ * release document (deploy-ssm), Elastic Beanstalk's "Elastic Beanstalk resource status change"
+ * for the pipelines' environments (deploy-beanstalk), and CloudWatch's "CloudWatch Alarm State
+ * Change" to ALARM for the pipelines' alarms (the pipeline's bake window). EventBridge delivers
+ * service events best effort (EventBridge events reference, "Amazon EC2 Systems Manager events",
+ * "AWS Elastic Beanstalk events"); a lost event costs the wait one safety poll (the bake: its own
+ * end), so failed deliveries are retried briefly and then dropped.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { alarmStateEventPattern } from '../../functions/wait-router/alarm-events';
 import { beanstalkEnvironmentEventPattern } from '../../functions/wait-router/beanstalk-events';
 import { ssmCommandEventPattern } from '../../functions/wait-router/service-events';
 import { acknowledge } from '../nag';
@@ -21,6 +25,8 @@ export interface EventWaitsProps {
   releaseDocumentName: string;
   /** The pipelines' Elastic Beanstalk environment names (no rule when there are none). */
   beanstalkEnvironments: readonly string[];
+  /** Every pipeline's verify.alarms (no rule when there are none). */
+  alarms: readonly string[];
 }
 
 /** How long an event stays worth delivering: after this the safety poll has read the status anyway. */
@@ -29,6 +35,7 @@ const MAX_EVENT_AGE = Duration.minutes(10);
 export class EventWaits extends Construct {
   readonly ssmCommandRule: Rule;
   readonly beanstalkEnvironmentRule?: Rule;
+  readonly alarmStateRule?: Rule;
 
   constructor(scope: Construct, id: string, props: EventWaitsProps) {
     super(scope, id);
@@ -58,6 +65,23 @@ export class EventWaits extends Construct {
         id: 'Serverless-EventBusDLQ',
         reason:
           'A status event that cannot be delivered needs no dead letter: the waiting sub-workflow reads the status itself after its safety poll (HeartbeatSeconds).',
+      });
+    }
+    if (props.alarms.length > 0) {
+      // The pipelines' alarms going to ALARM ("CloudWatch Alarm State Change") end the bake early.
+      const alarm = alarmStateEventPattern(props.alarms);
+      this.alarmStateRule = new Rule(this, 'AlarmStateRule', {
+        description:
+          "Deploy controller: the pipelines' alarms going to ALARM to wait-router (ends the bake early)",
+        eventPattern: { source: alarm.source, detailType: alarm['detail-type'], detail: alarm.detail },
+      });
+      this.alarmStateRule.addTarget(
+        new LambdaFunction(props.router, { retryAttempts: 2, maxEventAge: MAX_EVENT_AGE }),
+      );
+      acknowledge(this.alarmStateRule, {
+        id: 'Serverless-EventBusDLQ',
+        reason:
+          'An alarm event that cannot be delivered needs no dead letter: the bake checks the alarms itself when its window ends.',
       });
     }
     acknowledge(props.router, {

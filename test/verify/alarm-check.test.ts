@@ -22,7 +22,7 @@ beforeEach(() => {
 });
 
 describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
-  test('early in the window: baking, poll again in at most 60 s', async () => {
+  test('early in the window: baking, for the rest of the window (the wait ends early on an ALARM event)', async () => {
     // Act
     const result = await verify(check, deps(at(120)));
 
@@ -30,7 +30,7 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
     expect(result).toEqual({
       status: 'baking',
       alarmsChecked: ['retail-bank-5xx', 'retail-bank-latency-p99'],
-      waitSeconds: 60,
+      waitSeconds: 480,
     });
     expect(cwMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, {
       AlarmNames: ['retail-bank-5xx', 'retail-bank-latency-p99'],
@@ -38,8 +38,9 @@ describe('alarm check over the bake window (retail-bank: 10 minutes)', () => {
     });
   });
 
-  test('near the end: waits only for what remains', async () => {
+  test('near the end: waits only for what remains, rounded up to a whole second (TimeoutSecondsPath >= 1)', async () => {
     await expect(verify(check, deps(at(585)))).resolves.toMatchObject({ status: 'baking', waitSeconds: 15 });
+    await expect(verify(check, deps(at(599.6)))).resolves.toMatchObject({ status: 'baking', waitSeconds: 1 });
   });
 
   test('after the window: passed', async () => {

@@ -20,6 +20,11 @@ export class AlarmStore {
   constructor(
     private readonly region: string,
     private readonly account: string,
+    /** Told of every state change, with the state before it (the bus event is made from both). */
+    private readonly onStateChange?: (
+      alarm: Alarm,
+      previous: Pick<Alarm, 'StateValue' | 'StateReason' | 'StateUpdatedTimestamp'>,
+    ) => void,
   ) {}
 
   define(name: string): void {
@@ -34,7 +39,7 @@ export class AlarmStore {
       Namespace: 'AWS/ApplicationELB',
       Statistic: /latency/i.test(name) ? 'Average' : 'Sum',
       Period: 60,
-      EvaluationPeriods: 1,
+      EvaluationPeriods: 5,
       Threshold: /latency/i.test(name) ? 1.5 : 5,
       ComparisonOperator: 'GreaterThanThreshold',
       ActionsEnabled: true,
@@ -45,6 +50,12 @@ export class AlarmStore {
     this.define(name);
     const alarm = this.alarms.get(name)!;
     if (alarm.StateValue === state) return;
+    const previous = {
+      StateValue: alarm.StateValue,
+      StateReason: alarm.StateReason,
+      StateUpdatedTimestamp: alarm.StateUpdatedTimestamp,
+    };
     Object.assign(alarm, { StateValue: state, StateReason: reason, StateUpdatedTimestamp: new Date() });
+    this.onStateChange?.(alarm, previous);
   }
 }

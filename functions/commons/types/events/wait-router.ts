@@ -43,9 +43,25 @@ const beanstalkEnvironmentWait = z.object({
   pipeline: text,
 });
 
+/**
+ * Wait for one of a pipeline's alarms to go to ALARM during the bake window (pipeline); only an
+ * alarm that fired at or after `since` (the bake's start) ends the wait.
+ */
+const alarmsWait = z.object({
+  action: z.literal('register', { error: 'action must be register' }),
+  kind: z.literal('cloudwatch-alarms'),
+  /** Alarm names: 1 to 255 characters each (API reference, MetricAlarm.AlarmName); DescribeAlarms takes 100. */
+  alarms: z
+    .array(text.check(z.maxLength(255, { error: 'must be at most 255 characters' })))
+    .check(z.maxLength(100, { error: 'must list at most 100 alarms' })),
+  since: timestamp,
+  taskToken,
+  pipeline: text,
+});
+
 export const waitRouterEvent = z.discriminatedUnion(
   'kind',
-  [ssmCommandWait, beanstalkEnvironmentWait],
-  { error: 'kind must be ssm-command or eb-environment' },
+  [ssmCommandWait, beanstalkEnvironmentWait, alarmsWait],
+  { error: 'kind must be ssm-command, eb-environment or cloudwatch-alarms' },
 );
 export type WaitRouterEvent = z.infer<typeof waitRouterEvent>;

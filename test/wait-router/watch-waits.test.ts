@@ -1,8 +1,9 @@
 /**
- * wait-router for Elastic Beanstalk: the canary's or rollback's token and the environment's
- * "resource status change" event meet in the TaskWaits table (a real table engine, so the
- * conditional claims are DynamoDB's), in either order; an event ends at most one wait, never one
- * registered after a newer update began, and an update that only started ends none.
+ * wait-router for resources that change again and again, against a real table engine (so the
+ * conditional claims are DynamoDB's): a Beanstalk environment's "resource status change" event and
+ * the canary's or rollback's token, or a pipeline's alarms and the bake's token, meet in the
+ * TaskWaits table in either order; an event ends at most one wait, never one registered after a
+ * newer update (or the bake) began, and an update that only started ends none.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -204,5 +205,91 @@ describe('wait-router: Elastic Beanstalk environment waits', () => {
     expect((error as Error).message).toMatch(/environment: must be a non-empty string/);
     expect((error as Error).message).toMatch(/since: must be an ISO 8601 timestamp/);
     expect((error as Error).message).not.toContain('secret-token');
+  });
+});
+
+/** CloudWatch's alarm state change (CloudWatch User Guide, "Alarm events and EventBridge"). */
+function alarmEvent(alarmName: string, value: string, at: string, id = `ev-${alarmName}-${value}-${at}`) {
+  return {
+    version: '0',
+    id,
+    'detail-type': 'CloudWatch Alarm State Change',
+    source: 'aws.cloudwatch',
+    account: '123456789012',
+    time: at.replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
+    detail: {
+      alarmName,
+      configuration: { metrics: [] },
+      previousState: { value: 'OK', reason: '', reasonData: '{}', timestamp: '2026-11-20T10:00:00.000+0000' },
+      state: {
+        value,
+        reason: 'Threshold Crossed: 5 out of the last 5 datapoints were greater than the threshold (5.0).',
+        reasonData: '{}',
+        timestamp: at.replace(/Z$/, '+0000'),
+      },
+    },
+  };
+}
+const BAKE_AT = '2026-11-20T10:40:00.000Z';
+const bakeWait = (taskToken: string, alarms = ['retail-bank-5xx', 'retail-bank-latency-p99']) => ({
+  action: 'register',
+  kind: 'cloudwatch-alarms',
+  alarms,
+  since: BAKE_AT,
+  taskToken,
+  pipeline: 'retail-bank',
+});
+
+describe('wait-router: the bake window ends early on ALARM', () => {
+  test("any of the pipeline's alarms going to ALARM resumes the bake at once", async () => {
+    // Act
+    const registered = await waitRouter(bakeWait('bake-1'), deps);
+    const routed = await waitRouter(
+      alarmEvent('retail-bank-latency-p99', 'ALARM', '2026-11-20T10:43:00.000Z'),
+      deps,
+    );
+
+    // Assess
+    expect(registered).toEqual({
+      waitKey: 'cloudwatch-alarm/retail-bank-5xx,cloudwatch-alarm/retail-bank-latency-p99',
+      resumed: false,
+    });
+    expect(routed).toEqual({ waitKey: 'cloudwatch-alarm/retail-bank-latency-p99', resumed: true });
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'bake-1',
+      output: JSON.stringify({ waitKey: 'cloudwatch-alarm/retail-bank-latency-p99', status: 'ALARM' }),
+    });
+  });
+
+  test('an alarm that fired after the bake began but before the wait registered ends it at once', async () => {
+    // Act
+    await waitRouter(alarmEvent('retail-bank-5xx', 'ALARM', '2026-11-20T10:40:30.000Z'), deps);
+    const registered = await waitRouter(bakeWait('bake-1'), deps);
+
+    // Assess
+    expect(registered.resumed).toBe(true);
+  });
+
+  test('an alarm back to OK, one that fired before the bake, or a second wait after the check end nothing', async () => {
+    // Act: fired during the deploy (the bake's first check sees it in ALARM anyway), then OK.
+    await waitRouter(alarmEvent('retail-bank-5xx', 'ALARM', '2026-11-20T10:30:00.000Z'), deps);
+    const before = await waitRouter(bakeWait('bake-1'), deps);
+    const ok = await waitRouter(alarmEvent('retail-bank-5xx', 'OK', '2026-11-20T10:41:00.000Z'), deps);
+    // Fired in the bake and resumed the wait; the check found it OK again and waits once more.
+    const fired = await waitRouter(alarmEvent('retail-bank-5xx', 'ALARM', '2026-11-20T10:42:00.000Z'), deps);
+    const again = await waitRouter(bakeWait('bake-2'), deps);
+
+    // Assess
+    expect(before.resumed).toBe(false);
+    expect(ok).toEqual({ resumed: false });
+    expect(fired.resumed).toBe(true);
+    expect(again.resumed).toBe(false);
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+  });
+
+  test('a pipeline with no alarms waits for the end of the bake only', async () => {
+    await expect(waitRouter(bakeWait('bake-1', []), deps)).resolves.toEqual({ waitKey: '', resumed: false });
   });
 });
