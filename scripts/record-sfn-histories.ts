@@ -23,6 +23,7 @@ export const RECORDED = [
   'unhealthy-target',
   'canary-regression',
   'verify-fails',
+  'alarm-in-bake',
   'approval-timeout',
   'approval-rejected',
   'ssm-instance-fails',

@@ -27,6 +27,7 @@ const expectedStep: Record<string, string> = {
   'unhealthy-target': 'Check target health',
   'canary-regression': 'Deploy',
   'verify-fails': 'Smoke test',
+  'alarm-in-bake': 'Check alarms',
   'approval-timeout': 'Wait for approval',
   'approval-rejected': 'Wait for approval',
   'ssm-instance-fails': 'Deploy',
@@ -65,6 +66,7 @@ describe('failed step from fresh runs on the sandbox runtime', () => {
     ['target unhealthy', retailBank, { health: 'unhealthy' }, 'Check target health'],
     ['canary reverted', retailBank, { beanstalk: 'reverted' }, 'Deploy'],
     ['smoke test fails', retailBank, { smoke: 'fail' }, 'Smoke test'],
+    ['an alarm ends the bake', retailBank, { alarm: true }, 'Check alarms'],
     ['approval expires', retailBank, { approval: 'expire' }, 'Wait for approval'],
   ] as [string, typeof retailBank, Scenario, string][])('%s: %s', async (_name, settings, scenario, step) => {
     const run = await runPipeline(settings, scenario);

@@ -199,7 +199,9 @@ describe('wait-router', () => {
     );
     expect(error).toMatchObject({ name: 'InvalidEventError' });
     expect((error as Error).message).toMatch(/id: must be an SSM command id/);
-    expect((unknownKind as Error).message).toMatch(/kind must be ssm-command, eb-environment or cloudwatch-alarms/);
+    expect((unknownKind as Error).message).toMatch(
+      /kind must be ssm-command, eb-environment or cloudwatch-alarms/,
+    );
     expect((unknownKind as Error).message).not.toContain('secret-token');
     expect((error as Error).message).not.toContain('secret-token');
   });
