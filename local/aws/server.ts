@@ -418,10 +418,22 @@ export class AwsServer {
   }
 }
 
-/** Writes a RawResponse. */
+/**
+ * Writes a RawResponse. Its `Date` header reads the sandbox's clock (the simulated one once the
+ * sandbox installs it), as AWS dates its answers by its own clock: Node's automatic header reads
+ * the real clock, which the SDK clients of this process (on the simulated clock) took for a clock
+ * skew of hours. The SDK then "corrected" it and retried every error answered with a corrected
+ * skew, ExecutionAlreadyExists and ConditionalCheckFailedException included (@aws-sdk/core's
+ * AwsSdkSigV4Signer.errorHandler marks `$metadata.clockSkewCorrected` when the offset moves by
+ * 4 minutes or more; @smithy/util-retry's isTransientError retries such errors).
+ */
 export function send(res: ServerResponse, answer: RawResponse): void {
   const body = answer.body ?? '';
-  res.writeHead(answer.status, { 'content-length': String(Buffer.byteLength(body)), ...answer.headers });
+  res.writeHead(answer.status, {
+    'content-length': String(Buffer.byteLength(body)),
+    date: new Date().toUTCString(),
+    ...answer.headers,
+  });
   res.end(body);
 }
 
