@@ -23,6 +23,7 @@ import {
   cleanupText,
   diedOutsideCatch,
   everHeldLock,
+  redrivenSince,
   type CleanupActions,
   type CleanupReport,
 } from './run-cleanup';
@@ -139,6 +140,7 @@ export async function processStatusChange(event: unknown, deps: NotifierDeps): P
           status: change.status,
           error: change.error,
           heldLock: everHeldLock(history),
+          redriven: redrivenSince(history, change.redriveCount),
         },
         deps.cleanup,
       );

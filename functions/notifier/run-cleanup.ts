@@ -37,8 +37,12 @@ export interface CleanupReport {
   /** The error the run died with (States.Runtime, States.Timeout, ...), when known. */
   error: string | null;
   targetKey: string | null;
-  /** released: this run held it and now does not; not-held: it held nothing (or no longer); failed: see lockError. */
-  lock: 'released' | 'not-held' | 'failed';
+  /**
+   * released: this run held it and now does not; not-held: it held nothing (or no longer); failed:
+   * see lockError; redriven: the run was redriven before this cleanup ran, so it was left alone
+   * (its attempt holds or asks for the lock itself).
+   */
+  lock: 'released' | 'not-held' | 'failed' | 'redriven';
   lockError?: string;
   /** recorded: the outcome was written now; already: the run had recorded it; failed: see historyError. */
   outcome: 'recorded' | 'already' | 'failed';
@@ -87,6 +91,21 @@ export function everHeldLock(events: readonly HistoryEvent[]): boolean {
   });
 }
 
+/**
+ * True when the execution was redriven after the attempt whose end is being handled: its history
+ * (as GetExecutionHistory returns it) has an ExecutionRedriven event with a higher redriveCount
+ * (HistoryEvent `executionRedrivenEventDetails.redriveCount`, Step Functions API reference). The
+ * redriven attempt runs under the same execution ARN, so the lock it holds again must not be
+ * released by the cleanup of the attempt before it.
+ */
+export function redrivenSince(events: readonly HistoryEvent[], redriveCount: number): boolean {
+  return events.some(
+    (event) =>
+      event.type === 'ExecutionRedriven' &&
+      (event.executionRedrivenEventDetails?.redriveCount ?? 0) > redriveCount,
+  );
+}
+
 /** Runs the cleanup; never throws (each failure is reported in the result). */
 export async function cleanUpDeadRun(
   run: {
@@ -96,6 +115,8 @@ export async function cleanUpDeadRun(
     error: string | null;
     /** From everHeldLock(history). */
     heldLock: boolean;
+    /** From redrivenSince(history, the event's redriveCount): the run is going again. */
+    redriven?: boolean;
   },
   actions: CleanupActions,
 ): Promise<CleanupReport> {
@@ -106,6 +127,7 @@ export async function cleanUpDeadRun(
     lock: 'failed',
     outcome: 'failed',
   };
+  if (run.redriven) return { ...report, lock: 'redriven', outcome: 'already' };
   try {
     const released = await actions.releaseLock(run.pipeline, run.executionArn);
     report.targetKey = released.targetKey;
@@ -130,6 +152,8 @@ export async function cleanUpDeadRun(
 export function cleanupText(report: CleanupReport): string {
   const what = `The run ${WHY_TEXT[report.why]}${report.error && report.why === 'FAILED' ? ` (${report.error})` : ''}.`;
   const target = report.targetKey ? ` on ${report.targetKey}` : '';
+  if (report.lock === 'redriven')
+    return `${what} It was redriven before its cleanup ran: its new attempt holds or asks for the deploy lock itself.`;
   const lock =
     report.lock === 'failed'
       ? ` The deploy lock${target} could NOT be released (${report.lockError ?? 'unknown error'}); it frees itself when its lease ends, or release it by hand.`

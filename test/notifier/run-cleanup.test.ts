@@ -9,6 +9,7 @@ import {
   cleanupText,
   diedOutsideCatch,
   everHeldLock,
+  redrivenSince,
   type CleanupActions,
 } from '../../functions/notifier/run-cleanup';
 
@@ -129,5 +130,40 @@ describe('run cleanup', () => {
     waiting.stateExitedEventDetails!.output = JSON.stringify({ lock: { status: 'waiting' } });
     expect(everHeldLock([waiting])).toBe(false);
     expect(everHeldLock([])).toBe(false);
+  });
+
+  it('leaves the lock alone when the run was redriven before its cleanup ran (same ARN, new attempt)', async () => {
+    // Prepare: the ABORTED event of attempt 0 is handled after an operator redrove the run.
+    const redriven: HistoryEvent = {
+      id: 41,
+      timestamp: new Date(),
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: 1 },
+    };
+    const history = [redriven, acquired];
+    const { out, calls } = actions();
+
+    // Act
+    const report = await cleanUpDeadRun(
+      {
+        pipeline: 'retail-bank',
+        executionArn: ARN,
+        status: 'ABORTED',
+        error: null,
+        heldLock: everHeldLock(history),
+        redriven: redrivenSince(history, 0),
+      },
+      out,
+    );
+
+    // Assess
+    expect(calls).toEqual([]);
+    expect(report).toMatchObject({ lock: 'redriven', outcome: 'already' });
+    expect(cleanupText(report)).toBe(
+      'The run stopped (StopExecution) before its cleanup ran. It was redriven before its cleanup ran: its new attempt holds or asks for the deploy lock itself.',
+    );
+    // The event of the redriven attempt itself (redriveCount 1) is cleaned up as usual.
+    expect(redrivenSince(history, 1)).toBe(false);
+    expect(redrivenSince([acquired], 0)).toBe(false);
   });
 });
