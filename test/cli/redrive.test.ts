@@ -61,7 +61,11 @@ it('refuses a run that ended in a named Fail state after its cleanup, and an unk
   const refused = await cli('redrive', name);
 
   expect(refused.code).toBe(1);
-  expect(refused.err).toMatch(/ended in its "BuildFailed" state after its cleanup .* Push a fix instead\.$/);
+  expect(refused.err).toMatch(
+    new RegExp(
+      `ended in its "BuildFailed" Fail state after its cleanup .* restarts at that Fail state and fails again\\. Run the commit again with: deployctl retry ${name} \\(.*\\), or push a fix\\.$`,
+    ),
+  );
   expect(box.execution(name).redriveCount).toBe(0);
   expect((await cli('redrive', 'no-such-run')).code).toBe(1);
 });
