@@ -43,7 +43,8 @@ const VENDED_LOGS =
 
 export const UNEXERCISED_STATEMENTS: UnexercisedStatement[] = [
   {
-    principal: /^function (github-webhook|deploy-lock|approval-request|approval-callback|notifier)$/,
+    principal:
+      /^function (github-webhook|deploy-lock|beanstalk-deploy|ssm-deploy|approval-request|approval-callback|notifier)$/,
     actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
     reason: SECRET,
   },

@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  RedriveExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -60,6 +61,24 @@ export const SCENARIOS_DIR = resolve(__dirname, '../scenarios');
 
 const STATUS = z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const OUTCOME = z.enum(['succeeded', 'failed', 'rolled-back', 'superseded', 'rejected', 'approval-expired']);
+/**
+ * What the person does when a run waits for approval: the signed links (approve, reject), nothing
+ * (ignore), SendTaskSuccess with `{}` or SendTaskFailure without a cause as an operator does from
+ * the Step Functions console or the CLI (console-approve, console-reject), StopExecution on the
+ * waiting run (stop), or the approve link once every other run of the scenario has ended
+ * (approve-after-others: the run keeps the deploy lock meanwhile).
+ */
+const APPROVAL = z.enum([
+  'approve',
+  'reject',
+  'ignore',
+  'console-approve',
+  'console-reject',
+  'stop',
+  'approve-after-others',
+]);
+type ApprovalAction = z.infer<typeof APPROVAL>;
+
 const share = z
   .number()
   .min(0)
@@ -122,15 +141,8 @@ const scenarioSchema = z
      */
     fleetSize: z.number().int().min(1).max(500).optional(),
     faults: faultsSchema.default({}),
-    /**
-     * What the person does when the pipeline waits for approval: the signed links (approve,
-     * reject), nothing (ignore), SendTaskSuccess with `{}` or SendTaskFailure without a cause as
-     * an operator does from the Step Functions console or the CLI (console-approve,
-     * console-reject), or StopExecution on the waiting run (stop).
-     */
-    approval: z
-      .enum(['approve', 'reject', 'ignore', 'console-approve', 'console-reject', 'stop'])
-      .default('approve'),
+    /** What the person does when a run waits for approval (APPROVAL above); a push may say otherwise. */
+    approval: APPROVAL.default('approve'),
     pushes: z
       .array(
         z
@@ -142,9 +154,19 @@ const scenarioSchema = z
             parent: commitLabel.optional(),
             /** A force-push (GitHub's `forced: true`). */
             forced: z.boolean().optional(),
+            /** What the person does at this run's approval (default: the scenario's `approval`). */
+            approval: APPROVAL.optional(),
+            /**
+             * Instead of a push: RedriveExecution (as from the console or the AWS CLI) of the run
+             * push N (1-based) started, once it has ended; `approval` then applies to the redriven attempt.
+             */
+            redrive: z.number().int().min(1).optional(),
             expect: pushExpect.optional(),
           })
-          .strict(),
+          .strict()
+          .refine((p) => p.redrive === undefined || (!p.commit && !p.parent && p.forced === undefined), {
+            error: 'a redrive step pushes nothing: it takes no commit, parent or forced',
+          }),
       )
       .min(1)
       .max(5)
@@ -190,6 +212,15 @@ export function loadScenarios(dir = SCENARIOS_DIR): Map<string, Scenario> {
       throw new Error(`scenarios/${file}: name "${parsed.data.name}" must match the file name`);
     if (!parsed.data.expected.finalVersion && !parsed.data.expected.liveCommit)
       throw new Error(`scenarios/${file}: expected.finalVersion or expected.liveCommit is required`);
+    parsed.data.pushes.forEach((push, index) => {
+      if (
+        push.redrive !== undefined &&
+        (push.redrive > index || parsed.data.pushes[push.redrive - 1]!.redrive)
+      )
+        throw new Error(
+          `scenarios/${file}: pushes[${index}].redrive = ${push.redrive}: must name an earlier push (1-based) that is not itself a redrive`,
+        );
+    });
     const singlePush = parsed.data.pushes.length === 1;
     if (singlePush && !parsed.data.pushes[0]!.expect && !parsed.data.expected.status)
       throw new Error(`scenarios/${file}: expected.status is required`);
@@ -317,16 +348,36 @@ function isApprovalWait(token: { executionArn: string; stateName: string }, exec
 }
 
 /**
+ * RedriveExecution of a run that has ended, through the Step Functions API on the sandbox's
+ * endpoint (what the console's Redrive button and `aws stepfunctions redrive-execution` send).
+ */
+async function redriveThroughApi(sandbox: ScenarioWorld, execution: Execution): Promise<void> {
+  const sfn = new SFNClient({
+    endpoint: sandbox.urls.aws,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIASCENARIORUNNER00', secretAccessKey: 'scenario-runner' },
+  });
+  try {
+    await sfn.send(new RedriveExecutionCommand({ executionArn: execution.arn }));
+  } finally {
+    sfn.destroy();
+  }
+}
+
+/**
  * Whether the run waits for a person: its token exists and the approval request's Lambda has
  * returned (TaskSubmitted), so the request it stores is there for the links to find. Deciding on
  * the token alone races the request's write, the link answers "Unknown approval", and the
  * decision would bypass the approval-callback function.
  */
 function waitsForPerson(sandbox: ScenarioWorld, execution: Execution): boolean {
+  // A redriven run asks again: only its latest attempt's request counts.
+  const attemptStart = execution.history.events.findLast((e) => e.type === 'ExecutionRedriven')?.id ?? 0;
   return (
     sandbox.tokens.list().some((t) => isApprovalWait(t, execution)) &&
     execution.history.events.some(
       (e) =>
+        e.id > attemptStart &&
         e.type === 'TaskSubmitted' &&
         (e.taskSubmittedEventDetails as { resource?: string } | undefined)?.resource ===
           'invoke.waitForTaskToken',
@@ -338,9 +389,10 @@ function waitsForPerson(sandbox: ScenarioWorld, execution: Execution): boolean {
 async function decideApproval(
   sandbox: ScenarioWorld,
   execution: Execution,
-  decision: Scenario['approval'],
+  action: ApprovalAction,
 ): Promise<void> {
-  if (decision === 'ignore') return;
+  if (action === 'ignore') return;
+  const decision = action === 'approve-after-others' ? 'approve' : action;
   if (decision !== 'approve' && decision !== 'reject') return actThroughApi(sandbox, execution, decision);
   const scheduled = [...execution.history.events]
     .reverse()
@@ -453,61 +505,112 @@ async function play(
     sandbox.github.addCommit(repository, sha, parent);
     return sha;
   };
-  let branchHead = startLive;
-  for (const [index, push] of scenario.pushes.entries()) {
-    if (push.delaySeconds > 0) await sandbox.clock.sleep(push.delaySeconds * 1000);
-    const label = push.commit ?? `push-${index + 1}`;
-    const isNew = !shas.has(label);
-    const parentSha = push.parent ? shaOf(push.parent, startLive) : branchHead;
-    const commitSha = shaOf(label, parentSha);
-    // GitHub's `before` is where the branch was: the parent for a new commit, else the old head.
-    const before = isNew ? parentSha : branchHead;
-    branchHead = commitSha;
-    sandbox.faults.setCommit(commitSha, { pipeline: settings.name, scenario: name, faults: scenario.faults });
-    const delivery = signDelivery(sample, {
-      secret: sandbox.webhookSecret,
-      sha: commitSha,
-      deliveryId: randomUUID(),
-      message: `${name}: change ${index + 1}`,
-      // Lead time starts at the commit: make it "just now" on the simulated clock.
-      committedAt: sandbox.clock.date(),
-      edit: (payload) => {
-        payload.before = before;
-        payload.forced = push.forced === true;
-      },
-    });
-    // A 503 ("Step Functions is busy; redeliver later") asks for a redelivery of the same delivery,
-    // as a person does from the webhook's "Recent Deliveries" page (GitHub docs, "Redelivering
-    // webhooks"): up to 3 more times, a simulated minute apart.
-    let response = await postDelivery(sandbox.urls.webhook, delivery);
-    for (let redelivery = 0; response.status === 503 && redelivery < 3; redelivery++) {
-      await sandbox.clock.sleep(60_000);
-      response = await postDelivery(sandbox.urls.webhook, delivery);
-    }
-    const body = (await response.json().catch(() => ({}))) as { executions?: { executionArn?: string }[] };
-    const arn = body.executions?.[0]?.executionArn;
-    if (response.status !== 202 || !arn)
-      throw new Error(
-        `scenario ${name}: the webhook answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`,
-      );
-    executions.push({ commitSha, execution: sandbox.engine.executions.get(arn) ?? null });
-  }
-
-  // A person deals with each approval request as the scenario says.
+  // A person deals with each approval request as the scenario says, while the pushes go on (a run
+  // may be stopped at its approval before the next push): per attempt, `<arn>#<redriveCount>`.
   const decided = new Set<string>();
+  const actions = new Map<string, ApprovalAction>();
+  const attempt = (execution: Execution) => `${execution.arn}#${execution.redriveCount}`;
+  let pushing = true;
+  let abandoned = false;
+  const othersRunning = (execution: Execution) =>
+    pushing ||
+    executions.some((e) => e.execution && e.execution !== execution && e.execution.status === 'RUNNING');
   const watcher = (async () => {
-    while (executions.some((e) => e.execution?.status === 'RUNNING')) {
+    while (!abandoned && (pushing || executions.some((e) => e.execution?.status === 'RUNNING'))) {
       for (const { execution } of executions) {
-        if (!execution || decided.has(execution.arn) || scenario.approval === 'ignore') continue;
+        if (!execution || execution.status !== 'RUNNING' || decided.has(attempt(execution))) continue;
+        const action = actions.get(attempt(execution)) ?? scenario.approval;
+        if (action === 'ignore' || (action === 'approve-after-others' && othersRunning(execution))) continue;
         if (waitsForPerson(sandbox, execution)) {
-          decided.add(execution.arn);
-          await decideApproval(sandbox, execution, scenario.approval);
+          decided.add(attempt(execution));
+          await decideApproval(sandbox, execution, action);
         }
       }
       await new Promise((r) => setTimeout(r, 5));
     }
   })();
+  // Awaited once the runs have ended; a failed decision must not go unhandled meanwhile.
+  watcher.catch(() => undefined);
   const bound = 6 * 3600 * 1000;
+
+  let branchHead = startLive;
+  try {
+    for (const [index, push] of scenario.pushes.entries()) {
+      if (push.delaySeconds > 0) await sandbox.clock.sleep(push.delaySeconds * 1000);
+      if (push.redrive !== undefined) {
+        // RedriveExecution of an earlier push's run once it has ended (stopped, timed out, failed).
+        const earlier = executions[push.redrive - 1];
+        const execution = earlier?.execution;
+        if (!earlier || !execution)
+          throw new Error(`scenario ${name}: push ${push.redrive} started no run to redrive`);
+        await until(
+          sandbox,
+          () => (execution.status === 'RUNNING' ? undefined : true),
+          bound,
+          `execution ${execution.name} to end`,
+        );
+        // The operator redrives after the run's end was handled (its notice, the lock's cleanup).
+        await until(
+          sandbox,
+          () => (sandbox.statusEvents.idle ? true : undefined),
+          bound,
+          'status notifications',
+        );
+        await redriveThroughApi(sandbox, execution);
+        if (push.approval) actions.set(attempt(execution), push.approval);
+        executions.push({ commitSha: earlier.commitSha, execution });
+        continue;
+      }
+      const label = push.commit ?? `push-${index + 1}`;
+      const isNew = !shas.has(label);
+      const parentSha = push.parent ? shaOf(push.parent, startLive) : branchHead;
+      const commitSha = shaOf(label, parentSha);
+      // GitHub's `before` is where the branch was: the parent for a new commit, else the old head.
+      const before = isNew ? parentSha : branchHead;
+      branchHead = commitSha;
+      sandbox.faults.setCommit(commitSha, {
+        pipeline: settings.name,
+        scenario: name,
+        faults: scenario.faults,
+      });
+      const delivery = signDelivery(sample, {
+        secret: sandbox.webhookSecret,
+        sha: commitSha,
+        deliveryId: randomUUID(),
+        message: `${name}: change ${index + 1}`,
+        // Lead time starts at the commit: make it "just now" on the simulated clock.
+        committedAt: sandbox.clock.date(),
+        edit: (payload) => {
+          payload.before = before;
+          payload.forced = push.forced === true;
+        },
+      });
+      // A 503 ("Step Functions is busy; redeliver later") asks for a redelivery of the same delivery,
+      // as a person does from the webhook's "Recent Deliveries" page (GitHub docs, "Redelivering
+      // webhooks"): up to 3 more times, a simulated minute apart.
+      let response = await postDelivery(sandbox.urls.webhook, delivery);
+      for (let redelivery = 0; response.status === 503 && redelivery < 3; redelivery++) {
+        await sandbox.clock.sleep(60_000);
+        response = await postDelivery(sandbox.urls.webhook, delivery);
+      }
+      const body = (await response.json().catch(() => ({}))) as { executions?: { executionArn?: string }[] };
+      const arn = body.executions?.[0]?.executionArn;
+      if (response.status !== 202 || !arn)
+        throw new Error(
+          `scenario ${name}: the webhook answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`,
+        );
+      const execution = sandbox.engine.executions.get(arn) ?? null;
+      if (execution && push.approval && !actions.has(attempt(execution)))
+        actions.set(attempt(execution), push.approval);
+      executions.push({ commitSha, execution });
+    }
+  } catch (error) {
+    abandoned = true;
+    throw error;
+  } finally {
+    pushing = false;
+  }
+
   for (const { execution } of executions)
     if (execution)
       await until(
@@ -619,7 +722,7 @@ async function play(
   );
 
   const timeline: TimelineEntry[] = [];
-  const all = executions.flatMap(({ execution }) => (execution ? [execution, ...execution.children] : []));
+  const all = distinct.flatMap((execution) => [execution, ...execution.children]);
   for (const execution of all) {
     for (const event of execution.history.events) {
       const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as

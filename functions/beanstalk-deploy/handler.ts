@@ -4,6 +4,8 @@
  *
  * Environment:
  * - PIPELINES_JSON (bundled) or PIPELINES_FILE: pipeline settings (application, environment, canary)
+ * - DEPLOY_LOCKS_TABLE, LOCK_LEASE_SECONDS, GITHUB_TOKEN_SECRET_ARN: the deploy lock's guard on the
+ *   canary deploy and the rollback (deploy-lock/guard-task.ts)
  * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,6 +16,7 @@ import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import type { ElasticBeanstalkTarget } from '../commons/config/schema';
 import { createLogger } from '../commons/logger';
+import { guardTargetChange } from '../deploy-lock/guard-task';
 import { parseBeanstalkDeployEvent } from './event';
 import {
   createVersion,
@@ -58,6 +61,7 @@ export async function beanstalkDeploy(
     case 'versionStatus':
       return versionStatus(deps, event.versionLabel);
     case 'startDeploy': {
+      await guardTargetChange(event.pipeline, event.startedWith, logger);
       const result = await startDeploy(deps, event.versionLabel);
       logger.info('canary deploy started', { ...result, canary: deps.target.canary });
       return result;
@@ -75,6 +79,7 @@ export async function beanstalkDeploy(
     case 'currentVersion':
       return currentVersion(deps);
     case 'rollback': {
+      await guardTargetChange(event.pipeline, event.startedWith, logger);
       const result = await rollback(deps, event.versionLabel);
       logger.warn('rollback started', { ...result });
       return result;

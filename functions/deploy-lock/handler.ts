@@ -17,9 +17,8 @@ import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
 import { targetKeyOf } from '../commons/target-key';
 import type { AcquireResult, ReleaseResult } from '../commons/types/tasks';
-import { canCompareCommits, compareCommits } from '../commons/github/compare-commits';
-import type { CompareFn } from './commit-order';
 import { acquireLock, leaseSecondsFromEnv, releaseLock } from './deploy-lock';
+import { githubCompare } from './github-compare';
 import type { LockRequest } from './lock-state';
 import { parseDeployLockEvent } from './event';
 import { dynamoLockStore, type LockStore } from './lock-store';
@@ -57,7 +56,7 @@ export async function deployLock(
   const result = await acquireLock(targetKey, request, {
     store,
     leaseSeconds: leaseSecondsFromEnv(),
-    compare: repository && canCompareCommits() ? githubCompare(repository) : null,
+    compare: githubCompare(repository, logger),
     onEvidence: (evidence) => {
       for (const [commit, { relation, source }] of evidence)
         if (source === 'arrival')
@@ -74,20 +73,6 @@ export async function deployLock(
     ...(result.status === 'superseded' && { reason: result.reason, supersededBy: result.supersededBy }),
   });
   return result;
-}
-
-/** GitHub's compare for one repository; an error is logged and leaves the decision to the pushes. */
-function githubCompare(repository: string): CompareFn {
-  return async (base, head) => {
-    try {
-      return await compareCommits(repository, base, head);
-    } catch (error) {
-      logger.warn('GitHub compare failed; ordering by the pushes instead', {
-        error: (error as Error).message,
-      });
-      return null;
-    }
-  };
 }
 
 export const handler = middy((event: unknown) => deployLock(event)).use(

@@ -8,6 +8,8 @@
  * - SSM_OUTPUT_BUCKET: S3 bucket for the commands' complete output, read for the end of a long or
  *   timed-out output (optional; without it the notice says where the rest is)
  * - PIPELINES_JSON (bundled) or PIPELINES_FILE: pipeline settings (tag, service, concurrency, error budget)
+ * - DEPLOY_LOCKS_TABLE, LOCK_LEASE_SECONDS, GITHUB_TOKEN_SECRET_ARN: the deploy lock's guard on the
+ *   release and the rollback (deploy-lock/guard-task.ts)
  * - POWERTOOLS_LOG_LEVEL; AWS_ENDPOINT_URL (local sandbox only)
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -18,6 +20,7 @@ import { ssm } from '../commons/clients/ssm';
 import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
+import { guardTargetChange } from '../deploy-lock/guard-task';
 import { parseSsmDeployEvent } from './event';
 import { releaseStatus, rollback, startRelease, type Deps } from './operations';
 
@@ -55,6 +58,7 @@ export async function ssmDeploy(raw: unknown, client: SSMClient = ssm): Promise<
   const deps = ssmDeps(event.pipeline, client);
   switch (event.action) {
     case 'startRelease': {
+      await guardTargetChange(event.pipeline, event.startedWith, logger);
       const result = await startRelease(deps, event.commitSha, event.artifact);
       logger.info('release sent', {
         commit: event.commitSha,
@@ -75,6 +79,7 @@ export async function ssmDeploy(raw: unknown, client: SSMClient = ssm): Promise<
       return result;
     }
     case 'rollback': {
+      await guardTargetChange(event.pipeline, event.startedWith, logger);
       const result = await rollback(deps, event.instanceIds, event.commitSha);
       logger.warn('rollback sent', { instanceIds: event.instanceIds, commit: event.commitSha, ...result });
       return result;

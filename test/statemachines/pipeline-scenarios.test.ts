@@ -482,6 +482,8 @@ describe('pipeline failures during and after the deploy', () => {
       pipeline: 'microblog',
       instanceIds: ['i-0aaa', 'i-0bbb'],
       commitSha: null,
+      // The sub-workflow's input, whose `lock` the deploy lock's guard checks first.
+      startedWith: expect.objectContaining({ lock: expect.objectContaining({ commitSha: COMMIT }) }),
     });
     expect(run.children[0]!.cause).toContain('Failed instances ["i-0ccc"]');
     expect(run.children[0]!.cause).toContain('health check failed');

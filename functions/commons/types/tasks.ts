@@ -162,6 +162,10 @@ export const ErrorNames = {
   SmokeTestFailed: 'SmokeTestFailedError',
   AlarmTriggered: 'AlarmTriggeredError',
   Config: 'ConfigError',
+  // a deploy sub-workflow's change refused: its pipeline run does not hold the target's lock
+  // (deploy-lock/lock-guard.ts); the sub-workflow then fails with DeployLockNotHeld
+  DeployLockNotHeldError: 'DeployLockNotHeldError',
+  DeployLockNotHeld: 'DeployLockNotHeld',
   // used by the approval callback with SendTaskFailure
   ApprovalRejected: 'ApprovalRejected',
   // Fail states of the pipeline

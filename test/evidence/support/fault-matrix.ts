@@ -31,6 +31,9 @@ export const LIFECYCLE_OVERLAYS: Record<string, string[]> = {
   'out-of-order': ['none', 'deploy-lock times out once'],
   'same-commit-twice': ['none', '500s 20%'],
   'force-push-rewind': ['none'],
+  // A redriven run re-takes its lock (or changes nothing while another run holds it) under faults too.
+  'redrive-while-locked': ['none', 'throttling 20%'],
+  'redrive-after-stop': ['none', '500s 20%'],
 };
 
 /** The overlays a scenario runs under in the matrix. */

@@ -1,5 +1,6 @@
 /** beanstalk-deploy's event: application version, TrafficSplitting canary, status, rollback. */
 import * as z from 'zod/mini';
+import { guardedInput } from './deploy-lock';
 import { commitSha, text, timestamp } from './fields';
 
 /** Labels this function creates are 12 hex characters; rollbacks may name older labels, so allow EB's own limit. */
@@ -24,7 +25,12 @@ export const beanstalkDeployEvent = z.discriminatedUnion(
       description: z.exactOptional(z.string()),
     }),
     z.object({ action: z.literal('versionStatus'), pipeline: text, versionLabel: label }),
-    z.object({ action: z.literal('startDeploy'), pipeline: text, versionLabel: label }),
+    z.object({
+      action: z.literal('startDeploy'),
+      pipeline: text,
+      versionLabel: label,
+      startedWith: guardedInput,
+    }),
     z.object({
       action: z.literal('deployStatus'),
       pipeline: text,
@@ -32,7 +38,12 @@ export const beanstalkDeployEvent = z.discriminatedUnion(
       startedAt: timestamp,
     }),
     z.object({ action: z.literal('currentVersion'), pipeline: text }),
-    z.object({ action: z.literal('rollback'), pipeline: text, versionLabel: label }),
+    z.object({
+      action: z.literal('rollback'),
+      pipeline: text,
+      versionLabel: label,
+      startedWith: guardedInput,
+    }),
   ],
   {
     error:

@@ -2,6 +2,36 @@
 import * as z from 'zod/mini';
 import { text, timestamp } from './fields';
 
+// The execution input: what orders this commit against others (deploy-lock/commit-order.ts).
+const orderInput = z.optional(
+  z.object({
+    repository: z.optional(z.string()),
+    beforeSha: z.optional(z.nullable(z.string())),
+    forced: z.optional(z.boolean()),
+    redeploy: z.optional(z.boolean()),
+  }),
+);
+
+/**
+ * The pipeline run a deploy sub-workflow changes the target for (its input's `lock`, passed on to
+ * the tasks that change the target): deploy-lock/lock-guard.ts lets a change go on only while
+ * this run holds the target's lock, and asks for it again with these fields after a redrive.
+ */
+export const lockHolder = z.object({
+  executionArn: text,
+  commitSha: text,
+  receivedAt: timestamp,
+  input: orderInput,
+});
+export type LockHolder = z.infer<typeof lockHolder>;
+
+/**
+ * What the guarded tasks of the deploy sub-workflows receive as `startedWith`: their execution's
+ * input (`$$.Execution.Input`), of which only `lock` is read. A sub-workflow started by
+ * `deployctl rollback` has no `lock`.
+ */
+export const guardedInput = z.optional(z.object({ lock: z.optional(z.nullable(lockHolder)) }));
+
 export const deployLockEvent = z.discriminatedUnion(
   'action',
   [
@@ -11,15 +41,7 @@ export const deployLockEvent = z.discriminatedUnion(
       commitSha: text,
       executionArn: text,
       receivedAt: timestamp,
-      // The execution input: what orders this commit against others (deploy-lock/commit-order.ts).
-      input: z.optional(
-        z.object({
-          repository: z.optional(z.string()),
-          beforeSha: z.optional(z.nullable(z.string())),
-          forced: z.optional(z.boolean()),
-          redeploy: z.optional(z.boolean()),
-        }),
-      ),
+      input: orderInput,
     }),
     z.object({
       action: z.literal('release'),

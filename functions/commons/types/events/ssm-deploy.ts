@@ -1,6 +1,7 @@
 /** ssm-deploy's event: rolling release of the systemd service through the project's Command document. */
 import * as z from 'zod/mini';
 import { INSTANCE_ID } from '../../ssm-parameters';
+import { guardedInput } from './deploy-lock';
 import { commitSha, text } from './fields';
 
 /** One SSM command id, or the ids of a rollback's batches (50 instances each) joined by commas. */
@@ -16,6 +17,7 @@ export const ssmDeployEvent = z.discriminatedUnion(
       pipeline: text,
       commitSha,
       artifact: z.object({ bucket: text, key: text }),
+      startedWith: guardedInput,
     }),
     z.object({
       action: z.literal('releaseStatus'),
@@ -44,6 +46,7 @@ export const ssmDeployEvent = z.discriminatedUnion(
           }),
         ),
       commitSha: z.nullable(commitSha),
+      startedWith: guardedInput,
     }),
   ],
   { error: 'action must be one of startRelease, releaseStatus, rollback' },
