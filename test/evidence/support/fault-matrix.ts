@@ -107,7 +107,16 @@ export async function runCell(sandbox: Sandbox, scenario: string, overlay: strin
     const result = await runScenario(sandbox, name);
     const { actual } = result;
     const runs = new Map(actual.pushes.map((p) => [p.executionArn, p]));
-    const failed = [...runs.values()].filter((p) => p.status !== 'SUCCEEDED').length;
+    // Every attempt that ended unsuccessfully is a failure with its own notice: a run stopped and
+    // then redriven to success failed once (its ExecutionAborted event stays in its history).
+    const failed = [...runs.values()]
+      .map((p) => {
+        const events =
+          (p.executionArn && sandbox.engine.executions.get(p.executionArn)?.history.events) || [];
+        const ended = events.filter((e) => /^Execution(Failed|Aborted|TimedOut)$/.test(e.type)).length;
+        return Math.max(ended, p.status === 'SUCCEEDED' ? 0 : 1);
+      })
+      .reduce((sum, n) => sum + n, 0);
     const succeeded = actual.status === 'SUCCEEDED';
     Object.assign(cell, {
       result,
