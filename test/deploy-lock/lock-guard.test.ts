@@ -115,7 +115,8 @@ test('while another run holds the lock, a redriven run of an older commit change
 test('while another run of unknown order holds the lock, a redriven run waits: refused, naming the holder', async () => {
   // B arrived first and git cannot order the two: A, arrived later, would deploy after B, not now.
   const late = holder('run-late', 'c'.repeat(40), '2026-06-01T11:20:00.000Z');
-  const { latestRequest: _latest, ...item } = heldBy(B);
+  const item = heldBy(B);
+  delete item.latestRequest;
   const store = memoryStore(item);
   const error = await guardDeployLock(KEY, 'retail-bank', late, options(store)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DeployLockNotHeldError);
