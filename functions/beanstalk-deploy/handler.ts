@@ -17,6 +17,7 @@ import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import type { ElasticBeanstalkTarget } from '../commons/config/schema';
 import { createLogger } from '../commons/logger';
 import { guardTargetChange } from '../deploy-lock/guard-task';
+import type { LockStore } from '../deploy-lock/lock-store';
 import { parseBeanstalkDeployEvent } from './event';
 import {
   createVersion,
@@ -41,10 +42,11 @@ export function beanstalkTarget(pipeline: string): ElasticBeanstalkTarget {
   return target;
 }
 
-/** The task without the Lambda wrapper (tests pass a mocked client). */
+/** The task without the Lambda wrapper (tests pass a mocked client, and a DeployLocks store). */
 export async function beanstalkDeploy(
   raw: unknown,
   client: ElasticBeanstalkClient = elasticBeanstalk,
+  locks?: LockStore,
 ): Promise<unknown> {
   const event = parseBeanstalkDeployEvent(raw);
   logger.appendKeys({ pipeline: event.pipeline, action: event.action });
@@ -61,7 +63,7 @@ export async function beanstalkDeploy(
     case 'versionStatus':
       return versionStatus(deps, event.versionLabel);
     case 'startDeploy': {
-      await guardTargetChange(event.pipeline, event.startedWith, logger);
+      await guardTargetChange(event.pipeline, event.startedWith, logger, locks);
       const result = await startDeploy(deps, event.versionLabel);
       logger.info('canary deploy started', { ...result, canary: deps.target.canary });
       return result;
@@ -79,7 +81,7 @@ export async function beanstalkDeploy(
     case 'currentVersion':
       return currentVersion(deps);
     case 'rollback': {
-      await guardTargetChange(event.pipeline, event.startedWith, logger);
+      await guardTargetChange(event.pipeline, event.startedWith, logger, locks);
       const result = await rollback(deps, event.versionLabel);
       logger.warn('rollback started', { ...result });
       return result;

@@ -23,15 +23,16 @@ export async function guardTargetChange(
   pipeline: string,
   startedWith: { lock?: LockHolder | null | undefined } | undefined,
   logger: Logger,
-  store: LockStore = dynamoLockStore(documentClient),
+  store?: LockStore,
 ): Promise<GuardOutcome> {
   const holder = startedWith?.lock;
   if (!holder) return 'unguarded';
-  const targetKey = targetKeyOf(getPipelineSettings(pipeline));
+  const settings = getPipelineSettings(pipeline);
+  const targetKey = targetKeyOf(settings);
   const outcome = await guardDeployLock(targetKey, pipeline, holder, {
-    store,
+    store: store ?? dynamoLockStore(documentClient),
     leaseSeconds: leaseSecondsFromEnv(),
-    compare: githubCompare(holder.input?.repository, logger),
+    compare: githubCompare(settings.repository, logger),
   });
   if (outcome === 'reacquired')
     logger.warn('this run had lost its deploy lock (stopped, then redriven); it holds it again', {

@@ -46,14 +46,17 @@ export async function guardDeployLock(
   const now = (options.now ?? (() => new Date()))();
   const item = await options.store.get(targetKey);
   if (isHeld(item, now) && item.holderExecutionArn === holder.executionArn) return 'held';
+  // The run's own request as its first acquire recorded it (push link, force-push, redeploy), when
+  // it is still the newest; otherwise a plain push: its `before` link is in the item's parents.
+  const own = item?.latestRequest?.executionArn === holder.executionArn ? item.latestRequest : undefined;
   const request: LockRequest = {
     executionArn: holder.executionArn,
     pipeline,
     commitSha: holder.commitSha,
     receivedAt: holder.receivedAt,
-    beforeSha: holder.input?.beforeSha ?? null,
-    forced: holder.input?.forced === true,
-    redeploy: holder.input?.redeploy === true,
+    beforeSha: own?.beforeSha ?? null,
+    forced: own?.forced === true,
+    redeploy: own?.redeploy === true,
   };
   const answer = await acquireLock(targetKey, request, options);
   if (answer.status === 'acquired') return 'reacquired';

@@ -21,6 +21,7 @@ import { ConfigError } from '../commons/config/config-error';
 import { getPipelineSettings } from '../commons/config/pipeline-settings';
 import { createLogger } from '../commons/logger';
 import { guardTargetChange } from '../deploy-lock/guard-task';
+import type { LockStore } from '../deploy-lock/lock-store';
 import { parseSsmDeployEvent } from './event';
 import { releaseStatus, rollback, startRelease, type Deps } from './operations';
 
@@ -51,14 +52,14 @@ export function ssmDeps(pipeline: string, client: SSMClient, env: NodeJS.Process
   };
 }
 
-/** The task without the Lambda wrapper (tests pass a mocked client). */
-export async function ssmDeploy(raw: unknown, client: SSMClient = ssm): Promise<unknown> {
+/** The task without the Lambda wrapper (tests pass a mocked client, and a DeployLocks store). */
+export async function ssmDeploy(raw: unknown, client: SSMClient = ssm, locks?: LockStore): Promise<unknown> {
   const event = parseSsmDeployEvent(raw);
   logger.appendKeys({ pipeline: event.pipeline, action: event.action });
   const deps = ssmDeps(event.pipeline, client);
   switch (event.action) {
     case 'startRelease': {
-      await guardTargetChange(event.pipeline, event.startedWith, logger);
+      await guardTargetChange(event.pipeline, event.startedWith, logger, locks);
       const result = await startRelease(deps, event.commitSha, event.artifact);
       logger.info('release sent', {
         commit: event.commitSha,
@@ -79,7 +80,7 @@ export async function ssmDeploy(raw: unknown, client: SSMClient = ssm): Promise<
       return result;
     }
     case 'rollback': {
-      await guardTargetChange(event.pipeline, event.startedWith, logger);
+      await guardTargetChange(event.pipeline, event.startedWith, logger, locks);
       const result = await rollback(deps, event.instanceIds, event.commitSha);
       logger.warn('rollback sent', { instanceIds: event.instanceIds, commit: event.commitSha, ...result });
       return result;

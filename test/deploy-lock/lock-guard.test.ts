@@ -38,14 +38,13 @@ function memoryStore(initial?: LockItem): LockStore & {
   return store;
 }
 
-const holder = (name: string, commitSha: string, receivedAt: string, beforeSha?: string): LockHolder => ({
+const holder = (name: string, commitSha: string, receivedAt: string): LockHolder => ({
   executionArn: arn(name),
   commitSha,
   receivedAt,
-  input: { repository: 'example-org/retail-bank', ...(beforeSha && { beforeSha }) },
 });
-const A = holder('run-a', 'a'.repeat(40), '2026-06-01T11:00:00.000Z', '0'.repeat(40));
-const B = holder('run-b', 'b'.repeat(40), '2026-06-01T11:10:00.000Z', 'a'.repeat(40));
+const A = holder('run-a', 'a'.repeat(40), '2026-06-01T11:00:00.000Z');
+const B = holder('run-b', 'b'.repeat(40), '2026-06-01T11:10:00.000Z');
 
 function heldBy(run: LockHolder, extra: Partial<LockItem> = {}): LockItem {
   return {
@@ -145,4 +144,30 @@ test('an expired lease of its own is taken again, not trusted', async () => {
   const store = memoryStore(heldBy(A, { leaseExpiresAt: '2026-06-01T11:59:59.000Z' }));
   await expect(guardDeployLock(KEY, 'retail-bank', A, options(store))).resolves.toBe('reacquired');
   expect(store.item!.leaseExpiresAt).toBe('2026-06-01T14:00:00.000Z');
+});
+
+test("a redriven redeploy keeps its own request's flags from the item: it may deploy the live commit again", async () => {
+  // A (deployctl redeploy of the live commit) took the lock, was stopped, and its lock released.
+  const ownRequest = {
+    executionArn: A.executionArn,
+    pipeline: 'retail-bank',
+    commitSha: A.commitSha,
+    receivedAt: A.receivedAt,
+    redeploy: true,
+  };
+  const released = decideRelease(
+    KEY,
+    heldBy(A, { latestRequest: ownRequest, liveCommitSha: A.commitSha, liveExecutionArn: arn('earlier') }),
+    A.executionArn,
+    NOW,
+  ).write!;
+  const store = memoryStore(released);
+  await expect(guardDeployLock(KEY, 'retail-bank', A, options(store))).resolves.toBe('reacquired');
+
+  // Without its own request in the item (a newer one replaced it), it is a plain push: already live.
+  const replaced = memoryStore({
+    ...released,
+    latestRequest: { ...ownRequest, executionArn: arn('other'), redeploy: false },
+  });
+  await expect(guardDeployLock(KEY, 'retail-bank', A, options(replaced))).rejects.toThrow(/is already live/);
 });

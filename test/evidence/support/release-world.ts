@@ -7,6 +7,7 @@
 import type { PipelineSettings } from '../../../functions/commons/config/schema';
 import { ssmDeploy } from '../../../functions/ssm-deploy/handler';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { LockStore } from '../../../functions/deploy-lock/lock-store';
 import {
   deploySubstitutions,
   pipelineSubstitutions,
@@ -70,6 +71,27 @@ function scripted(settings: PipelineSettings, fn: string, payload: Record<string
   }
 }
 
+/**
+ * The DeployLocks item as the scripted "Acquire deploy lock" left it: held by the run that started
+ * the sub-workflow (its `lock`), so ssm-deploy's lock guard lets the release and rollback go on.
+ */
+function heldLock(payload: Record<string, unknown>): LockStore {
+  const holder = (payload.startedWith as { lock?: { executionArn?: string } } | undefined)?.lock;
+  return {
+    get: async (targetKey) =>
+      holder?.executionArn
+        ? {
+            targetKey,
+            version: 1,
+            holderExecutionArn: holder.executionArn,
+            leaseExpiresAt: '2999-01-01T00:00:00.000Z',
+            updatedAt: '2026-11-20T10:00:00.000Z',
+          }
+        : undefined,
+    put: async () => false,
+  };
+}
+
 /** Runs one execution of `settings`' pipeline with `input` (as StartExecution received it). */
 export async function runRelease(
   settings: PipelineSettings,
@@ -90,7 +112,7 @@ export async function runRelease(
         try {
           // The real ssm-deploy for what reaches SSM; its status polling is scripted.
           if (fn === 'ssm-deploy' && payload.action !== 'releaseStatus')
-            return { payload: await ssmDeploy(payload, ssm) };
+            return { payload: await ssmDeploy(payload, ssm, heldLock(payload)) };
           return { payload: scripted(settings, fn, payload) };
         } catch (error) {
           return { errorType: (error as Error).name, errorMessage: (error as Error).message };

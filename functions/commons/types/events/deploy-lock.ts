@@ -16,12 +16,13 @@ const orderInput = z.optional(
  * The pipeline run a deploy sub-workflow changes the target for (its input's `lock`, passed on to
  * the tasks that change the target): deploy-lock/lock-guard.ts lets a change go on only while
  * this run holds the target's lock, and asks for it again with these fields after a redrive.
+ * Nothing a pusher controls (branch, commit message) travels with it: the run's own push link and
+ * flags are read from the lock item, the repository from pipelines.yaml.
  */
 export const lockHolder = z.object({
   executionArn: text,
   commitSha: text,
   receivedAt: timestamp,
-  input: orderInput,
 });
 export type LockHolder = z.infer<typeof lockHolder>;
 
