@@ -4,21 +4,12 @@
  * steps come after a marker and never fold into the first attempt's rows, as in `deployctl show`.
  */
 import { RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { signDelivery } from '../../events/sign-delivery';
 import { timelineJsonPath, type TimelineView } from '../../local/console/execution-page';
-import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { useConsoleSandbox } from './support';
 
-let sandbox: Sandbox;
+const box = useConsoleSandbox(600);
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: 600, log: false });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
-
-const execution = (arn: string) => sandbox.engine.executions.get(arn)!;
+const execution = (arn: string) => box.sandbox.engine.executions.get(arn)!;
 /** Resolves once the run waits for a decision after its `redrives`-th redrive. */
 async function waitingForApproval(arn: string, redrives: number): Promise<void> {
   for (;;) {
@@ -39,20 +30,12 @@ async function waitingForApproval(arn: string, redrives: number): Promise<void> 
 
 test('a redriven run shows its second attempt after a marker, not folded into the first', async () => {
   // Prepare: a push that waits for approval, stopped by an operator, then redriven.
-  const push = await fetch(sandbox.urls.webhook, {
-    method: 'POST',
-    ...signDelivery('push-retail-bank-main', {
-      secret: sandbox.webhookSecret,
-      sha: randomBytes(20).toString('hex'),
-      deliveryId: randomUUID(),
-    }),
-  });
-  const arn = ((await push.json()) as { executions: { executionArn: string }[] }).executions[0]!.executionArn;
+  const arn = await box.push();
   await waitingForApproval(arn, 0);
   execution(arn).abort();
   await execution(arn).done;
   const sfn = new SFNClient({
-    endpoint: sandbox.urls.aws,
+    endpoint: box.sandbox.urls.aws,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
   });
@@ -60,7 +43,7 @@ test('a redriven run shows its second attempt after a marker, not folded into th
   await waitingForApproval(arn, 1);
 
   // Act
-  const response = await fetch(new URL(timelineJsonPath(arn), sandbox.urls.console));
+  const response = await fetch(new URL(timelineJsonPath(arn), box.sandbox.urls.console));
   const view = (await response.json()) as TimelineView;
 
   // Assess
@@ -80,7 +63,7 @@ test('a redriven run shows its second attempt after a marker, not folded into th
   expect(view.approveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/approvals\//);
   // The HTML page draws the marker as a header row too.
   const page = await (
-    await fetch(new URL(`/executions/${encodeURIComponent(arn)}`, sandbox.urls.console))
+    await fetch(new URL(`/executions/${encodeURIComponent(arn)}`, box.sandbox.urls.console))
   ).text();
   expect(page).toContain('<em>↻ redriven: attempt 2, from the step that did not succeed</em>');
 });

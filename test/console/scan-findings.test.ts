@@ -3,46 +3,21 @@
  * buildspec's SCAN_* variables, the approval request reads them with BatchGetBuilds, and the
  * decision page, the console's waiting approvals and the run's timeline all show them.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { signDelivery } from '../../events/sign-delivery';
-import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { randomBytes } from 'node:crypto';
+import { useConsoleSandbox, waitFor } from './support';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: 1200, log: false });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
-
-const consoleUrl = (path: string) => new URL(path, sandbox.urls.console).toString();
-
-async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const box = useConsoleSandbox(1200);
+const { consoleUrl } = box;
 
 test('a medium finding under a high gate: "highest finding: medium" on the decision page, the approvals list and the timeline', async () => {
   // Prepare: a commit whose scan finds one medium advisory (retail-bank fails on high and above).
   const sha = randomBytes(20).toString('hex');
-  sandbox.faults.setCommit(sha, {
+  box.sandbox.faults.setCommit(sha, {
     pipeline: 'retail-bank',
     scenario: 'test',
     faults: { scanFinding: 'medium' },
   });
-  const push = await fetch(sandbox.urls.webhook, {
-    method: 'POST',
-    ...signDelivery('push-retail-bank-main', {
-      secret: sandbox.webhookSecret,
-      sha,
-      deliveryId: randomUUID(),
-    }),
-  });
-  const arn = ((await push.json()) as { executions: { executionArn: string }[] }).executions[0]!.executionArn;
+  const arn = await box.push(sha);
 
   // Act: the console's waiting approvals, then the decision page it links to.
   const row = await waitFor(async () => {
@@ -61,5 +36,5 @@ test('a medium finding under a high gate: "highest finding: medium" on the decis
   expect(timeline.rows).toContainEqual(
     expect.objectContaining({ name: 'Dependency scan', note: 'highest finding: medium (1 finding)' }),
   );
-  sandbox.engine.executions.get(arn)?.abort();
+  box.sandbox.engine.executions.get(arn)?.abort();
 });

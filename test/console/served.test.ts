@@ -2,31 +2,13 @@
  * The console where people open it: beside the webhook on the sandbox's HTTP port, and from
  * `deployctl console` (its own port). Real handlers, real SDK clients against the sandbox endpoint.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { signDelivery } from '../../events/sign-delivery';
 import { createContext } from '../../local/cli/context';
 import { consoleCommand } from '../../local/cli/commands/console';
 import { memoryOutput } from '../../local/cli/output';
-import { startSandbox, type Sandbox } from '../../local/sandbox';
+import { useConsoleSandbox, waitFor } from './support';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ sandboxPort: 0, port: 0, speedup: 1200, log: false });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
-
-const consoleUrl = (path: string) => new URL(path, sandbox.urls.console).toString();
-
-async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const box = useConsoleSandbox(1200);
+const { consoleUrl } = box;
 
 test('the sandbox serves the console at / with the approval pages security headers; other paths keep the JSON 404', async () => {
   const home = await fetch(consoleUrl('/'));
@@ -47,15 +29,7 @@ test('the sandbox serves the console at / with the approval pages security heade
 });
 
 test('a waiting run is listed with its signed decision link, and the approval page links back to the console', async () => {
-  const push = await fetch(sandbox.urls.webhook, {
-    method: 'POST',
-    ...signDelivery('push-retail-bank-main', {
-      secret: sandbox.webhookSecret,
-      sha: randomBytes(20).toString('hex'),
-      deliveryId: randomUUID(),
-    }),
-  });
-  const arn = ((await push.json()) as { executions: { executionArn: string }[] }).executions[0]!.executionArn;
+  const arn = await box.push();
   const link = await waitFor(async () => {
     const page = await (await fetch(consoleUrl('/approvals'))).text();
     return /href="(http:\/\/127\.0\.0\.1:\d+\/approvals\/[^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
@@ -70,12 +44,12 @@ test('a waiting run is listed with its signed decision link, and the approval pa
   expect(timeline.rows).toContainEqual(
     expect.objectContaining({ name: 'Wait for approval', status: 'waiting' }),
   );
-  sandbox.engine.executions.get(arn)?.abort();
+  box.sandbox.engine.executions.get(arn)?.abort();
 });
 
 test('deployctl console serves the same pages on its own port and stops when asked', async () => {
   const out = memoryOutput();
-  const ctx = createContext({ endpoint: sandbox.urls.aws }, { out, config: sandbox.config });
+  const ctx = createContext({ endpoint: box.sandbox.urls.aws }, { out, config: box.sandbox.config });
   let stop!: () => void;
   const until = new Promise<void>((resolve) => (stop = resolve));
   let url = '';
@@ -91,7 +65,10 @@ test('deployctl console serves the same pages on its own port and stops when ask
 });
 
 test('a bad --port is refused with the fix', async () => {
-  const ctx = createContext({ endpoint: sandbox.urls.aws }, { out: memoryOutput(), config: sandbox.config });
+  const ctx = createContext(
+    { endpoint: box.sandbox.urls.aws },
+    { out: memoryOutput(), config: box.sandbox.config },
+  );
   await expect(consoleCommand(ctx, { port: '70000', until: Promise.resolve() })).rejects.toThrow(
     '--port must be a port number from 0 to 65535, got "70000".',
   );
