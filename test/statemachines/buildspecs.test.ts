@@ -35,6 +35,20 @@ function unquotedInputs(spec: { phases: Record<string, { commands: string[] }> }
   return INPUTS.filter((name) => new RegExp(`\\$\\{?${name}\\b`).test(shell));
 }
 
+/** An OSV API stand-in on a free port: GET /v1/vulns/<id> answers `severities[id]`, else 404. */
+async function startOsvStandIn(severities: Record<string, string>): Promise<{ server: Server; api: string }> {
+  const server = createServer((req, res) => {
+    const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
+    const level = severities[id];
+    res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, api: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 describe('build-and-test.yml', () => {
   const spec = load('build-and-test.yml');
 
@@ -100,16 +114,7 @@ describe('dependency-scan.yml exports its summary for the approval page', () => 
   const severities: Record<string, string> = { 'GHSA-mod-0001': 'MODERATE', 'GHSA-low-0001': 'LOW' };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
-      const level = severities[id];
-      res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, api } = await startOsvStandIn(severities));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -249,16 +254,7 @@ describe('severity_gate.py', () => {
   };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const id = decodeURIComponent(String(req.url).replace('/v1/vulns/', ''));
-      const level = severities[id];
-      res.writeHead(level ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(level ? { id, database_specific: { severity: level } } : { message: 'Bug not found' }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, api } = await startOsvStandIn(severities));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
